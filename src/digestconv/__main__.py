@@ -1,0 +1,3 @@
+from digestconv.cli import main
+
+main()

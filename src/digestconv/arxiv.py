@@ -1,0 +1,109 @@
+"""arXiv identifiers: parsing from the many URL shapes posts use, and normalisation.
+
+One paper is linked as ``https://arxiv.org/abs/2509.26328`` in one post and
+``http://arxiv.org/abs/2509.26328v1`` in another; deduplication, citation keys
+and feed ids all depend on reducing both to the same identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# New style (April 2007 on): YYMM.NNNN until 2014, YYMM.NNNNN from 2015.
+_NEW = re.compile(r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v(?P<v>\d+))?")
+# Old style: archive[.SUBJECT-CLASS]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136v2.
+_OLD = re.compile(
+    r"(?P<id>(?P<arch>[a-z]+(?:-[a-z]+)*)(?:\.(?P<sub>[A-Za-z]{2}))?/"
+    r"(?P<yy>\d{2})(?P<mm>\d{2})\d{3})(?:v(?P<v>\d+))?"
+)
+_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
+_KINDS = frozenset({"abs", "pdf", "html", "format", "ps"})
+
+
+@dataclass(frozen=True, order=True)
+class ArxivId:
+    """A normalised arXiv identifier; ``version`` only when the post linked one."""
+
+    id: str
+    version: int | None = None
+
+    @property
+    def versioned(self) -> str:
+        return f"{self.id}v{self.version}" if self.version else self.id
+
+    @property
+    def old_style(self) -> bool:
+        return "/" in self.id
+
+    @property
+    def year(self) -> int:
+        """Submission year from the identifier's YYMM (old style 91–99 → 19xx)."""
+        yy = int(self._yymm()[:2])
+        return (1900 + yy) if yy >= 91 else (2000 + yy)
+
+    @property
+    def month(self) -> int:
+        return int(self._yymm()[2:])
+
+    @property
+    def primary_class(self) -> str | None:
+        """Known only for old-style ids, whose archive names the subject."""
+        if not self.old_style:
+            return None
+        return self.id.split("/", 1)[0]
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.versioned}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        """Chronological order: old and new styles interleave by their YYMM."""
+        return (self.year, self.month, self.id)
+
+    def _yymm(self) -> str:
+        number = self.id.split("/", 1)[1] if self.old_style else self.id
+        return number[:4]
+
+    def __str__(self) -> str:
+        return self.versioned
+
+
+def parse_id(text: str) -> ArxivId | None:
+    """An identifier such as ``2509.26328v2``, ``arXiv:2509.26328`` or ``hep-th/9901001``."""
+    text = text.strip()
+    if text[:6].lower() == "arxiv:":
+        text = text[6:]
+    for pattern in (_NEW, _OLD):
+        m = pattern.fullmatch(text)
+        if m:
+            month = int(m.group("mm"))
+            if not 1 <= month <= 12:
+                return None
+            ident = m.group("id")
+            if pattern is _OLD and m.group("sub"):
+                arch, rest = ident.split("/", 1)
+                head, sub = arch.split(".", 1)
+                ident = f"{head}.{sub.upper()}/{rest}"
+            v = m.group("v")
+            return ArxivId(ident, int(v) if v else None)
+    return None
+
+
+def parse_url(url: str) -> ArxivId | None:
+    """The identifier an arXiv abs/pdf/html URL points at, or None for any other URL."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in _HOSTS:
+        return None
+    path = parts.path.strip("/")
+    kind, _, rest = path.partition("/")
+    if kind not in _KINDS or not rest:
+        return None
+    if rest.endswith(".pdf"):
+        rest = rest[:-4]
+    return parse_id(rest)

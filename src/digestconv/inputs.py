@@ -1,0 +1,100 @@
+"""Which files to read: post files, folders of posts, Jekyll site roots, standard input.
+
+A site owner points digestconv at whatever they have at hand – the site, its
+``_posts`` folder, one post – and expects the site's ``_config.yml`` to apply
+in every case, as it would for Jekyll.  Folders are walked with symlinks
+followed but loops detected, and unreadable folders are reported, not skipped
+silently.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digestconv.diagnostics import Diagnostics
+
+POST_SUFFIXES = (".md", ".markdown")
+STDIN = "-"
+
+
+@dataclass
+class Inputs:
+    """The post files to read (in a stable order) and the site config that applies."""
+
+    files: list[str] = field(default_factory=list)
+    config: Path | None = None
+
+
+def _site_config_for(path: Path) -> Path | None:
+    """The ``_config.yml`` of the site a path belongs to: the site root itself, or the
+    folder above the ``_posts`` folder the path lies in."""
+    if path.is_dir() and (path / "_config.yml").is_file():
+        return path / "_config.yml"
+    for folder in [path, *path.parents]:
+        if folder.name == "_posts":
+            cfg = folder.parent / "_config.yml"
+            return cfg if cfg.is_file() else None
+    return None
+
+
+def _walk(root: Path, diagnostics: Diagnostics) -> list[str]:
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def onerror(exc: OSError) -> None:
+        diagnostics.error(
+            "io-error", f"cannot read folder: {exc.strerror}", str(exc.filename or root)
+        )
+
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            diagnostics.warning(
+                "symlink-loop", f"not following {folder}: it leads back to {real}", folder
+            )
+            dirs[:] = []
+            continue
+        seen.add(real)
+        # Jekyll ignores dot-files and _-folders inside _posts except the posts themselves.
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.lower().endswith(POST_SUFFIXES):
+                continue
+            found.append(os.path.join(folder, name))
+    return found
+
+
+def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
+    """Resolve the command line's PATH arguments into post files and a site config."""
+    inputs = Inputs()
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            if STDIN not in seen:
+                inputs.files.append(STDIN)
+                seen.add(STDIN)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            if path.is_symlink():
+                diagnostics.error("io-error", "broken symbolic link", raw)
+            else:
+                diagnostics.error("not-found", "no such file or folder", raw)
+            continue
+        if inputs.config is None:
+            inputs.config = _site_config_for(path.absolute())
+        if path.is_dir():
+            root = path / "_posts" if (path / "_posts").is_dir() else path
+            files = _walk(root, diagnostics)
+            if not files:
+                diagnostics.warning("no-posts", "no .md or .markdown posts found", raw)
+        else:
+            files = [raw]
+        for f in files:
+            key = os.path.realpath(f)
+            if key not in seen:
+                seen.add(key)
+                inputs.files.append(f)
+    return inputs

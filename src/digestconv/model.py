@@ -1,0 +1,379 @@
+"""The intermediate model every exporter reads: sites, digests, papers, sections.
+
+The model is the contract between the Jekyll reader and the exporters, so it is
+small, frozen and typed: an exporter can rely on every value being normalised
+(NFC text, timezone-aware dates, normalised arXiv ids) and never needs to know
+how the post was written.  ``to_json``/``from_json`` round-trip exactly, which
+lets third-party tools consume ``digestconv json`` instead of re-parsing posts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Literal, cast, get_args
+
+from digestconv.arxiv import ArxivId
+
+SCHEMA_VERSION = 1
+
+SectionKind = Literal["introduction", "method", "results", "limitations", "conclusion", "other"]
+SECTION_KINDS: tuple[SectionKind, ...] = get_args(SectionKind)
+
+ItemLabel = Literal["goal", "motivation", "contribution"]
+ITEM_LABELS: tuple[ItemLabel, ...] = get_args(ItemLabel)
+
+LinkKind = Literal["alphaxiv", "arxiv", "other"]
+
+JsonValue = Any
+"""A value that ``json.dumps`` accepts: kept loose because front matter is free-form."""
+
+
+
+def _empty() -> Mapping[str, JsonValue]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where a piece of the model came from, so diagnostics and exporters can point back."""
+
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link that belongs to a paper besides its title link (alphaXiv overview, code…)."""
+
+    label: str
+    url: str
+    kind: LinkKind = "other"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bullet or paragraph of a section.
+
+    ``text`` is the item's Markdown source with the list marker and the label
+    removed; nested lists stay inside it so nothing is lost.  ``label`` is the
+    canonical meaning (Goal/목표 → ``goal``) and ``label_text`` the word as
+    written, so an exporter may show either.
+    """
+
+    text: str
+    label: ItemLabel | None = None
+    label_text: str | None = None
+    line: int = 0
+    bullet: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    """A ``## Heading`` block of a paper.
+
+    ``placeholder`` marks sections whose only content says the information is
+    missing ("정보 부족"): exporters hide or de-emphasise them, but the text is
+    kept in ``items`` so a round trip stays faithful.
+    """
+
+    kind: SectionKind
+    heading: str
+    items: tuple[Item, ...] = ()
+    placeholder: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One ``# N. [Title](url)`` entry of a digest."""
+
+    rank: int
+    title: str
+    url: str
+    arxiv: ArxivId | None
+    anchor: str
+    links: tuple[Link, ...] = ()
+    sections: tuple[Section, ...] = ()
+    source: SourceSpan | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity across digests: the version-less arXiv id, else the URL."""
+        return f"arxiv:{self.arxiv.id}" if self.arxiv else f"url:{self.url}"
+
+    def section(self, kind: SectionKind) -> Section | None:
+        """The first section of ``kind``; posts rarely repeat one."""
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def link(self, kind: LinkKind) -> Link | None:
+        return next((lk for lk in self.links if lk.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One post.
+
+    ``path`` is the site-relative permalink as Jekyll computes it, ``url`` the
+    absolute one (None when the site has no ``url``), and ``post_id`` Jekyll's
+    ``post.id`` – what jekyll-feed uses as the Atom entry id – so a feed that
+    replaces jekyll-feed keeps the same entry identities.
+    """
+
+    source: SourceSpan
+    title: str
+    date: datetime
+    slug: str
+    path: str
+    url: str | None
+    post_id: str
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    lang: str | None = None
+    papers: tuple[Paper, ...] = ()
+    preamble: tuple[Item, ...] = ()
+    meta: Mapping[str, JsonValue] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Facts about the Jekyll site the digests belong to (from ``_config.yml``).
+
+    ``config`` keeps the sections exporters may honour – jekyll-feed's ``feed:``
+    and digestconv's own ``digestconv:`` – as plain data.
+    """
+
+    title: str | None = None
+    description: str | None = None
+    url: str | None = None
+    baseurl: str = ""
+    author: str | None = None
+    email: str | None = None
+    lang: str | None = None
+    timezone: str | None = None
+    permalink: str = "date"
+    config: Mapping[str, JsonValue] = field(default_factory=_empty)
+
+    @property
+    def root_url(self) -> str | None:
+        """``url`` + ``baseurl``: the address of the site's home page."""
+        if not self.url:
+            return None
+        return self.url.rstrip("/") + (self.baseurl.rstrip("/") or "") + "/"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What an exporter receives: the site and its digests, oldest first."""
+
+    site: Site
+    digests: tuple[Digest, ...]
+
+    def papers(self) -> list[tuple[Digest, Paper]]:
+        """Every (digest, paper) pair in reading order."""
+        return [(d, p) for d in self.digests for p in d.papers]
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _freeze(value: JsonValue) -> JsonValue:
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: JsonValue) -> JsonValue:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def frozen_mapping(value: Mapping[str, JsonValue]) -> Mapping[str, JsonValue]:
+    """A read-only deep copy, so a frozen dataclass cannot be mutated through its fields."""
+    return cast(Mapping[str, JsonValue], _freeze(value))
+
+
+def _item_to_json(item: Item) -> dict[str, JsonValue]:
+    return {
+        "text": item.text,
+        "label": item.label,
+        "label_text": item.label_text,
+        "line": item.line,
+        "bullet": item.bullet,
+    }
+
+
+def _item_from_json(obj: Mapping[str, JsonValue]) -> Item:
+    return Item(
+        text=obj["text"],
+        label=obj.get("label"),
+        label_text=obj.get("label_text"),
+        line=obj.get("line", 0),
+        bullet=obj.get("bullet", True),
+    )
+
+
+def _span_to_json(span: SourceSpan | None) -> dict[str, JsonValue] | None:
+    if span is None:
+        return None
+    return {"path": span.path, "line": span.line, "end_line": span.end_line}
+
+
+def _span_from_json(obj: Mapping[str, JsonValue] | None) -> SourceSpan | None:
+    if obj is None:
+        return None
+    return SourceSpan(obj["path"], obj["line"], obj["end_line"])
+
+
+def paper_to_json(paper: Paper) -> dict[str, JsonValue]:
+    return {
+        "rank": paper.rank,
+        "title": paper.title,
+        "url": paper.url,
+        "arxiv": None
+        if paper.arxiv is None
+        else {"id": paper.arxiv.id, "version": paper.arxiv.version},
+        "anchor": paper.anchor,
+        "links": [{"label": lk.label, "url": lk.url, "kind": lk.kind} for lk in paper.links],
+        "sections": [
+            {
+                "kind": s.kind,
+                "heading": s.heading,
+                "placeholder": s.placeholder,
+                "line": s.line,
+                "items": [_item_to_json(i) for i in s.items],
+            }
+            for s in paper.sections
+        ],
+        "source": _span_to_json(paper.source),
+    }
+
+
+def paper_from_json(obj: Mapping[str, JsonValue]) -> Paper:
+    ax = obj.get("arxiv")
+    return Paper(
+        rank=obj["rank"],
+        title=obj["title"],
+        url=obj["url"],
+        arxiv=None if ax is None else ArxivId(ax["id"], ax.get("version")),
+        anchor=obj["anchor"],
+        links=tuple(Link(lk["label"], lk["url"], lk.get("kind", "other")) for lk in obj["links"]),
+        sections=tuple(
+            Section(
+                kind=s["kind"],
+                heading=s["heading"],
+                items=tuple(_item_from_json(i) for i in s["items"]),
+                placeholder=s.get("placeholder", False),
+                line=s.get("line", 0),
+            )
+            for s in obj["sections"]
+        ),
+        source=_span_from_json(obj.get("source")),
+    )
+
+
+def digest_to_json(digest: Digest) -> dict[str, JsonValue]:
+    span = _span_to_json(digest.source)
+    return {
+        "source": span,
+        "title": digest.title,
+        "date": digest.date.isoformat(),
+        "slug": digest.slug,
+        "path": digest.path,
+        "url": digest.url,
+        "post_id": digest.post_id,
+        "tags": list(digest.tags),
+        "categories": list(digest.categories),
+        "lang": digest.lang,
+        "preamble": [_item_to_json(i) for i in digest.preamble],
+        "meta": _thaw(digest.meta),
+        "papers": [paper_to_json(p) for p in digest.papers],
+    }
+
+
+def digest_from_json(obj: Mapping[str, JsonValue]) -> Digest:
+    span = _span_from_json(obj["source"])
+    assert span is not None
+    return Digest(
+        source=span,
+        title=obj["title"],
+        date=datetime.fromisoformat(obj["date"]),
+        slug=obj["slug"],
+        path=obj["path"],
+        url=obj.get("url"),
+        post_id=obj["post_id"],
+        tags=tuple(obj.get("tags", ())),
+        categories=tuple(obj.get("categories", ())),
+        lang=obj.get("lang"),
+        papers=tuple(paper_from_json(p) for p in obj.get("papers", ())),
+        preamble=tuple(_item_from_json(i) for i in obj.get("preamble", ())),
+        meta=frozen_mapping(obj.get("meta", {})),
+    )
+
+
+def site_to_json(site: Site) -> dict[str, JsonValue]:
+    return {
+        "title": site.title,
+        "description": site.description,
+        "url": site.url,
+        "baseurl": site.baseurl,
+        "author": site.author,
+        "email": site.email,
+        "lang": site.lang,
+        "timezone": site.timezone,
+        "permalink": site.permalink,
+        "config": _thaw(site.config),
+    }
+
+
+def site_from_json(obj: Mapping[str, JsonValue]) -> Site:
+    return Site(
+        title=obj.get("title"),
+        description=obj.get("description"),
+        url=obj.get("url"),
+        baseurl=obj.get("baseurl", ""),
+        author=obj.get("author"),
+        email=obj.get("email"),
+        lang=obj.get("lang"),
+        timezone=obj.get("timezone"),
+        permalink=obj.get("permalink", "date"),
+        config=frozen_mapping(obj.get("config", {})),
+    )
+
+
+def corpus_to_dict(corpus: Corpus) -> dict[str, JsonValue]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "site": site_to_json(corpus.site),
+        "digests": [digest_to_json(d) for d in corpus.digests],
+    }
+
+
+def to_json(corpus: Corpus) -> str:
+    """The canonical JSON document: sorted nowhere, indented, stable bytes for stable input."""
+    return json.dumps(corpus_to_dict(corpus), ensure_ascii=False, indent=2) + "\n"
+
+
+def from_json(text: str | bytes) -> Corpus:
+    obj = json.loads(text)
+    version = obj.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
+    return Corpus(
+        site=site_from_json(obj["site"]),
+        digests=tuple(digest_from_json(d) for d in obj["digests"]),
+    )
+
+
+def sections_text(sections: Sequence[Section]) -> list[str]:
+    """Every item's text in order: what fidelity tests look for in an output."""
+    return [i.text for s in sections for i in s.items]

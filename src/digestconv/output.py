@@ -1,0 +1,94 @@
+"""Atomic output: a reader of the output file sees the old bytes or the new, never a mix.
+
+Sites are often rebuilt by CI and served while being rebuilt; a feed or a
+bibliography that is half-written for a moment, or emptied by an error, is
+worse than a stale one.  Every write goes to a temporary file in the target
+folder, is fsynced, and is renamed over the target.  Unchanged files are not
+rewritten at all, so their mtime stays and deploy tools see no change.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+
+class UnsafePathError(ValueError):
+    """An exporter asked for a file name outside the output folder."""
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False when the file already held it."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(folder)
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; not every platform lets a folder be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def confine(root: Path, name: str) -> Path:
+    """``root / name`` after checking that ``name`` is a plain relative path inside root.
+
+    Exporters build file names from post data (tags, slugs); ``../../x`` or an
+    absolute name must never escape the output folder.
+    """
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if (
+        not name
+        or pure.is_absolute()
+        or any(part in ("", ".", "..") for part in pure.parts)
+        or ":" in pure.parts[0]
+        or "\x00" in name
+    ):
+        raise UnsafePathError(f"unsafe output file name {name!r}")
+    return root.joinpath(*pure.parts)
+
+
+def write_tree(root: Path, files: Mapping[str, bytes]) -> tuple[int, int]:
+    """Write several files under ``root``; return (written, unchanged) counts.
+
+    Every name is checked before anything is written, so a bad name writes nothing.
+    """
+    targets = [(confine(root, name), data) for name, data in sorted(files.items())]
+    written = unchanged = 0
+    for target, data in targets:
+        if write_atomic(target, data):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged

@@ -1,0 +1,365 @@
+"""Jekyll posts → the model.  The only module that knows what a Jekyll post is.
+
+Front matter is read the way Jekyll reads it (dates from the file name when
+absent, offset-less YAML times taken as UTC as Psych does, plain-string times
+in the site's timezone, tags as lists or space-separated strings), so that the
+digests carry the same dates and URLs the live site shows.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from frontmatter.default_handlers import YAMLHandler
+
+from digestconv.body import BodyReader
+from digestconv.diagnostics import Diagnostics
+from digestconv.inputs import STDIN, collect
+from digestconv.model import Corpus, Digest, JsonValue, Site, SourceSpan, frozen_mapping
+from digestconv.site import absolute, load_site, post_url
+from digestconv.textclean import clean, decode
+from digestconv.yamlsafe import YamlError, load_yaml
+
+MAX_POST_BYTES = 64 * 1024 * 1024
+
+# Jekyll's DATE_FILENAME_MATCHER: YYYY-MM-DD-slug.ext
+_DATED_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)")
+_OFFSET = re.compile(r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$")
+_KNOWN_KEYS = frozenset(
+    {"title", "date", "tags", "tag", "categories", "category", "lang", "slug", "permalink"}
+)
+_handler = YAMLHandler()
+
+
+@dataclass
+class ReadResult:
+    """The digests that read cleanly, every diagnostic, and which posts failed."""
+
+    corpus: Corpus
+    diagnostics: Diagnostics
+    failed: list[str] = field(default_factory=list)
+    read: int = 0
+
+
+def _zone(site: Site) -> tzinfo:
+    return ZoneInfo(site.timezone) if site.timezone else timezone.utc
+
+
+def _fixed(dt: datetime, zone: tzinfo) -> datetime:
+    """``dt`` in the site's zone, with a fixed offset so JSON round trips exactly."""
+    local = dt.astimezone(zone)
+    offset = local.utcoffset() or timedelta(0)
+    return local.replace(tzinfo=timezone(offset))
+
+
+def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
+    """A front-matter date string as Ruby's ``Time.parse`` reads the usual forms."""
+    text = text.strip()
+    tz: tzinfo | None = None
+    m = _OFFSET.search(text)
+    if m and re.search(r"\d:\d\d", text[: m.start()]) or (m and m.group(1) == "Z"):
+        assert m is not None
+        off = m.group(1)
+        if off == "Z":
+            tz = timezone.utc
+        else:
+            sign = -1 if off[0] == "-" else 1
+            digits = off[1:].replace(":", "")
+            hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (
+                int(digits),
+                0,
+            )
+            if hours > 23 or minutes > 59:
+                return None
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        text = text[: m.start()].strip()
+    text = text.replace("T", " ", 1) if "T" in text[:11] else text
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed.replace(tzinfo=tz or zone)
+    return None
+
+
+def jekyll_date(value: object, zone: tzinfo) -> datetime | None:
+    """The post date as Jekyll has it, for each type YAML may have produced."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            # Psych reads an offset-less YAML timestamp as UTC (then shows it in the
+            # site's zone): Jekyll sites see "08:15:00" as 17:15 KST.
+            value = value.replace(tzinfo=timezone.utc)
+        return _fixed(value, zone)
+    if isinstance(value, date):
+        return _fixed(datetime.combine(value, time(0), tzinfo=zone), zone)
+    if isinstance(value, str):
+        parsed = parse_date_string(value, zone)
+        return None if parsed is None else _fixed(parsed, zone)
+    return None
+
+
+def _as_list(value: object) -> tuple[str, ...]:
+    """Jekyll's tags/categories: a YAML list or a space-separated string."""
+    if value is None:
+        return ()
+    raw: list[object]
+    if isinstance(value, str):
+        raw = list(value.split())
+    elif isinstance(value, list | tuple):
+        raw = list(value)
+    else:
+        raw = [value]
+    out: list[str] = []
+    for v in raw:
+        if v is None or isinstance(v, dict | list):
+            continue
+        s = unicodedata.normalize("NFC", str(v)).strip()
+        if s and s not in out:
+            out.append(s)
+    return tuple(out)
+
+
+def _json_safe(value: Any) -> JsonValue:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _title(value: object, slug: str, path: str, line: int, diagnostics: Diagnostics) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        titled = " ".join(w.capitalize() for w in slug.split("-") if w)
+        diagnostics.note("bad-title", f"no title; using {titled!r} from the file name", path, line)
+        return titled
+    title = re.sub(r"\s+", " ", str(value)).strip()
+    for q in ('"', "'"):
+        if title.count(q) % 2 == 1 and (title.endswith(q) or title.startswith(q)):
+            diagnostics.note("bad-title", f"removed a stray {q} from the title", path, line)
+            title = title[:-1] if title.endswith(q) else title[1:]
+            title = title.strip()
+    return title
+
+
+def _front_matter_line(text: str, key: str) -> int:
+    """Best-effort line of a front matter key, for diagnostics."""
+    for i, line in enumerate(text.split("\n")[:200], start=1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+    """One post's bytes → a Digest, or None when the post has errors (all reported)."""
+    local = Diagnostics()
+    digest = _read_post(data, path, site, local)
+    diagnostics.extend(local)
+    return None if local.failed() else digest
+
+
+def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+    text = decode(data, path, diagnostics)
+    if text is None:
+        return None
+    text = clean(text, path, diagnostics)
+    zone = _zone(site)
+    name = Path(path).name if path != STDIN else "stdin.md"
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    dm = _DATED_NAME.fullmatch(stem)
+    slug = (dm.group(4) if dm else stem).rstrip(".")
+
+    front: Mapping[str, Any] = {}
+    body = text
+    body_line = 1
+    if _handler.detect(text):
+        try:
+            fm_text, body = _handler.split(text)
+        except ValueError:
+            diagnostics.error("front-matter-unclosed", "front matter has no closing ---", path, 1, 1)
+            return None
+        body_line = text[: len(text) - len(body)].count("\n") + 1
+        try:
+            loaded = load_yaml(fm_text)
+        except YamlError as exc:
+            line = exc.line + 1 if exc.line else 1
+            diagnostics.error(exc.code, exc.message, path, line, exc.col or 1)
+            return None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, Mapping):
+            diagnostics.error("front-matter-type", "front matter is not a mapping", path, 2, 1)
+            return None
+        front = {str(k): v for k, v in loaded.items()}
+    else:
+        diagnostics.warning(
+            "no-front-matter",
+            "no front matter (--- … ---); Jekyll would copy this file, not publish it as a post",
+            path,
+            1,
+            1,
+        )
+
+    if isinstance(front.get("slug"), str | int) and str(front["slug"]).strip():
+        slug = str(front["slug"]).strip()
+    raw_date = front.get("date")
+    when: datetime | None = None
+    if raw_date is not None:
+        when = jekyll_date(raw_date, zone)
+        if when is None:
+            diagnostics.error(
+                "bad-date",
+                f"cannot read the date {str(raw_date)[:40]!r} (expected YYYY-MM-DD [HH:MM:SS [+ZZZZ]])",
+                path,
+                _front_matter_line(text, "date"),
+                1,
+            )
+            return None
+    elif dm:
+        try:
+            when = _fixed(
+                datetime(int(dm.group(1)), int(dm.group(2)), int(dm.group(3)), tzinfo=zone), zone
+            )
+        except ValueError:
+            diagnostics.error("bad-date", f"file name date {stem[:10]!r} is not a date", path)
+            return None
+    if when is None:
+        diagnostics.error(
+            "no-date", "no date: add date: to the front matter or name the file YYYY-MM-DD-slug.md", path, 1, 1
+        )
+        return None
+
+    title = _title(front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics)
+    tags = _as_list(front.get("tags", front.get("tag")))
+    categories = _as_list(front.get("categories", front.get("category")))
+    lang_value = front.get("lang")
+    lang = str(lang_value).strip() if isinstance(lang_value, str) and lang_value.strip() else site.lang
+    permalink = front.get("permalink") if isinstance(front.get("permalink"), str) else None
+    urls = post_url(site.permalink, when, slug, categories, permalink)
+    meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
+
+    line_count = text.count("\n") + 1
+    if not body.strip():
+        diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
+        papers, preamble = [], []
+    else:
+        papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
+        if not papers:
+            diagnostics.note("no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1)
+        _check_papers(papers, path, diagnostics)
+
+    return Digest(
+        source=SourceSpan(path, 1, line_count),
+        title=title,
+        date=when,
+        slug=slug,
+        path=urls.path,
+        url=absolute(site, urls.path),
+        post_id=absolute(site, urls.post_id) or urls.post_id,
+        tags=tags,
+        categories=categories,
+        lang=lang,
+        papers=tuple(papers),
+        preamble=tuple(preamble),
+        meta=frozen_mapping(meta),
+    )
+
+
+def _check_papers(papers: Sequence[Any], path: str, diagnostics: Diagnostics) -> None:
+    seen: dict[str, int] = {}
+    for expected, paper in enumerate(papers, start=1):
+        line = paper.source.line if paper.source else 0
+        if paper.key in seen:
+            diagnostics.warning(
+                "duplicate-paper",
+                f"paper {paper.rank} repeats paper {seen[paper.key]} ({paper.key}); both are kept",
+                path,
+                line,
+                1,
+            )
+        else:
+            seen[paper.key] = paper.rank
+        if paper.rank != expected:
+            diagnostics.note(
+                "rank-order", f"paper numbered {paper.rank} where {expected} was expected", path, line, 1
+            )
+
+
+def _read_bytes(path: str, diagnostics: Diagnostics) -> bytes | None:
+    try:
+        if path == STDIN:
+            return sys.stdin.buffer.read(MAX_POST_BYTES + 1)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_POST_BYTES + 1)
+    except OSError as exc:
+        diagnostics.error("io-error", f"cannot read: {exc.strerror or exc}", path)
+        return None
+    if len(data) > MAX_POST_BYTES:
+        diagnostics.error("io-error", f"file is larger than {MAX_POST_BYTES >> 20} MiB", path)
+        return None
+    return data
+
+
+def resolve_site(
+    config: Path | None,
+    diagnostics: Diagnostics,
+    *,
+    site_url: str | None = None,
+    timezone_name: str | None = None,
+) -> Site:
+    """The site facts: the config file's, with command-line overrides applied."""
+    site = load_site(config, diagnostics) if config is not None else Site()
+    changes: dict[str, Any] = {}
+    if site_url:
+        changes["url"] = site_url.rstrip("/")
+    if timezone_name:
+        try:
+            ZoneInfo(timezone_name)
+            changes["timezone"] = timezone_name
+        except (ValueError, KeyError, OSError):
+            diagnostics.error("config", f"unknown timezone {timezone_name!r}")
+    return replace(site, **changes) if changes else site
+
+
+def read_paths(
+    paths: Sequence[str],
+    *,
+    config: str | Path | None = None,
+    site_url: str | None = None,
+    timezone_name: str | None = None,
+) -> ReadResult:
+    """Read every post the paths name; the digests come back oldest first."""
+    diagnostics = Diagnostics()
+    inputs = collect(list(paths), diagnostics)
+    cfg = Path(config) if config is not None else inputs.config
+    site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
+    digests: list[Digest] = []
+    failed: list[str] = []
+    for path in inputs.files:
+        data = _read_bytes(path, diagnostics)
+        digest = None if data is None else read_post(data, path, site, diagnostics)
+        if digest is None:
+            failed.append(path)
+        else:
+            digests.append(digest)
+    digests.sort(key=lambda d: (d.date, d.source.path))
+    return ReadResult(
+        corpus=Corpus(site=site, digests=tuple(digests)),
+        diagnostics=diagnostics,
+        failed=failed,
+        read=len(inputs.files),
+    )

@@ -1,0 +1,223 @@
+"""Jekyll site facts: ``_config.yml`` and post URLs computed exactly as Jekyll does.
+
+A feed that replaces jekyll-feed must give every entry the id and link Jekyll
+would, or every subscriber sees the whole archive again as unread.  So the
+permalink logic follows Jekyll 4 (``Jekyll::URL``, ``Drops::UrlDrop``,
+``Utils.slugify``) rule for rule, including its quirks: ``:title`` is the
+cased "pretty" slug of the file name, non-ASCII is percent-encoded, and
+``post.id`` is the URL's folder joined with the slug.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.model import JsonValue, Site, frozen_mapping
+from digestconv.yamlsafe import YamlError, load_yaml
+
+# Jekyll's built-in permalink styles (Jekyll::Utils#permalink_template / URL).
+STYLES: dict[str, str] = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+
+_SLUG_PRETTY = re.compile(r"[^\w.~!$&'()+,;=@]+")
+_SLUG_DEFAULT = re.compile(r"[\W_]+")
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+# Characters Jekyll's URL.escape_path leaves alone (Addressable normalize_component).
+_PATH_SAFE = "-._~!$&'()*+,;=:@/"
+
+_KEPT_CONFIG = ("feed", "digestconv")
+
+
+@dataclass(frozen=True)
+class PostUrl:
+    path: str
+    post_id: str
+
+
+def slugify(text: str, mode: str = "default", cased: bool = False) -> str:
+    """Jekyll's ``Utils.slugify`` for the modes posts use (default, pretty, raw)."""
+    if mode == "raw":
+        slug = re.sub(r"\s+", "-", text)
+    elif mode == "pretty":
+        slug = _SLUG_PRETTY.sub("-", text)
+    else:
+        slug = _SLUG_DEFAULT.sub("-", text)
+    slug = re.sub(r"^-|-$", "", slug)
+    return slug if cased else slug.lower()
+
+
+def _escape_path(value: str) -> str:
+    return quote(value, safe=_PATH_SAFE)
+
+
+def _placeholders(
+    date: datetime, slug: str, categories: tuple[str, ...], output_ext: str
+) -> dict[str, str]:
+    iso = date.isocalendar()
+    cats = []
+    for c in categories:
+        low = str(c).lower()
+        if low not in cats:
+            cats.append(low)
+    return {
+        "year": date.strftime("%Y"),
+        "month": date.strftime("%m"),
+        "day": date.strftime("%d"),
+        "hour": date.strftime("%H"),
+        "minute": date.strftime("%M"),
+        "second": date.strftime("%S"),
+        "i_day": str(date.day),
+        "i_month": str(date.month),
+        "short_month": date.strftime("%b"),
+        "long_month": date.strftime("%B"),
+        "short_year": date.strftime("%y"),
+        "y_day": date.strftime("%j"),
+        "short_day": date.strftime("%a"),
+        "long_day": date.strftime("%A"),
+        "week": f"{iso[1]:02d}",
+        "w_year": str(iso[0]),
+        "w_day": str(iso[2]),
+        "title": slugify(slug, mode="pretty", cased=True),
+        "slug": slugify(slug),
+        "name": slugify(slug),
+        "categories": "/".join(cats),
+        "output_ext": output_ext,
+        "path": "",
+        "collection": "posts",
+    }
+
+
+def _sanitize(url: str) -> str:
+    """Jekyll's ``URL#sanitize_url``: no ``..``, no ``./``, no doubled slashes."""
+    out = ("/" + url).replace("..", "/").replace("./", "")
+    return re.sub(r"/{2,}", "/", out)
+
+
+def post_url(
+    permalink: str,
+    date: datetime,
+    slug: str,
+    categories: tuple[str, ...] = (),
+    front_matter_permalink: str | None = None,
+) -> PostUrl:
+    """The site-relative URL and ``post.id`` Jekyll gives a post."""
+    if front_matter_permalink:
+        path = _sanitize(front_matter_permalink)
+    else:
+        template = STYLES.get(permalink, permalink)
+        values = _placeholders(date, slug, categories, ".html")
+
+        def sub(m: re.Match[str]) -> str:
+            key = m.group(1)
+            # Longest known placeholder that prefixes the match (":titlefoo" is ":title"+"foo").
+            for end in range(len(key), 0, -1):
+                if key[:end] in values:
+                    return _escape_path(values[key[:end]]) + key[end:]
+            return m.group(0)
+
+        # Empty values drop their leading slash, as Jekyll's generate_url_from_hash does.
+        for key, value in values.items():
+            if not value:
+                template = template.replace(f"/:{key}", "")
+        path = _sanitize(_PLACEHOLDER.sub(sub, template))
+    folder = path.rsplit("/", 1)[0] if not path.endswith("/") else path.rstrip("/").rsplit("/", 1)[0]
+    post_id = _sanitize(f"{folder}/{slug}")
+    return PostUrl(path=path, post_id=post_id)
+
+
+def absolute(site: Site, path: str) -> str | None:
+    """jekyll's ``absolute_url`` filter: site.url + baseurl + path."""
+    if not site.url:
+        return None
+    base = site.baseurl.strip("/")
+    prefix = site.url.rstrip("/") + (f"/{base}" if base else "")
+    return prefix + (path if path.startswith("/") else "/" + path)
+
+
+def _text(value: JsonValue) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def _author(value: JsonValue) -> tuple[str | None, str | None]:
+    if isinstance(value, Mapping):
+        return _text(value.get("name")), _text(value.get("email"))
+    return _text(value), None
+
+
+def site_from_config(
+    config: Mapping[str, JsonValue], path: str, diagnostics: Diagnostics
+) -> Site:
+    """A Site from a parsed ``_config.yml``; bad values become diagnostics, not crashes."""
+    tz = _text(config.get("timezone"))
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            diagnostics.error("config", f"unknown timezone {tz!r}", path)
+            tz = None
+    author, email = _author(config.get("author"))
+    if author is None:
+        names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
+        joined = " ".join(n for n in names if n)
+        author = joined or None
+    email = email or _text(config.get("email"))
+    title = _text(config.get("title"))
+    if title in ("blank",) and author:
+        # al-folio's convention: "blank" means "use the author's full name".
+        title = author
+    permalink = _text(config.get("permalink")) or "date"
+    kept = {k: config[k] for k in _KEPT_CONFIG if k in config and config[k] is not None}
+    return Site(
+        title=title,
+        description=_text(config.get("description")),
+        url=_text(config.get("url")),
+        baseurl=_text(config.get("baseurl")) or "",
+        author=author,
+        email=email,
+        lang=_text(config.get("lang")),
+        timezone=tz,
+        permalink=permalink,
+        config=frozen_mapping(kept),
+    )
+
+
+def load_site(path: Path, diagnostics: Diagnostics) -> Site:
+    """Read a ``_config.yml``; an unreadable or invalid file gives a diagnostic and defaults."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error("io-error", f"cannot read site configuration: {exc.strerror}", shown)
+        return Site()
+    try:
+        data = load_yaml(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        diagnostics.error("encoding", "site configuration is not UTF-8", shown)
+        return Site()
+    except YamlError as exc:
+        diagnostics.error(exc.code, exc.message, shown, exc.line, exc.col)
+        return Site()
+    if data is None:
+        return Site()
+    if not isinstance(data, Mapping):
+        diagnostics.error("config", "site configuration is not a mapping", shown, 1, 1)
+        return Site()
+    return site_from_config(data, shown, diagnostics)

@@ -1,0 +1,96 @@
+"""Safe, bounded YAML loading for front matter and ``_config.yml``.
+
+Front matter is untrusted text: ``!!python/object`` tags must never construct
+objects, and an alias bomb (a few lines that expand to billions of nodes when
+walked) or a self-referencing anchor must not hang the converter when the
+data is later copied into the model or dumped as JSON.  The fast C loader is
+used whenever the text cannot contain aliases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _FastLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _FastLoader
+
+MAX_ALIASES = 64
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+
+@dataclass
+class YamlError(Exception):
+    """Why a YAML document was refused, with its diagnostic code and 1-based position."""
+
+    code: str
+    message: str
+    line: int = 0
+    col: int = 0
+
+
+def _position(exc: yaml.YAMLError) -> tuple[int, int]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return 0, 0
+    return mark.line + 1, mark.column + 1
+
+
+def _count_aliases(text: str) -> int:
+    count = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, yaml.AliasToken):
+            count += 1
+    return count
+
+
+def _check_shape(value: Any) -> None:
+    """Refuse cycles, and structures too large or deep to copy safely."""
+    budget = MAX_NODES
+    stack: list[tuple[Any, int, frozenset[int]]] = [(value, 0, frozenset())]
+    while stack:
+        node, depth, ancestors = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise YamlError("yaml-aliases", f"YAML data has more than {MAX_NODES} nodes")
+        if depth > MAX_DEPTH:
+            raise YamlError("yaml-syntax", f"YAML data is nested deeper than {MAX_DEPTH} levels")
+        if isinstance(node, dict | list):
+            if id(node) in ancestors:
+                raise YamlError("yaml-aliases", "YAML data refers to itself through an alias")
+            inner = ancestors | {id(node)}
+            children = list(node.values()) + list(node.keys()) if isinstance(node, dict) else node
+            stack.extend((c, depth + 1, inner) for c in children)
+
+
+def load_yaml(text: str) -> Any:
+    """Plain data from YAML text, or a YamlError saying precisely why not."""
+    try:
+        if "*" in text and "&" in text:
+            aliases = _count_aliases(text)
+            if aliases > MAX_ALIASES:
+                raise YamlError(
+                    "yaml-aliases",
+                    f"YAML uses {aliases} aliases (at most {MAX_ALIASES} are accepted)",
+                )
+        value = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
+    except yaml.constructor.ConstructorError as exc:
+        line, col = _position(exc)
+        tag = getattr(exc, "problem", "") or "an unknown tag"
+        raise YamlError("yaml-unsafe", f"YAML tag refused: {tag.strip()}", line, col) from exc
+    except yaml.YAMLError as exc:
+        line, col = _position(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise YamlError("yaml-syntax", f"invalid YAML: {problem}", line, col) from exc
+    except RecursionError as exc:
+        raise YamlError("yaml-syntax", "YAML is nested too deeply") from exc
+    except (ValueError, OverflowError) as exc:
+        # e.g. a timestamp such as 2025-13-45 that matches YAML's pattern but no calendar
+        raise YamlError("yaml-syntax", f"invalid YAML value: {exc}") from exc
+    _check_shape(value)
+    return value

@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample site, the real corpus beside the repository, readers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED = Path(os.environ.get("DIGESTCONV_SHARED", ROOT.parent / "shared"))
+CORPUS_SITE = SHARED / "corpus" / "hahngt.github.io"
+VALIDATORS = SHARED / "validators"
+
+
+@pytest.fixture(scope="session")
+def samples_site() -> Path:
+    """The small Jekyll site shipped in samples/."""
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared_site() -> Path:
+    """The real 93-post site; tests that need it skip when it is not beside the repo."""
+    if not (CORPUS_SITE / "_posts").is_dir():
+        pytest.skip("the shared corpus is not present beside the repository")
+    return CORPUS_SITE
+
+
+@pytest.fixture(scope="session")
+def validators_dir() -> Path:
+    if not VALIDATORS.is_dir():
+        pytest.skip("the shared validators are not present beside the repository")
+    return VALIDATORS
+
+
+@pytest.fixture(scope="session")
+def samples_corpus(samples_site: Path):  # type: ignore[no-untyped-def]
+    """The samples read once per session (a ``digestconv.model.Corpus``)."""
+    from digestconv.reader import read_paths
+
+    result = read_paths([str(samples_site)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    return result.corpus
+
+
+@pytest.fixture(scope="session")
+def shared_corpus(shared_site: Path):  # type: ignore[no-untyped-def]
+    """The real corpus read once per session; skips when absent."""
+    from digestconv.reader import read_paths
+
+    result = read_paths([str(shared_site)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    return result.corpus
