@@ -1,0 +1,318 @@
+"""The ``digestconv`` command: one lazily loaded subcommand per exporter, plus check/formats/build.
+
+Exporter modules are imported only when their subcommand runs, so ``--help``
+stays fast and a plugin that fails to import breaks only its own subcommand.
+The CLI is the only place that touches output files, always atomically, and
+it writes nothing at all when the input has errors (unless ``--keep-going``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from digestconv import __version__
+from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.model import Corpus, Digest
+
+BUILTIN_HELP = {
+    "anki": "Anki flashcards: CSV with Anki's file headers, or an .apkg deck.",
+    "bibtex": "BibTeX (or biblatex) entries for the arXiv papers of the digests.",
+    "epub": "An EPUB 3 book of the digests for e-readers.",
+    "feed": "An Atom or RSS feed of the digests, compatible with jekyll-feed.",
+    "json": "The intermediate model as JSON: everything the reader kept.",
+}
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Options:
+    """The common options every reading subcommand shares (DESIGN.md's CLI contract)."""
+
+    @staticmethod
+    def reading() -> list[click.Parameter]:
+        return [
+            click.Argument(["paths"], nargs=-1, required=True, metavar="PATH..."),
+            click.Option(
+                ["--config"],
+                type=click.Path(dir_okay=False),
+                help="The site's _config.yml (found automatically for a site or its _posts).",
+            ),
+            click.Option(["--site-url"], help="Override the site's url (e.g. https://example.org)."),
+            click.Option(["--timezone"], help="Timezone for offset-less dates (IANA name)."),
+            click.Option(
+                ["--since"],
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="Only digests dated on or after this day (YYYY-MM-DD).",
+            ),
+            click.Option(
+                ["--until"],
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="Only digests dated on or before this day (YYYY-MM-DD).",
+            ),
+            click.Option(
+                ["--tag"], multiple=True, help="Only digests with this tag (repeatable: any of)."
+            ),
+            click.Option(["--strict"], is_flag=True, help="Treat warnings as errors."),
+            click.Option(
+                ["--keep-going"],
+                is_flag=True,
+                help="Export the valid posts even when others have errors (still exits 1).",
+            ),
+            click.Option(["-q", "--quiet"], is_flag=True, help="Show errors only."),
+            click.Option(["-v", "--verbose"], is_flag=True, help="Show notes too."),
+        ]
+
+
+def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verbose: bool) -> None:
+    shown: list[Diagnostic] = []
+    for d in diagnostics:
+        if strict and d.severity == "warning":
+            d = replace(d, severity="error")
+        if d.severity == "note" and not verbose:
+            continue
+        if d.severity == "warning" and quiet:
+            continue
+        shown.append(d)
+    for d in shown:
+        click.echo(d.format(), err=True)
+
+
+def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Digest, ...]:
+    since: date | None = params["since"].date() if params.get("since") else None
+    until: date | None = params["until"].date() if params.get("until") else None
+    tags = {t.casefold() for t in params.get("tag") or ()}
+    out = []
+    for d in digests:
+        day = d.date.date()
+        if since and day < since:
+            continue
+        if until and day > until:
+            continue
+        if tags and not tags.intersection(t.casefold() for t in d.tags):
+            continue
+        out.append(d)
+    return tuple(out)
+
+
+def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
+    """Read and filter; returns (corpus to export or None, diagnostics, input_failed)."""
+    from digestconv.reader import read_paths
+
+    result = read_paths(
+        params["paths"],
+        config=params.get("config"),
+        site_url=params.get("site_url"),
+        timezone_name=params.get("timezone"),
+    )
+    diagnostics = result.diagnostics
+    strict = bool(params.get("strict"))
+    failed = diagnostics.failed(strict)
+    _print_diagnostics(diagnostics, strict, bool(params.get("quiet")), bool(params.get("verbose")))
+    if failed and not params.get("keep_going"):
+        return None, diagnostics, True
+    digests = result.corpus.digests
+    if strict:
+        warned = {d.path for d in diagnostics if d.severity == "warning"}
+        digests = tuple(d for d in digests if d.source.path not in warned)
+    corpus = Corpus(site=result.corpus.site, digests=_filter(digests, params))
+    return corpus, diagnostics, failed
+
+
+def _write(output: str | None, data: bytes | Mapping[str, bytes], binary: bool, name: str) -> str:
+    from digestconv.output import write_atomic, write_tree
+
+    if isinstance(data, Mapping):
+        if not output or output == "-":
+            raise click.UsageError(f"{name} writes several files here: give a folder with -o")
+        written, unchanged = write_tree(Path(output), data)
+        return f"{written} file(s) written, {unchanged} unchanged in {output}"
+    if not output or output == "-":
+        if binary:
+            raise click.UsageError(f"{name} output is binary: give a file with -o")
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return ""
+    changed = write_atomic(Path(output), data)
+    return f"{'wrote' if changed else 'unchanged'} {output}"
+
+
+def _export_command(name: str, loader: Callable[[], type]) -> click.Command:
+    """The subcommand of one exporter; the exporter class is imported here, on demand."""
+    try:
+        exporter_cls = loader()
+    except Exception as exc:  # a broken plugin must not take the other commands down
+        message = f"the {name!r} exporter failed to load: {type(exc).__name__}: {exc}"
+
+        def broken(**_: Any) -> None:
+            click.echo(f"error: {message} [plugin]", err=True)
+            sys.exit(1)
+
+        return click.Command(name, callback=broken, help=message, context_settings=CONTEXT)
+
+    own = list(getattr(exporter_cls, "options", ()))
+    own_names = {p.name for p in own}
+
+    def run(**params: Any) -> None:
+        corpus, diagnostics, failed = load_corpus(params)
+        if corpus is None:
+            click.echo(
+                "digestconv: input has errors; nothing was written (use --keep-going to "
+                "export the valid posts)",
+                err=True,
+            )
+            sys.exit(1)
+        from digestconv.registry import ExportError
+
+        options = {k: v for k, v in params.items() if k in own_names}
+        options["output"] = params.get("output")
+        export_diags = Diagnostics()
+        try:
+            data = exporter_cls().export(corpus, options, export_diags)
+        except ExportError as exc:
+            _print_diagnostics(export_diags, False, bool(params["quiet"]), bool(params["verbose"]))
+            click.echo(f"error: {exc} [export]", err=True)
+            sys.exit(1)
+        _print_diagnostics(
+            export_diags, bool(params["strict"]), bool(params["quiet"]), bool(params["verbose"])
+        )
+        if export_diags.failed(bool(params["strict"])):
+            sys.exit(1)
+        try:
+            summary = _write(params.get("output"), data, bool(exporter_cls.binary), name)
+        except OSError as exc:
+            click.echo(f"{params.get('output')}: error: cannot write: {exc.strerror} [export]", err=True)
+            sys.exit(1)
+        except ValueError as exc:  # UnsafePathError from a multi-file exporter
+            click.echo(f"error: {exc} [export]", err=True)
+            sys.exit(1)
+        if summary and params["verbose"]:
+            click.echo(f"digestconv {name}: {summary}", err=True)
+        sys.exit(1 if failed else 0)
+
+    params: list[click.Parameter] = [
+        *Options.reading(),
+        click.Option(
+            ["-o", "--output"],
+            type=click.Path(),
+            help=f"Output file (default: standard output{'; required' if exporter_cls.binary else ''}).",
+        ),
+        *own,
+    ]
+    return click.Command(
+        name,
+        callback=run,
+        params=params,
+        help=str(getattr(exporter_cls, "description", "")),
+        short_help=BUILTIN_HELP.get(name),
+        context_settings=CONTEXT,
+    )
+
+
+class LazyGroup(click.Group):
+    """A group whose exporter subcommands are discovered from entry points, loaded on use."""
+
+    def _exporters(self) -> dict[str, Any]:
+        from digestconv.registry import discover
+
+        return discover()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._exporters()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        info = self._exporters().get(cmd_name)
+        if info is None:
+            return None
+        return _export_command(cmd_name, info.load)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands without importing any exporter (``--help`` must stay fast)."""
+        rows = []
+        exporters = self._exporters()
+        for name in self.list_commands(ctx):
+            builtin = super().get_command(ctx, name)
+            if builtin is not None:
+                rows.append((name, builtin.get_short_help_str(70)))
+            else:
+                origin = exporters[name].origin
+                text = BUILTIN_HELP.get(name) or f"Export with the plugin from {origin}."
+                rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="digestconv")
+def cli() -> None:
+    """Turn a Jekyll blog of paper digests into BibTeX, feeds, EPUB books and Anki decks.
+
+    PATH is a post file, a folder of posts, a Jekyll site root (its _posts/ and
+    _config.yml) or - for standard input.
+    """
+
+
+@cli.command("formats", context_settings=CONTEXT)
+def formats_command() -> None:
+    """List the exporters found: built-in and plugins."""
+    from digestconv.registry import discover
+
+    failed = False
+    for name, info in discover().items():
+        try:
+            cls = info.load()
+        except Exception as exc:
+            click.echo(f"{name}\t-\tfailed to load: {type(exc).__name__}: {exc}\t{info.origin}")
+            failed = True
+            continue
+        click.echo(f"{name}\t{cls.suffix}\t{cls.description}\t{info.origin}")
+    sys.exit(1 if failed else 0)
+
+
+def _check(**params: Any) -> None:
+    params.setdefault("verbose", True)
+    from digestconv.reader import read_paths
+
+    result = read_paths(
+        params["paths"],
+        config=params.get("config"),
+        site_url=params.get("site_url"),
+        timezone_name=params.get("timezone"),
+    )
+    strict = bool(params["strict"])
+    _print_diagnostics(result.diagnostics, strict, bool(params["quiet"]), not params["quiet"])
+    counts = result.diagnostics.counts()
+    papers = sum(len(d.papers) for d in result.corpus.digests)
+    if not params["quiet"]:
+        click.echo(
+            f"{result.read} post(s), {len(result.corpus.digests)} read, {papers} paper(s): "
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)",
+            err=True,
+        )
+    sys.exit(1 if result.diagnostics.failed(strict) else 0)
+
+
+cli.add_command(
+    click.Command(
+        "check",
+        callback=_check,
+        params=[p for p in Options.reading() if p.name not in ("since", "until", "tag", "keep_going", "verbose")],
+        help="Read the posts and report diagnostics only (notes included).",
+        context_settings=CONTEXT,
+    )
+)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point; click maps usage errors to exit status 2."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="digestconv")

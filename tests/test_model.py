@@ -1,0 +1,132 @@
+"""The model's JSON form: exact round trips, and documents valid against the shipped schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from importlib.resources import files
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digestconv.arxiv import ArxivId
+from digestconv.model import (
+    SCHEMA_VERSION,
+    Corpus,
+    Digest,
+    Item,
+    Link,
+    Paper,
+    Section,
+    Site,
+    SourceSpan,
+    frozen_mapping,
+    from_json,
+    to_json,
+)
+
+SCHEMA = json.loads(files("digestconv").joinpath("schema/digests.schema.json").read_text())
+
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+ids = st.builds(
+    ArxivId,
+    st.from_regex(r"\A[0-9]{4}\.[0-9]{4,5}\Z") | st.just("hep-th/9901001"),
+    st.none() | st.integers(1, 9),
+)
+items = st.builds(
+    Item,
+    text=text,
+    label=st.sampled_from([None, "goal", "motivation", "contribution"]),
+    label_text=st.none() | text,
+    line=st.integers(0, 10_000),
+    bullet=st.booleans(),
+)
+sections = st.builds(
+    Section,
+    kind=st.sampled_from(["introduction", "method", "results", "limitations", "conclusion", "other"]),
+    heading=text,
+    items=st.lists(items, max_size=3).map(tuple),
+    placeholder=st.booleans(),
+    line=st.integers(0, 10_000),
+)
+spans = st.builds(SourceSpan, text, st.integers(0, 999), st.integers(0, 999))
+papers = st.builds(
+    Paper,
+    rank=st.integers(0, 999),
+    title=text,
+    url=text,
+    arxiv=st.none() | ids,
+    anchor=text,
+    links=st.lists(
+        st.builds(Link, text, text, st.sampled_from(["alphaxiv", "arxiv", "other"])), max_size=2
+    ).map(tuple),
+    sections=st.lists(sections, max_size=3).map(tuple),
+    source=st.none() | spans,
+)
+json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text
+meta = st.dictionaries(
+    text, st.recursive(json_scalars, lambda c: st.lists(c, max_size=3), max_leaves=5), max_size=3
+).map(frozen_mapping)
+dates = st.builds(
+    lambda dt, minutes: dt.replace(tzinfo=timezone(timedelta(minutes=minutes))),
+    st.datetimes(datetime(1991, 1, 1), datetime(2100, 1, 1)),
+    st.integers(-12 * 60, 14 * 60),
+)
+digests = st.builds(
+    Digest,
+    source=spans,
+    title=text,
+    date=dates,
+    slug=text,
+    path=text.map(lambda s: "/" + s),
+    url=st.none() | text,
+    post_id=text,
+    tags=st.lists(text, max_size=3).map(tuple),
+    categories=st.lists(text, max_size=2).map(tuple),
+    lang=st.none() | text,
+    papers=st.lists(papers, max_size=3).map(tuple),
+    preamble=st.lists(items, max_size=2).map(tuple),
+    meta=meta,
+)
+corpora = st.builds(
+    Corpus, site=st.builds(Site, title=st.none() | text, config=meta), digests=st.lists(digests, max_size=3).map(tuple)
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(corpora)
+def test_json_round_trip_is_exact(corpus: Corpus) -> None:
+    text_ = to_json(corpus)
+    back = from_json(text_)
+    assert back == corpus
+    assert to_json(back) == text_
+    jsonschema.validate(json.loads(text_), SCHEMA)
+
+
+def test_samples_validate_against_schema(samples_corpus: Corpus) -> None:
+    doc = json.loads(to_json(samples_corpus))
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(doc, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert from_json(to_json(samples_corpus)) == samples_corpus
+
+
+def test_shared_corpus_validates_and_round_trips(shared_corpus: Corpus) -> None:
+    doc = json.loads(to_json(shared_corpus))
+    jsonschema.validate(doc, SCHEMA)
+    assert from_json(to_json(shared_corpus)) == shared_corpus
+
+
+def test_unknown_schema_version_is_refused() -> None:
+    with pytest.raises(ValueError, match="schema_version"):
+        from_json('{"schema_version": 99, "site": {}, "digests": []}')
+
+
+def test_model_is_frozen(samples_corpus: Corpus) -> None:
+    paper = samples_corpus.digests[0].papers[0]
+    with pytest.raises(AttributeError):
+        paper.title = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        samples_corpus.digests[0].meta["layout"] = "x"  # type: ignore[index]

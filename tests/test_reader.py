@@ -1,0 +1,290 @@
+"""The reader on the samples, the real corpus and small posts written for one rule each."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.model import Corpus, Digest, Site
+from digestconv.reader import read_paths, read_post
+
+KST = timezone(timedelta(hours=9))
+SEOUL = Site(url="https://example.org", timezone="Asia/Seoul", permalink="/dailypaper/:year/:month/:day/:title/", lang="ko")
+
+PAPER = """
+# 1. [Fast-dLLM v2: Efficient Block-Diffusion LLM](https://arxiv.org/abs/2509.26328)
+
+> [Alphaxiv](https://www.alphaxiv.org/ko/overview/2509.26328)
+
+## Introduction
+- Goal: 목표 문장.
+- Motivation: 동기 문장.
+- Contribution: 기여 문장.
+
+## Method
+방법 문장.
+
+## Limitations
+정보 부족.
+"""
+
+
+def post(front: str, body: str = PAPER) -> bytes:
+    return f"---\n{front}\n---\n{body}".encode()
+
+
+def read(data: bytes, name: str = "2025-10-08-daily-papers.md", site: Site = SEOUL) -> tuple[Digest | None, Diagnostics]:
+    diags = Diagnostics()
+    return read_post(data, name, site, diags), diags
+
+
+def codes(diags: Diagnostics) -> list[str]:
+    return [d.code for d in diags]
+
+
+# ----------------------------------------------------------------- the corpora
+
+
+def test_samples(samples_corpus: Corpus) -> None:
+    assert [d.date.date().isoformat() for d in samples_corpus.digests] == [
+        "2025-10-08", "2025-10-29", "2025-11-27", "2025-12-03", "2025-12-17",
+    ]
+    assert [len(d.papers) for d in samples_corpus.digests] == [8, 8, 6, 9, 9]
+    first = samples_corpus.digests[0]
+    assert first.title == "Daily Papers — 2025-10-08"
+    assert first.tags == ("papers", "hugginface")
+    assert first.path == "/dailypaper/2025/10/08/daily-papers/"
+    assert first.meta == {"layout": "post"}
+    paper = first.papers[0]
+    assert paper.arxiv is not None and paper.arxiv.id == "2509.26328"
+    assert paper.link("alphaxiv") is not None
+    assert [s.kind for s in paper.sections] == ["introduction", "method", "results", "limitations", "conclusion"]
+    intro = paper.sections[0]
+    assert [i.label for i in intro.items] == ["goal", "motivation", "contribution"]
+    assert intro.items[0].text.startswith("본 연구는 사전학습된")
+    limitations = paper.section("limitations")
+    assert limitations is not None and limitations.placeholder
+    assert limitations.items[0].text == "정보 부족."
+    # whitespace runs in titles (arXiv line wraps) are collapsed
+    assert first.papers[2].title == "Mixing Mechanisms: How Language Models Retrieve Bound Entities In-Context"
+
+
+def test_shared_corpus_numbers(shared_site: Path) -> None:
+    result = read_paths([str(shared_site)])
+    counts = result.diagnostics.counts()
+    assert counts["error"] == 0 and counts["warning"] == 0, [d.format() for d in result.diagnostics]
+    digests = result.corpus.digests
+    assert len(digests) == 93
+    with_papers = [d for d in digests if d.papers]
+    assert len(with_papers) == 91
+    assert sum(len(d.papers) for d in digests) == 787
+    assert len({p.arxiv.id for d in digests for p in d.papers if p.arxiv}) == 717
+    by_code = Counter(d.code for d in result.diagnostics if d.severity == "note")
+    assert by_code["no-papers"] == 1 and by_code["empty-body"] == 1
+    # the stray-quote titles are repaired
+    assert all(not d.title.endswith('"') for d in digests)
+    # versioned http links are understood
+    versioned = [p for d in digests for p in d.papers if p.arxiv and p.arxiv.version]
+    assert versioned and all(p.url.startswith("http://arxiv.org/abs/") for p in versioned)
+    # Korean labels are recognised
+    labels = Counter(i.label_text for d in digests for p in d.papers for s in p.sections for i in s.items if i.label)
+    assert labels["목표"] == 4 and labels["Goal"] == 617
+    # <think> in a title stays literal text
+    assert any(p.title.startswith("<think> So let's") for d in digests for p in d.papers)
+
+
+# ------------------------------------------------------------------ front matter
+
+
+def test_offset_less_yaml_time_is_utc_as_in_jekyll() -> None:
+    digest, _ = read(post('title: "x"\ndate: 2025-10-08 08:15:00'))
+    assert digest is not None
+    assert digest.date == datetime(2025, 10, 8, 17, 15, tzinfo=KST)
+    assert digest.date.utcoffset() == timedelta(hours=9)
+
+
+def test_late_offset_less_time_moves_the_permalink_day_as_in_jekyll() -> None:
+    digest, _ = read(post('title: "x"\ndate: 2025-10-08 20:00:00'))
+    assert digest is not None
+    assert digest.date.date().isoformat() == "2025-10-09"
+    assert digest.path == "/dailypaper/2025/10/09/daily-papers/"
+
+
+def test_explicit_offsets_and_strings() -> None:
+    digest, _ = read(post("date: 2025-10-08 08:15:00 +0900"))
+    assert digest is not None and digest.date == datetime(2025, 10, 8, 8, 15, tzinfo=KST)
+    digest, _ = read(post('date: "2025-10-08 08:15"'))
+    assert digest is not None and digest.date == datetime(2025, 10, 8, 8, 15, tzinfo=KST)
+    digest, _ = read(post("date: 2025-10-08"))
+    assert digest is not None and digest.date == datetime(2025, 10, 8, tzinfo=KST)
+
+
+def test_date_from_file_name_when_absent() -> None:
+    digest, diags = read(post("title: t"), name="2025-07-01-test.md")
+    assert digest is not None and digest.date == datetime(2025, 7, 1, tzinfo=KST)
+    assert digest.slug == "test" and not diags.failed()
+
+
+def test_bad_and_missing_dates_are_errors_with_lines() -> None:
+    digest, diags = read(post("title: t\ndate: someday"))
+    assert digest is None and codes(diags) == ["bad-date"]
+    assert diags.items[0].line == 3
+    digest, diags = read(post("title: t"), name="undated.md")
+    assert digest is None and "no-date" in codes(diags)
+
+
+def test_stray_quote_title_and_missing_title() -> None:
+    digest, diags = read(post('title: Daily Papers — 2025-08-29"'))
+    assert digest is not None and digest.title == "Daily Papers — 2025-08-29"
+    assert codes(diags) == ["bad-title"] and diags.items[0].severity == "note"
+    digest, _ = read(post("date: 2025-10-08"))
+    assert digest is not None and digest.title == "Daily Papers"
+
+
+def test_tags_as_string_or_list_and_meta_kept() -> None:
+    digest, _ = read(post("tags: ai  papers ai\ncategories: [ml]\nlayout: post\nextra: {a: [1, 2]}"))
+    assert digest is not None
+    assert digest.tags == ("ai", "papers") and digest.categories == ("ml",)
+    assert digest.meta == {"layout": "post", "extra": {"a": (1, 2)}}
+
+
+@pytest.mark.parametrize(
+    ("front", "code"),
+    [
+        ("title: [unclosed", "yaml-syntax"),
+        ("x: !!python/object/apply:os.system ['true']", "yaml-unsafe"),
+        ("- a\n- b", "front-matter-type"),
+        ("a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+         "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+         "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]", "yaml-aliases"),
+        ("a: &a [*a]", "yaml-aliases"),
+    ],
+)
+def test_yaml_problems_are_diagnostics(front: str, code: str) -> None:
+    digest, diags = read(post(front))
+    assert digest is None
+    assert code in codes(diags)
+    assert all(d.line >= 1 for d in diags if d.code == code)
+
+
+def test_unclosed_front_matter() -> None:
+    digest, diags = read(b"---\ntitle: x\n# 1. [T](https://arxiv.org/abs/2509.26328)\n")
+    assert digest is None and codes(diags) == ["front-matter-unclosed"]
+
+
+# ------------------------------------------------------------------------- text
+
+
+def test_crlf_bom_nfd_and_control_characters() -> None:
+    import unicodedata
+
+    body = unicodedata.normalize("NFD", PAPER.replace("목표 문장", "목표\x00 문장"))
+    data = b"\xef\xbb\xbf" + post("title: t", body).replace(b"\n", b"\r\n")
+    digest, diags = read(data)
+    assert digest is not None
+    assert codes(diags) == ["control-char"] and diags.items[0].severity == "warning"
+    goal = digest.papers[0].sections[0].items[0]
+    assert goal.text == "목표 문장." and unicodedata.is_normalized("NFC", goal.text)
+    assert goal.line == 10
+
+
+def test_invalid_utf8_is_an_error_with_position() -> None:
+    digest, diags = read(post("title: t") + b"\n\xff\xfe broken")
+    assert digest is None
+    assert codes(diags) == ["encoding"] and diags.items[0].line > 1
+
+
+def test_utf16_with_bom_reads() -> None:
+    digest, diags = read(post("title: t").decode().encode("utf-16"))
+    assert digest is not None and not diags.failed()
+
+
+# ------------------------------------------------------------------------- body
+
+
+def test_heading_levels_split_links_and_arxiv_forms() -> None:
+    body = (
+        "## 1. [A](http://arxiv.org/abs/2508.21824v1)\n\n"
+        "### 2. [B](https://export.arxiv.org/pdf/hep-th/9901001v2.pdf)\n\n"
+        "# 3. [Long title\nwrapped](https://www.arxiv.org/html/2509.26328)\n\n"
+        "# 4. [Blog](https://example.org/paper)\n"
+    )
+    digest, diags = read(post("title: t", body))
+    assert digest is not None, [d.format() for d in diags]
+    got = [(p.rank, p.title, str(p.arxiv) if p.arxiv else None) for p in digest.papers]
+    assert got == [
+        (1, "A", "2508.21824v1"),
+        (2, "B", "hep-th/9901001v2"),
+        (3, "Long title wrapped", "2509.26328"),
+        (4, "Blog", None),
+    ]
+
+
+def test_paper_heading_without_link_is_an_error() -> None:
+    digest, diags = read(post("title: t", "# 1. A paper without a link\n"))
+    assert digest is None
+    assert codes(diags)[0] == "paper-no-link" and diags.items[0].line == 4
+
+
+def test_duplicate_paper_warns_and_keeps_both() -> None:
+    digest, diags = read(post("title: t", PAPER + PAPER.replace("# 1.", "# 2.")))
+    assert digest is not None and len(digest.papers) == 2
+    assert codes(diags) == ["duplicate-paper"]
+
+
+def test_sections_any_order_unknown_kept_and_nested_lists() -> None:
+    body = (
+        "# 1. [T](https://arxiv.org/abs/2509.26328)\n\n"
+        "## Conclusion\n끝.\n\n"
+        "## Introduction\n- 목표: 가\n  - 중첩 항목\n- 동기: 나\n\n"
+        "## Datasets\n- X\n\n"
+        "## Results\n- 정보 부족\n"
+    )
+    digest, diags = read(post("title: t", body))
+    assert digest is not None
+    paper = digest.papers[0]
+    assert [s.kind for s in paper.sections] == ["conclusion", "introduction", "other", "results"]
+    assert paper.sections[2].heading == "Datasets"
+    intro = paper.sections[1]
+    assert intro.items[0].label == "goal" and intro.items[0].text == "가\n- 중첩 항목"
+    assert intro.items[1].label_text == "동기"
+    assert paper.sections[3].placeholder
+    assert "unknown-section" in codes(diags)
+
+
+def test_raw_html_stays_literal_text() -> None:
+    body = "# 1. [<script>alert(1)</script> T](https://arxiv.org/abs/2509.26328)\n\n## Method\n<b>굵게</b>\n"
+    digest, _ = read(post("title: t", body))
+    assert digest is not None
+    assert digest.papers[0].title == "<script>alert(1)</script> T"
+    assert digest.papers[0].sections[0].items[0].text == "<b>굵게</b>"
+
+
+def test_text_outside_papers_is_kept() -> None:
+    digest, diags = read(post("title: t", "서문입니다.\n" + PAPER))
+    assert digest is not None and digest.preamble[0].text == "서문입니다."
+    assert codes(diags) == ["stray-text"]
+
+
+def test_site_config_found_from_posts_folder(samples_site: Path) -> None:
+    result = read_paths([str(samples_site / "_posts" / "2025-10-08-daily-papers.md")])
+    assert result.corpus.site.timezone == "Asia/Seoul"
+    assert result.corpus.digests[0].url == "https://dailypapers.example.org/dailypaper/2025/10/08/daily-papers/"
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    result = read_paths([str(tmp_path / "nope"), str(tmp_path)])
+    assert [d.code for d in result.diagnostics] == ["not-found", "no-posts"]
+
+
+def test_symlink_loop_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "2025-01-01-x.md").write_bytes(post("title: t"))
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    result = read_paths([str(tmp_path)])
+    assert len(result.corpus.digests) == 1
+    assert "symlink-loop" in [d.code for d in result.diagnostics]
