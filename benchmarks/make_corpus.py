@@ -14,7 +14,6 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from digestconv.arxiv import parse_url
 from digestconv.reader import read_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +44,10 @@ def make(count: int, out: Path) -> None:
             text = text.replace(old, new)
         head, sep, body = text.partition("\n---\n")
         head = "\n".join(
-            f"date: {day:%Y-%m-%d} 08:15:00" if line.startswith("date:")
-            else f'title: "Daily Papers — {day:%Y-%m-%d}"' if line.startswith("title:")
+            f"date: {day:%Y-%m-%d} 08:15:00"
+            if line.startswith("date:")
+            else f'title: "Daily Papers — {day:%Y-%m-%d}"'
+            if line.startswith("title:")
             else line
             for line in head.split("\n")
         )

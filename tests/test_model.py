@@ -22,8 +22,8 @@ from digestconv.model import (
     Section,
     Site,
     SourceSpan,
-    frozen_mapping,
     from_json,
+    frozen_mapping,
     to_json,
 )
 
@@ -45,7 +45,9 @@ items = st.builds(
 )
 sections = st.builds(
     Section,
-    kind=st.sampled_from(["introduction", "method", "results", "limitations", "conclusion", "other"]),
+    kind=st.sampled_from(
+        ["introduction", "method", "results", "limitations", "conclusion", "other"]
+    ),
     heading=text,
     items=st.lists(items, max_size=3).map(tuple),
     placeholder=st.booleans(),
@@ -91,7 +93,9 @@ digests = st.builds(
     meta=meta,
 )
 corpora = st.builds(
-    Corpus, site=st.builds(Site, title=st.none() | text, config=meta), digests=st.lists(digests, max_size=3).map(tuple)
+    Corpus,
+    site=st.builds(Site, title=st.none() | text, config=meta),
+    digests=st.lists(digests, max_size=3).map(tuple),
 )
 
 

@@ -13,7 +13,12 @@ from digestconv.model import Corpus, Digest, Site
 from digestconv.reader import read_paths, read_post
 
 KST = timezone(timedelta(hours=9))
-SEOUL = Site(url="https://example.org", timezone="Asia/Seoul", permalink="/dailypaper/:year/:month/:day/:title/", lang="ko")
+SEOUL = Site(
+    url="https://example.org",
+    timezone="Asia/Seoul",
+    permalink="/dailypaper/:year/:month/:day/:title/",
+    lang="ko",
+)
 
 PAPER = """
 # 1. [Fast-dLLM v2: Efficient Block-Diffusion LLM](https://arxiv.org/abs/2509.26328)
@@ -37,7 +42,9 @@ def post(front: str, body: str = PAPER) -> bytes:
     return f"---\n{front}\n---\n{body}".encode()
 
 
-def read(data: bytes, name: str = "2025-10-08-daily-papers.md", site: Site = SEOUL) -> tuple[Digest | None, Diagnostics]:
+def read(
+    data: bytes, name: str = "2025-10-08-daily-papers.md", site: Site = SEOUL
+) -> tuple[Digest | None, Diagnostics]:
     diags = Diagnostics()
     return read_post(data, name, site, diags), diags
 
@@ -51,7 +58,11 @@ def codes(diags: Diagnostics) -> list[str]:
 
 def test_samples(samples_corpus: Corpus) -> None:
     assert [d.date.date().isoformat() for d in samples_corpus.digests] == [
-        "2025-10-08", "2025-10-29", "2025-11-27", "2025-12-03", "2025-12-17",
+        "2025-10-08",
+        "2025-10-29",
+        "2025-11-27",
+        "2025-12-03",
+        "2025-12-17",
     ]
     assert [len(d.papers) for d in samples_corpus.digests] == [8, 8, 6, 9, 9]
     first = samples_corpus.digests[0]
@@ -62,7 +73,13 @@ def test_samples(samples_corpus: Corpus) -> None:
     paper = first.papers[0]
     assert paper.arxiv is not None and paper.arxiv.id == "2509.26328"
     assert paper.link("alphaxiv") is not None
-    assert [s.kind for s in paper.sections] == ["introduction", "method", "results", "limitations", "conclusion"]
+    assert [s.kind for s in paper.sections] == [
+        "introduction",
+        "method",
+        "results",
+        "limitations",
+        "conclusion",
+    ]
     intro = paper.sections[0]
     assert [i.label for i in intro.items] == ["goal", "motivation", "contribution"]
     assert intro.items[0].text.startswith("본 연구는 사전학습된")
@@ -70,7 +87,10 @@ def test_samples(samples_corpus: Corpus) -> None:
     assert limitations is not None and limitations.placeholder
     assert limitations.items[0].text == "정보 부족."
     # whitespace runs in titles (arXiv line wraps) are collapsed
-    assert first.papers[2].title == "Mixing Mechanisms: How Language Models Retrieve Bound Entities In-Context"
+    assert (
+        first.papers[2].title
+        == "Mixing Mechanisms: How Language Models Retrieve Bound Entities In-Context"
+    )
 
 
 def test_shared_corpus_numbers(shared_site: Path) -> None:
@@ -91,7 +111,14 @@ def test_shared_corpus_numbers(shared_site: Path) -> None:
     versioned = [p for d in digests for p in d.papers if p.arxiv and p.arxiv.version]
     assert versioned and all(p.url.startswith("http://arxiv.org/abs/") for p in versioned)
     # Korean labels are recognised
-    labels = Counter(i.label_text for d in digests for p in d.papers for s in p.sections for i in s.items if i.label)
+    labels = Counter(
+        i.label_text
+        for d in digests
+        for p in d.papers
+        for s in p.sections
+        for i in s.items
+        if i.label
+    )
     assert labels["목표"] == 4 and labels["Goal"] == 617
     # <think> in a title stays literal text
     assert any(p.title.startswith("<think> So let's") for d in digests for p in d.papers)
@@ -146,7 +173,9 @@ def test_stray_quote_title_and_missing_title() -> None:
 
 
 def test_tags_as_string_or_list_and_meta_kept() -> None:
-    digest, _ = read(post("tags: ai  papers ai\ncategories: [ml]\nlayout: post\nextra: {a: [1, 2]}"))
+    digest, _ = read(
+        post("tags: ai  papers ai\ncategories: [ml]\nlayout: post\nextra: {a: [1, 2]}")
+    )
     assert digest is not None
     assert digest.tags == ("ai", "papers") and digest.categories == ("ml",)
     assert digest.meta == {"layout": "post", "extra": {"a": (1, 2)}}
@@ -158,9 +187,12 @@ def test_tags_as_string_or_list_and_meta_kept() -> None:
         ("title: [unclosed", "yaml-syntax"),
         ("x: !!python/object/apply:os.system ['true']", "yaml-unsafe"),
         ("- a\n- b", "front-matter-type"),
-        ("a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-         "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-         "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]", "yaml-aliases"),
+        (
+            "a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+            "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]",
+            "yaml-aliases",
+        ),
         ("a: &a [*a]", "yaml-aliases"),
     ],
 )
@@ -273,7 +305,10 @@ def test_text_outside_papers_is_kept() -> None:
 def test_site_config_found_from_posts_folder(samples_site: Path) -> None:
     result = read_paths([str(samples_site / "_posts" / "2025-10-08-daily-papers.md")])
     assert result.corpus.site.timezone == "Asia/Seoul"
-    assert result.corpus.digests[0].url == "https://dailypapers.example.org/dailypaper/2025/10/08/daily-papers/"
+    assert (
+        result.corpus.digests[0].url
+        == "https://dailypapers.example.org/dailypaper/2025/10/08/daily-papers/"
+    )
 
 
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:

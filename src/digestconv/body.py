@@ -22,7 +22,16 @@ from mistletoe.span_token import tokenize_inner
 
 from digestconv.arxiv import parse_url
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Item, ItemLabel, Link, Paper, Section, SectionKind, SourceSpan
+from digestconv.model import (
+    Item,
+    ItemLabel,
+    Link,
+    LinkKind,
+    Paper,
+    Section,
+    SectionKind,
+    SourceSpan,
+)
 
 _SECTION_WORDS: dict[str, SectionKind] = {
     "introduction": "introduction",
@@ -182,7 +191,8 @@ class BodyReader:
         if link is None:
             self.diagnostics.error(
                 "paper-no-link",
-                f"heading {text.strip()[:60]!r} looks like paper {rank} but has no [title](url) link",
+                f"heading {text.strip()[:60]!r} looks like paper {rank} "
+                "but has no [title](url) link",
                 self.path,
                 self._line(unit.start),
                 1,
@@ -335,7 +345,7 @@ def _link_only(token: Any) -> list[Link] | None:
             url = str(child.target).strip()
             label = _WS.sub(" ", _inline_text(child)).strip() or url
             lower = url.lower()
-            kind = (
+            kind: LinkKind = (
                 "alphaxiv"
                 if "alphaxiv.org" in lower
                 else "arxiv"
@@ -343,9 +353,7 @@ def _link_only(token: Any) -> list[Link] | None:
                 else "other"
             )
             links.append(Link(label=label, url=url, kind=kind))
-        elif cname == "RawText" and child.content.strip(" \t|·,-") == "":
-            continue
-        elif cname == "LineBreak":
+        elif (cname == "RawText" and child.content.strip(" \t|·,-") == "") or cname == "LineBreak":
             continue
         else:
             return None

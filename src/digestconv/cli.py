@@ -20,6 +20,7 @@ import click
 from digestconv import __version__
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.model import Corpus, Digest
+from digestconv.registry import Exporter
 
 BUILTIN_HELP = {
     "anki": "Anki flashcards: CSV with Anki's file headers, or an .apkg deck.",
@@ -44,7 +45,9 @@ class Options:
                 type=click.Path(dir_okay=False),
                 help="The site's _config.yml (found automatically for a site or its _posts).",
             ),
-            click.Option(["--site-url"], help="Override the site's url (e.g. https://example.org)."),
+            click.Option(
+                ["--site-url"], help="Override the site's url (e.g. https://example.org)."
+            ),
             click.Option(["--timezone"], help="Timezone for offset-less dates (IANA name)."),
             click.Option(
                 ["--since"],
@@ -72,9 +75,8 @@ class Options:
 
 def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verbose: bool) -> None:
     shown: list[Diagnostic] = []
-    for d in diagnostics:
-        if strict and d.severity == "warning":
-            d = replace(d, severity="error")
+    for found in diagnostics:
+        d = replace(found, severity="error") if strict and found.severity == "warning" else found
         if d.severity == "note" and not verbose:
             continue
         if d.severity == "warning" and quiet:
@@ -144,7 +146,7 @@ def _write(output: str | None, data: bytes | Mapping[str, bytes], binary: bool, 
     return f"{'wrote' if changed else 'unchanged'} {output}"
 
 
-def _export_command(name: str, loader: Callable[[], type]) -> click.Command:
+def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Command:
     """The subcommand of one exporter; the exporter class is imported here, on demand."""
     try:
         exporter_cls = loader()
@@ -155,13 +157,19 @@ def _export_command(name: str, loader: Callable[[], type]) -> click.Command:
             click.echo(f"error: {message} [plugin]", err=True)
             sys.exit(1)
 
-        return click.Command(name, callback=broken, help=message, context_settings=CONTEXT)
+        return click.Command(
+            name,
+            callback=broken,
+            help=message,
+            params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+            context_settings={**CONTEXT, "ignore_unknown_options": True},
+        )
 
     own = list(getattr(exporter_cls, "options", ()))
     own_names = {p.name for p in own}
 
     def run(**params: Any) -> None:
-        corpus, diagnostics, failed = load_corpus(params)
+        corpus, _, failed = load_corpus(params)
         if corpus is None:
             click.echo(
                 "digestconv: input has errors; nothing was written (use --keep-going to "
@@ -188,7 +196,9 @@ def _export_command(name: str, loader: Callable[[], type]) -> click.Command:
         try:
             summary = _write(params.get("output"), data, bool(exporter_cls.binary), name)
         except OSError as exc:
-            click.echo(f"{params.get('output')}: error: cannot write: {exc.strerror} [export]", err=True)
+            click.echo(
+                f"{params.get('output')}: error: cannot write: {exc.strerror} [export]", err=True
+            )
             sys.exit(1)
         except ValueError as exc:  # UnsafePathError from a multi-file exporter
             click.echo(f"error: {exc} [export]", err=True)
@@ -202,7 +212,8 @@ def _export_command(name: str, loader: Callable[[], type]) -> click.Command:
         click.Option(
             ["-o", "--output"],
             type=click.Path(),
-            help=f"Output file (default: standard output{'; required' if exporter_cls.binary else ''}).",
+            help="Output file or folder"
+            + (" (required)." if exporter_cls.binary else " (default: standard output)."),
         ),
         *own,
     ]
@@ -306,7 +317,11 @@ cli.add_command(
     click.Command(
         "check",
         callback=_check,
-        params=[p for p in Options.reading() if p.name not in ("since", "until", "tag", "keep_going", "verbose")],
+        params=[
+            p
+            for p in Options.reading()
+            if p.name not in ("since", "until", "tag", "keep_going", "verbose")
+        ],
         help="Read the posts and report diagnostics only (notes included).",
         context_settings=CONTEXT,
     )

@@ -71,7 +71,7 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def add(
+    def add(  # noqa: PLR0917 - mirrors the fields of Diagnostic
         self,
         severity: Severity,
         code: str,

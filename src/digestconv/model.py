@@ -32,7 +32,6 @@ JsonValue = Any
 """A value that ``json.dumps`` accepts: kept loose because front matter is free-form."""
 
 
-
 def _empty() -> Mapping[str, JsonValue]:
     return MappingProxyType({})
 

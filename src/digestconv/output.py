@@ -9,6 +9,7 @@ rewritten at all, so their mtime stays and deploy tools see no change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -38,10 +39,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     _fsync_dir(folder)
     return True

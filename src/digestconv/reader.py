@@ -23,7 +23,16 @@ from frontmatter.default_handlers import YAMLHandler
 from digestconv.body import BodyReader
 from digestconv.diagnostics import Diagnostics
 from digestconv.inputs import STDIN, collect
-from digestconv.model import Corpus, Digest, JsonValue, Site, SourceSpan, frozen_mapping
+from digestconv.model import (
+    Corpus,
+    Digest,
+    Item,
+    JsonValue,
+    Paper,
+    Site,
+    SourceSpan,
+    frozen_mapping,
+)
 from digestconv.site import absolute, load_site, post_url
 from digestconv.textclean import clean, decode
 from digestconv.yamlsafe import YamlError, load_yaml
@@ -65,7 +74,7 @@ def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
     text = text.strip()
     tz: tzinfo | None = None
     m = _OFFSET.search(text)
-    if m and re.search(r"\d:\d\d", text[: m.start()]) or (m and m.group(1) == "Z"):
+    if (m and re.search(r"\d:\d\d", text[: m.start()])) or (m and m.group(1) == "Z"):
         assert m is not None
         off = m.group(1)
         if off == "Z":
@@ -73,9 +82,13 @@ def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
         else:
             sign = -1 if off[0] == "-" else 1
             digits = off[1:].replace(":", "")
-            hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (
-                int(digits),
-                0,
+            hours, minutes = (
+                (int(digits[:-2]), int(digits[-2:]))
+                if len(digits) > 2
+                else (
+                    int(digits),
+                    0,
+                )
             )
             if hours > 23 or minutes > 59:
                 return None
@@ -190,7 +203,9 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         try:
             fm_text, body = _handler.split(text)
         except ValueError:
-            diagnostics.error("front-matter-unclosed", "front matter has no closing ---", path, 1, 1)
+            diagnostics.error(
+                "front-matter-unclosed", "front matter has no closing ---", path, 1, 1
+            )
             return None
         body_line = text[: len(text) - len(body)].count("\n") + 1
         try:
@@ -223,7 +238,8 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         if when is None:
             diagnostics.error(
                 "bad-date",
-                f"cannot read the date {str(raw_date)[:40]!r} (expected YYYY-MM-DD [HH:MM:SS [+ZZZZ]])",
+                f"cannot read the date {str(raw_date)[:40]!r} "
+                "(expected YYYY-MM-DD [HH:MM:SS [+ZZZZ]])",
                 path,
                 _front_matter_line(text, "date"),
                 1,
@@ -239,7 +255,11 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
             return None
     if when is None:
         diagnostics.error(
-            "no-date", "no date: add date: to the front matter or name the file YYYY-MM-DD-slug.md", path, 1, 1
+            "no-date",
+            "no date: add date: to the front matter or name the file YYYY-MM-DD-slug.md",
+            path,
+            1,
+            1,
         )
         return None
 
@@ -247,7 +267,9 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     tags = _as_list(front.get("tags", front.get("tag")))
     categories = _as_list(front.get("categories", front.get("category")))
     lang_value = front.get("lang")
-    lang = str(lang_value).strip() if isinstance(lang_value, str) and lang_value.strip() else site.lang
+    lang = (
+        str(lang_value).strip() if isinstance(lang_value, str) and lang_value.strip() else site.lang
+    )
     permalink = front.get("permalink") if isinstance(front.get("permalink"), str) else None
     urls = post_url(site.permalink, when, slug, categories, permalink)
     meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
@@ -255,11 +277,14 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     line_count = text.count("\n") + 1
     if not body.strip():
         diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
-        papers, preamble = [], []
+        papers: list[Paper] = []
+        preamble: list[Item] = []
     else:
         papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
         if not papers:
-            diagnostics.note("no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1)
+            diagnostics.note(
+                "no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1
+            )
         _check_papers(papers, path, diagnostics)
 
     return Digest(
@@ -295,7 +320,11 @@ def _check_papers(papers: Sequence[Any], path: str, diagnostics: Diagnostics) ->
             seen[paper.key] = paper.rank
         if paper.rank != expected:
             diagnostics.note(
-                "rank-order", f"paper numbered {paper.rank} where {expected} was expected", path, line, 1
+                "rank-order",
+                f"paper numbered {paper.rank} where {expected} was expected",
+                path,
+                line,
+                1,
             )
 
 

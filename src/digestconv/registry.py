@@ -77,7 +77,7 @@ class ExporterInfo:
         for attr in ("name", "suffix", "media_type", "description", "binary", "options"):
             if not hasattr(obj, attr):
                 raise TypeError(f"{self.entry_point.value} lacks the attribute {attr!r}")
-        return obj  # type: ignore[no-any-return]
+        return obj
 
 
 def discover() -> dict[str, ExporterInfo]:

@@ -132,7 +132,9 @@ def post_url(
             if not value:
                 template = template.replace(f"/:{key}", "")
         path = _sanitize(_PLACEHOLDER.sub(sub, template))
-    folder = path.rsplit("/", 1)[0] if not path.endswith("/") else path.rstrip("/").rsplit("/", 1)[0]
+    folder = (
+        path.rsplit("/", 1)[0] if not path.endswith("/") else path.rstrip("/").rsplit("/", 1)[0]
+    )
     post_id = _sanitize(f"{folder}/{slug}")
     return PostUrl(path=path, post_id=post_id)
 
@@ -162,9 +164,7 @@ def _author(value: JsonValue) -> tuple[str | None, str | None]:
     return _text(value), None
 
 
-def site_from_config(
-    config: Mapping[str, JsonValue], path: str, diagnostics: Diagnostics
-) -> Site:
+def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Diagnostics) -> Site:
     """A Site from a parsed ``_config.yml``; bad values become diagnostics, not crashes."""
     tz = _text(config.get("timezone"))
     if tz is not None:

@@ -14,10 +14,9 @@ from typing import Any
 
 import yaml
 
-try:
-    from yaml import CSafeLoader as _FastLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _FastLoader
+_FastLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
 
 MAX_ALIASES = 64
 MAX_NODES = 100_000
@@ -78,7 +77,7 @@ def load_yaml(text: str) -> Any:
                     "yaml-aliases",
                     f"YAML uses {aliases} aliases (at most {MAX_ALIASES} are accepted)",
                 )
-        value = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
+        value = yaml.load(text, Loader=_FastLoader)
     except yaml.constructor.ConstructorError as exc:
         line, col = _position(exc)
         tag = getattr(exc, "problem", "") or "an unknown tag"
