@@ -328,6 +328,147 @@ cli.add_command(
 )
 
 
+def _progress_reader(params: Mapping[str, Any], total_hint: int) -> Any:
+    """A progress bar on a terminal, nothing otherwise (CI logs stay clean)."""
+    if params.get("quiet") or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total_hint, label="reading posts", file=sys.stderr)
+
+
+def _build(**params: Any) -> None:
+    import os
+    import time
+
+    from platformdirs import user_cache_dir
+
+    from digestconv.build import ConfigError, corpus_key, exporters, plan, run_target
+    from digestconv.cache import BuildCache
+    from digestconv.inputs import collect
+    from digestconv.reader import read_paths
+
+    started = time.perf_counter()
+    site = params["site"] or "."
+    quiet, verbose, strict = bool(params["quiet"]), bool(params["verbose"]), bool(params["strict"])
+    cache = None
+    if not params["no_cache"]:
+        cache = BuildCache(Path(params["cache_dir"] or user_cache_dir("digestconv")))
+    jobs = params["jobs"] or (os.cpu_count() or 1)
+    count = len(collect([site], Diagnostics()).files)
+    bar = _progress_reader(params, count)
+    if bar is not None:
+        with bar:
+            result = read_paths(
+                [site],
+                config=params["config"],
+                site_url=params["site_url"],
+                timezone_name=params["timezone"],
+                cache=cache,
+                jobs=jobs,
+                progress=bar.update,
+            )
+    else:
+        result = read_paths(
+            [site],
+            config=params["config"],
+            site_url=params["site_url"],
+            timezone_name=params["timezone"],
+            cache=cache,
+            jobs=jobs,
+        )
+    diagnostics = result.diagnostics
+    failed = diagnostics.failed(strict)
+    _print_diagnostics(diagnostics, strict, quiet, verbose)
+    if failed and not params["keep_going"]:
+        click.echo("digestconv: input has errors; nothing was written", err=True)
+        sys.exit(1)
+    digests = result.corpus.digests
+    if strict:
+        warned = {d.path for d in diagnostics if d.severity == "warning"}
+        digests = tuple(d for d in digests if d.source.path not in warned)
+    corpus = Corpus(site=result.corpus.site, digests=_filter(digests, params))
+    config = corpus.site.config.get("digestconv") or {}
+    only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
+    build_diags = Diagnostics()
+    try:
+        targets = plan(config, exporters(), only, build_diags)
+    except ConfigError as exc:
+        where = params["config"] or str(Path(site) / "_config.yml")
+        click.echo(f"{where}: error: {exc} [config]", err=True)
+        sys.exit(1)
+    out_setting = config.get("output") if isinstance(config, Mapping) else None
+    out_dir = Path(params["output"] or out_setting or "_digestconv")
+    key = corpus_key(corpus)
+    written = unchanged = 0
+    errors = False
+    for target, cls in targets:
+        if cls is None:
+            continue
+        if verbose and not quiet:
+            click.echo(f"digestconv build: {target.label}", err=True)
+        res = run_target(
+            target,
+            cls=cls,
+            corpus=corpus,
+            key_of_corpus=key,
+            out_dir=out_dir,
+            cache=cache,
+            diagnostics=build_diags,
+        )
+        if res.error:
+            click.echo(f"error: {target.label}: {res.error} [export]", err=True)
+            errors = True
+        written += res.written
+        unchanged += res.unchanged
+    _print_diagnostics(build_diags, strict, quiet, verbose)
+    if cache is not None:
+        cache.close()
+    papers = sum(len(d.papers) for d in corpus.digests)
+    seconds = time.perf_counter() - started
+    if not quiet:
+        click.echo(
+            f"digestconv build: {len(corpus.digests)} post(s), {papers} paper(s), "
+            f"{written} output file(s) written, {unchanged} unchanged, in {out_dir} "
+            f"({seconds:.2f} s)",
+            err=True,
+        )
+    sys.exit(1 if failed or errors or build_diags.failed(strict) else 0)
+
+
+_BUILD_PARAMS: list[click.Parameter] = [
+    click.Argument(["site"], required=False, metavar="[SITE]"),
+    *[p for p in Options.reading() if p.name != "paths"],
+    click.Option(
+        ["-o", "--output"],
+        type=click.Path(file_okay=False),
+        help="Output folder (default: digestconv.output in _config.yml, else _digestconv).",
+    ),
+    click.Option(["--only"], metavar="F,G", help="Build only these formats (comma-separated)."),
+    click.Option(
+        ["--cache-dir"],
+        type=click.Path(file_okay=False),
+        help="Where the build cache lives (default: the user cache folder).",
+    ),
+    click.Option(["--no-cache"], is_flag=True, help="Read every post and render every output."),
+    click.Option(
+        ["-j", "--jobs"],
+        type=click.IntRange(1, 256),
+        help="Processes for reading posts (default: all cores).",
+    ),
+]
+
+cli.add_command(
+    click.Command(
+        "build",
+        callback=_build,
+        params=_BUILD_PARAMS,
+        help="Build every enabled format of a Jekyll site in one pass (configured under "
+        "digestconv: in _config.yml). SITE defaults to the current folder.",
+        short_help="Every enabled format from one pass over a Jekyll site.",
+        context_settings=CONTEXT,
+    )
+)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point; click maps usage errors to exit status 2."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="digestconv")

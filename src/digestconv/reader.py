@@ -8,11 +8,13 @@ digests carry the same dates and URLs the live site shows.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ from zoneinfo import ZoneInfo
 from frontmatter.default_handlers import YAMLHandler
 
 from digestconv.body import BodyReader
-from digestconv.diagnostics import Diagnostics
+from digestconv.cache import BuildCache, post_key
+from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.inputs import STDIN, collect
 from digestconv.model import (
     Corpus,
@@ -31,7 +34,11 @@ from digestconv.model import (
     Paper,
     Site,
     SourceSpan,
+    digest_from_json,
+    digest_to_json,
     frozen_mapping,
+    site_from_json,
+    site_to_json,
 )
 from digestconv.site import absolute, load_site, post_url
 from digestconv.textclean import clean, decode
@@ -364,23 +371,63 @@ def resolve_site(
     return replace(site, **changes) if changes else site
 
 
+def _parse_worker(job: tuple[str, bytes, dict[str, Any]]) -> tuple[str | None, str]:
+    """Process-pool entry: plain data in and out, since the model holds read-only mappings."""
+    path, data, site_json = job
+    diagnostics = Diagnostics()
+    digest = read_post(data, path, site_from_json(site_json), diagnostics)
+    return _encode(digest, diagnostics)
+
+
+def _encode(digest: Digest | None, diagnostics: Diagnostics) -> tuple[str | None, str]:
+    payload = None if digest is None else json.dumps(digest_to_json(digest), ensure_ascii=False)
+    return payload, json.dumps([list(astuple(d)) for d in diagnostics], ensure_ascii=False)
+
+
+def _decode(payload: str | None, diags: str) -> tuple[Digest | None, list[Diagnostic]]:
+    digest = None if payload is None else digest_from_json(json.loads(payload))
+    return digest, [Diagnostic(*row) for row in json.loads(diags)]
+
+
+PARALLEL_MIN = 64
+"""Below this many uncached posts a process pool costs more than it saves."""
+
+
 def read_paths(
     paths: Sequence[str],
     *,
     config: str | Path | None = None,
     site_url: str | None = None,
     timezone_name: str | None = None,
+    cache: BuildCache | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> ReadResult:
-    """Read every post the paths name; the digests come back oldest first."""
+    """Read every post the paths name; the digests come back oldest first.
+
+    With a ``cache`` unchanged posts are not parsed again; with ``jobs`` > 1
+    uncached posts are parsed in a process pool.  Either way the result, and
+    the order of diagnostics, is exactly the serial one.
+    """
     diagnostics = Diagnostics()
     inputs = collect(list(paths), diagnostics)
     cfg = Path(config) if config is not None else inputs.config
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
+    results: list[tuple[Digest | None, list[Diagnostic]]] = []
+    if cache is None and jobs <= 1:
+        for path in inputs.files:
+            local = Diagnostics()
+            data = _read_bytes(path, local)
+            digest = None if data is None else read_post(data, path, site, local)
+            results.append((digest, local.items))
+            if progress:
+                progress(1)
+    else:
+        results = _read_many(inputs.files, site, cache, jobs, progress)
     digests: list[Digest] = []
     failed: list[str] = []
-    for path in inputs.files:
-        data = _read_bytes(path, diagnostics)
-        digest = None if data is None else read_post(data, path, site, diagnostics)
+    for path, (digest, diags) in zip(inputs.files, results, strict=True):
+        diagnostics.items.extend(diags)
         if digest is None:
             failed.append(path)
         else:
@@ -392,3 +439,57 @@ def read_paths(
         failed=failed,
         read=len(inputs.files),
     )
+
+
+def _read_many(
+    files: list[str],
+    site: Site,
+    cache: BuildCache | None,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> list[tuple[Digest | None, list[Diagnostic]]]:
+    site_json = site_to_json(site)
+    fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
+    raw: list[tuple[bytes | None, list[Diagnostic]]] = []
+    for path in files:
+        local = Diagnostics()
+        raw.append((_read_bytes(path, local), local.items))
+    keys = [
+        post_key(fingerprint, path, data) if data is not None else ""
+        for path, (data, _) in zip(files, raw, strict=True)
+    ]
+    cached = cache.get_posts(k for k in keys if k) if cache is not None else {}
+    encoded: dict[int, tuple[str | None, str]] = {}
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        if key and key in cached:
+            encoded[i] = cached[key]
+            if progress:
+                progress(1)
+        elif key:
+            todo.append(i)
+    jobs_list = [(files[i], raw[i][0] or b"", site_json) for i in todo]
+    if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(todo) // (jobs * 8))
+            for i, result in zip(
+                todo, pool.map(_parse_worker, jobs_list, chunksize=chunk), strict=True
+            ):
+                encoded[i] = result
+                if progress:
+                    progress(1)
+    else:
+        for i, job in zip(todo, jobs_list, strict=True):
+            encoded[i] = _parse_worker(job)
+            if progress:
+                progress(1)
+    if cache is not None and todo:
+        cache.put_posts((keys[i], *encoded[i]) for i in todo)
+    out: list[tuple[Digest | None, list[Diagnostic]]] = []
+    for i, (_, read_diags) in enumerate(raw):
+        if i in encoded:
+            digest, diags = _decode(*encoded[i])
+            out.append((digest, [*read_diags, *diags]))
+        else:
+            out.append((None, read_diags))
+    return out

@@ -1,0 +1,67 @@
+"""Reader speed against mistletoe alone, and CLI start-up, measured in one run.
+
+    python benchmarks/bench_reader.py [N ...]      (default: 400 2000)
+
+For each N a deterministic N-post site is generated (make_corpus.py); reading
+it with digestconv (front matter, Markdown AST, model) is timed against
+``mistletoe.Document`` alone on the same files (best of 3, in-process), and
+the ratio printed.  ``digestconv --help`` is timed with hyperfine when it is
+installed, against ``python -c pass`` as the peer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mistletoe import Document
+
+from digestconv.reader import read_paths
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_corpus import make  # noqa: E402
+
+
+def best(fn: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def mistletoe_only(files: list[Path]) -> None:
+    for f in files:
+        Document(f.read_bytes().decode("utf-8"))
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [400, 2000]
+    print(f"{'posts':>6} {'digestconv s':>13} {'mistletoe s':>12} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            site = Path(tmp) / f"site{n}"
+            make(n, site)
+            files = sorted((site / "_posts").glob("*.md"))
+            ours = best(lambda site=site: read_paths([str(site)]))
+            peer = best(lambda files=files: mistletoe_only(files))
+            print(f"{n:>6} {ours:>13.3f} {peer:>12.3f} {ours / peer:>6.2f}")
+    exe = shutil.which("digestconv")
+    if shutil.which("hyperfine") and exe:
+        subprocess.run(
+            [
+                "hyperfine", "-N", "--warmup", "3", "--runs", "20",
+                f"{exe} --help", f"{sys.executable} -c pass",
+            ],
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

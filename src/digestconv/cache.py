@@ -1,0 +1,102 @@
+"""The build cache: read posts by content hash, and the inputs each output was built from.
+
+A site owner rebuilds after every post; re-parsing hundreds of unchanged posts
+and re-rendering unchanged outputs is what makes a rebuild slow.  Posts are
+cached as their model JSON (which round-trips exactly) under a key made of the
+digestconv version, the site facts that shape a digest (timezone, permalink…)
+and the post's path and bytes; an output is skipped when the key of everything
+it was made from is the one recorded after its last build and its files are
+still what was written then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from digestconv import __version__
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT NOT NULL);
+"""
+
+
+def digest_of(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def post_key(site_fingerprint: str, path: str, data: bytes) -> str:
+    return digest_of(__version__, site_fingerprint, path, data)
+
+
+class BuildCache:
+    """A small SQLite store; any database problem degrades to "not cached", never to a failure."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "digestconv-cache.sqlite"
+        self.db: sqlite3.Connection | None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error:
+            self.db = None
+
+    def get_posts(self, keys: Iterable[str]) -> dict[str, tuple[str | None, str]]:
+        if self.db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, tuple[str | None, str]] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT key, digest, diagnostics FROM posts WHERE key IN ({marks})",
+                    chunk,
+                )
+                for key, digest, diags in rows:
+                    found[key] = (digest, diags)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_posts(self, rows: Iterable[tuple[str, str | None, str]]) -> None:
+        if self.db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", list(rows))
+
+    def output(self, name: str) -> tuple[str, dict[str, str]] | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT key, files FROM outputs WHERE name = ?", (name,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def put_output(self, name: str, key: str, files: Mapping[str, str]) -> None:
+        if self.db is None:
+            return
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                (name, key, json.dumps(dict(sorted(files.items())))),
+            )
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
