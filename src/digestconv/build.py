@@ -78,9 +78,8 @@ def _cast(
             raise ConfigError(f"{where}: unknown option {key!r} (known: {known})")
         param = params[name]
         try:
-            if getattr(param, "multiple", False) and not isinstance(value, list | tuple):
-                value = [value]
-            values[name] = param.type_cast_value(ctx, value)
+            many = getattr(param, "multiple", False) and not isinstance(value, list | tuple)
+            values[name] = param.type_cast_value(ctx, [value] if many else value)
         except click.BadParameter as exc:
             raise ConfigError(f"{where}.{key}: {exc.format_message()}") from exc
     return output, values
@@ -103,7 +102,7 @@ def plan(
     if enabled is None:
         names = [n for n in exporters if n in DEFAULT_TARGETS or n in config]
         names += [n for n in exporters if n not in names]
-    elif isinstance(enabled, list) and all(isinstance(n, str) for n in enabled):
+    elif isinstance(enabled, list | tuple) and all(isinstance(n, str) for n in enabled):
         unknown = [n for n in enabled if n not in exporters]
         if unknown:
             raise ConfigError(f"digestconv.formats: unknown format(s) {', '.join(unknown)}")
@@ -128,7 +127,7 @@ def plan(
             entries: list[Any] = DEFAULT_TARGETS.get(name, [{}])
         elif isinstance(raw, Mapping):
             entries = [raw]
-        elif isinstance(raw, list) and all(isinstance(e, Mapping) for e in raw):
+        elif isinstance(raw, list | tuple) and all(isinstance(e, Mapping) for e in raw):
             entries = list(raw)
         else:
             raise ConfigError(f"digestconv.{name} must be a mapping of options or a list of them")

@@ -336,6 +336,39 @@ def _progress_reader(params: Mapping[str, Any], total_hint: int) -> Any:
 
 
 def _build(**params: Any) -> None:
+    code = _build_once(params)
+    if not params["watch"]:
+        sys.exit(code)
+    _watch(params)
+
+
+def _watch(params: Mapping[str, Any]) -> None:
+    """Rebuild on every change to the posts or the config until interrupted.
+
+    A half-saved post gives diagnostics and the previous outputs stay in place;
+    the next save rebuilds.  Changes inside the output folder are ignored so a
+    build never triggers itself.
+    """
+    from watchfiles import watch
+
+    site = Path(params["site"] or ".").resolve()
+    out = Path(params["output"] or "_digestconv").resolve()
+
+    def relevant(_change: object, path: str) -> bool:
+        p = Path(path)
+        if p == out or out in p.parents:
+            return False
+        return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
+
+    click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
+    try:
+        for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
+            _build_once(params)
+    except KeyboardInterrupt:
+        pass
+
+
+def _build_once(params: Mapping[str, Any]) -> int:
     import os
     import time
 
@@ -380,7 +413,7 @@ def _build(**params: Any) -> None:
     _print_diagnostics(diagnostics, strict, quiet, verbose)
     if failed and not params["keep_going"]:
         click.echo("digestconv: input has errors; nothing was written", err=True)
-        sys.exit(1)
+        return 1
     digests = result.corpus.digests
     if strict:
         warned = {d.path for d in diagnostics if d.severity == "warning"}
@@ -394,7 +427,7 @@ def _build(**params: Any) -> None:
     except ConfigError as exc:
         where = params["config"] or str(Path(site) / "_config.yml")
         click.echo(f"{where}: error: {exc} [config]", err=True)
-        sys.exit(1)
+        return 1
     out_setting = config.get("output") if isinstance(config, Mapping) else None
     out_dir = Path(params["output"] or out_setting or "_digestconv")
     key = corpus_key(corpus)
@@ -431,7 +464,7 @@ def _build(**params: Any) -> None:
             f"({seconds:.2f} s)",
             err=True,
         )
-    sys.exit(1 if failed or errors or build_diags.failed(strict) else 0)
+    return 1 if failed or errors or build_diags.failed(strict) else 0
 
 
 _BUILD_PARAMS: list[click.Parameter] = [
@@ -449,6 +482,7 @@ _BUILD_PARAMS: list[click.Parameter] = [
         help="Where the build cache lives (default: the user cache folder).",
     ),
     click.Option(["--no-cache"], is_flag=True, help="Read every post and render every output."),
+    click.Option(["--watch"], is_flag=True, help="Rebuild whenever a post or the config changes."),
     click.Option(
         ["-j", "--jobs"],
         type=click.IntRange(1, 256),

@@ -1,0 +1,195 @@
+"""`digestconv build`: one pass, configured in _config.yml, incremental, parallel, watchable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digestconv import reader
+from digestconv.cache import BuildCache
+from digestconv.cli import cli
+from digestconv.model import to_json
+from digestconv.reader import read_paths
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from make_corpus import make  # noqa: E402
+
+DEFAULT_OUTPUTS = {
+    "cards.apkg",
+    "cards.csv",
+    "digests.epub",
+    "digests.json",
+    "feed.xml",
+    "refs.bib",
+}
+
+
+def build(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", *args], catch_exceptions=False)
+    return result.exit_code, result.stderr
+
+
+@pytest.fixture()
+def site(tmp_path: Path, samples_site: Path) -> Path:
+    dest = tmp_path / "site"
+    shutil.copytree(samples_site, dest)
+    return dest
+
+
+def test_build_writes_every_format_then_nothing(site: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    code, err = build(str(site), "-o", str(out), "--cache-dir", str(cache))
+    assert code == 0, err
+    names = {p.name for p in out.iterdir()}
+    assert DEFAULT_OUTPUTS <= names
+    assert "5 post(s), 40 paper(s)" in err
+    for p in out.iterdir():
+        os.utime(p, (1, 1))
+    code, err = build(str(site), "-o", str(out), "--cache-dir", str(cache))
+    assert code == 0 and "0 output file(s) written" in err
+    assert all(p.stat().st_mtime == 1 for p in out.iterdir())
+
+
+def test_build_is_deterministic_without_cache(site: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build(str(site), "-o", str(a), "--no-cache", "-j", "1")[0] == 0
+    assert build(str(site), "-o", str(b), "--no-cache", "-j", "2")[0] == 0
+    for p in sorted(a.iterdir()):
+        assert p.read_bytes() == (b / p.name).read_bytes(), p.name
+
+
+def test_config_section_selects_formats_and_options(site: Path, tmp_path: Path) -> None:
+    cfg = site / "_config.yml"
+    cfg.write_text(
+        cfg.read_text()
+        + "digestconv:\n  formats: [json, bibtex]\n  bibtex:\n    output: papers.bib\n"
+    )
+    out = tmp_path / "out"
+    code, err = build(str(site), "-o", str(out), "--no-cache")
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["digests.json", "papers.bib"]
+    code, _ = build(str(site), "-o", str(tmp_path / "o2"), "--no-cache", "--only", "json")
+    assert sorted(p.name for p in (tmp_path / "o2").iterdir()) == ["digests.json"]
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("digestconv:\n  fromats: [json]\n", "unknown key 'fromats'"),
+        ("digestconv:\n  formats: [jsno]\n", "unknown format(s) jsno"),
+        ("digestconv:\n  json:\n    nope: 1\n", "digestconv.json: unknown option 'nope'"),
+    ],
+)
+def test_config_errors_are_reported_and_nothing_written(
+    site: Path, tmp_path: Path, section: str, message: str
+) -> None:
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text() + section)
+    out = tmp_path / "out"
+    code, err = build(str(site), "-o", str(out), "--no-cache")
+    assert code == 1
+    assert message in err and "[config]" in err and "_config.yml: error:" in err
+    assert not out.exists()
+
+
+def test_bad_option_value_uses_the_option_type(site: Path, tmp_path: Path) -> None:
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text() + "digestconv:\n  formats: [feed]\n  feed:\n    limit: many\n")
+    code, err = build(str(site), "-o", str(tmp_path / "out"), "--no-cache")
+    assert code == 1 and "digestconv.feed.limit:" in err
+
+
+def test_rebuild_after_one_change_parses_only_that_post(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    first = read_paths([str(site)], cache=cache)
+    calls: list[str] = []
+    real = reader._parse_worker
+
+    def spy(job: tuple[str, bytes, dict[str, object]]) -> tuple[str | None, str]:
+        calls.append(job[0])
+        return real(job)
+
+    monkeypatch.setattr(reader, "_parse_worker", spy)
+    again = read_paths([str(site)], cache=cache)
+    assert calls == [] and to_json(again.corpus) == to_json(first.corpus)
+    post = sorted((site / "_posts").glob("*.md"))[2]
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("정보 부족", "새 한계"), encoding="utf-8"
+    )
+    changed = read_paths([str(site)], cache=cache)
+    assert calls == [str(post)]
+    assert to_json(changed.corpus) == to_json(read_paths([str(site)]).corpus)
+
+
+def test_parallel_reading_is_byte_identical(tmp_path: Path) -> None:
+    make(reader.PARALLEL_MIN + 16, tmp_path / "big")
+    serial = read_paths([str(tmp_path / "big")])
+    parallel = read_paths([str(tmp_path / "big")], cache=BuildCache(tmp_path / "c"), jobs=2)
+    assert to_json(parallel.corpus) == to_json(serial.corpus)
+    assert parallel.diagnostics.items == serial.diagnostics.items
+
+
+def test_input_errors_stop_the_build(site: Path, tmp_path: Path) -> None:
+    (site / "_posts" / "2025-12-31-bad.md").write_text("---\ndate: never\n---\n")
+    out = tmp_path / "out"
+    code, err = build(str(site), "-o", str(out), "--no-cache")
+    assert code == 1 and "[bad-date]" in err and not out.exists()
+    code, _ = build(str(site), "-o", str(out), "--no-cache", "--keep-going", "--only", "json")
+    assert code == 1 and (out / "digests.json").is_file()
+
+
+def test_shared_corpus_builds_as_is(shared_site: Path, tmp_path: Path) -> None:
+    code, err = build(str(shared_site), "-o", str(tmp_path / "out"), "--no-cache")
+    assert code == 0, err
+    assert "93 post(s), 787 paper(s)" in err
+
+
+def test_watch_rebuilds_and_survives_a_broken_save(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "digestconv",
+            "build",
+            str(site),
+            "-o",
+            str(out),
+            "--only",
+            "json",
+            "--no-cache",
+            "--watch",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        target = out / "digests.json"
+        deadline = time.monotonic() + 30
+        while not target.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = target.read_text()
+        post = site / "_posts" / "2025-12-17-daily-papers.md"
+        good = post.read_text(encoding="utf-8")
+        post.write_text("---\ndate: broken\n", encoding="utf-8")  # a half-saved file
+        time.sleep(1.5)
+        assert target.read_text() == first  # errors: outputs untouched
+        post.write_text(good.replace("Daily Papers — 2025-12-17", "Edited title"), encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "Edited title" not in target.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "Edited title" in target.read_text()
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "[front-matter-unclosed]" in err and "Traceback" not in err
