@@ -1,0 +1,81 @@
+"""Atomic writes, output confinement, and the shared safe renderer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digestconv.model import Item
+from digestconv.output import UnsafePathError, confine, write_atomic, write_tree
+from digestconv.render import items_html, markdown_to_html, markdown_to_text, safe_url
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    assert write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not write_atomic(target, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
+
+
+def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "f.txt"
+    target.write_bytes(b"old")
+
+    def boom(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
+
+
+@pytest.mark.parametrize("name", ["../x", "/etc/passwd", "a/../../b", "", "C:/x", "a\x00b"])
+def test_confine_refuses_escapes(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UnsafePathError):
+        confine(tmp_path, name)
+
+
+def test_write_tree_checks_every_name_first(tmp_path: Path) -> None:
+    with pytest.raises(UnsafePathError):
+        write_tree(tmp_path, {"ok.xml": b"1", "../evil.xml": b"2"})
+    assert list(tmp_path.iterdir()) == []
+    assert write_tree(tmp_path, {"by_tag/a.xml": b"1", "b.xml": b"2"}) == (2, 0)
+
+
+def test_html_escapes_raw_html_and_unsafe_links() -> None:
+    html = markdown_to_html(
+        '<script>alert(1)</script> [x](javascript:alert(1)) [y](https://a.b "t")'
+    )
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html
+    assert '<a href="https://a.b" title="t">y</a>' in html
+    assert markdown_to_html("a < b & c") == "a &lt; b &amp; c"
+    assert "<img" not in markdown_to_html("![pic](https://a.b/x.png)")
+
+
+def test_text_rendering() -> None:
+    assert markdown_to_text("**굵게** 그리고 `code`\\\n다음 줄") == "굵게 그리고 code\n다음 줄"
+    assert markdown_to_text("가\n- 중첩 항목") == "가\n- 중첩 항목"
+    assert markdown_to_text("<think>literal</think>") == "<think>literal</think>"
+
+
+def test_items_html_groups_bullets() -> None:
+    items = [Item("a", "goal", "Goal"), Item("b"), Item("p", bullet=False)]
+    assert (
+        items_html(items) == "<ul>\n<li><strong>Goal:</strong> a</li>\n<li>b</li>\n</ul>\n<p>p</p>"
+    )
+
+
+def test_safe_url() -> None:
+    assert safe_url(" https://x ") == "https://x"
+    assert safe_url("mailto:a@b") == "mailto:a@b"
+    assert safe_url("JavaScript:x") is None
+    assert safe_url("data:text/html,x") is None
