@@ -13,14 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from digestconv import __version__
 from digestconv.diagnostics import Diagnostic, Diagnostics
-from digestconv.model import Corpus, Digest
-from digestconv.registry import Exporter
+
+if TYPE_CHECKING:  # the model and registry load with the first real command, not with --help
+    from digestconv.model import Corpus, Digest
+    from digestconv.registry import Exporter
 
 BUILTIN_HELP = {
     "anki": "Anki flashcards: CSV with Anki's file headers, or an .apkg deck.",
@@ -123,7 +125,7 @@ def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, 
     if strict:
         warned = {d.path for d in diagnostics if d.severity == "warning"}
         digests = tuple(d for d in digests if d.source.path not in warned)
-    corpus = Corpus(site=result.corpus.site, digests=_filter(digests, params))
+    corpus = replace(result.corpus, digests=_filter(digests, params))
     return corpus, diagnostics, failed
 
 
@@ -418,7 +420,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
     if strict:
         warned = {d.path for d in diagnostics if d.severity == "warning"}
         digests = tuple(d for d in digests if d.source.path not in warned)
-    corpus = Corpus(site=result.corpus.site, digests=_filter(digests, params))
+    corpus = replace(result.corpus, digests=_filter(digests, params))
     config = corpus.site.config.get("digestconv") or {}
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()
