@@ -53,3 +53,27 @@ def shared_corpus(shared_site: Path):  # type: ignore[no-untyped-def]
     result = read_paths([str(shared_site)])
     assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
     return result.corpus
+
+
+_LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole suite runs offline: any connection beyond loopback fails the test.
+
+    digestconv touches the network only for ``bibtex --enrich``, and its tests
+    serve recorded responses from a loopback server.
+    """
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if self.family == socket.AF_UNIX or str(host).startswith(_LOOPBACK_PREFIXES):
+            real_connect(self, address)  # type: ignore[arg-type]
+            return
+        raise AssertionError(f"network access attempted: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
