@@ -51,16 +51,19 @@ def test_no_shell_no_eval_no_unsafe_yaml() -> None:
         assert not found, f"{path.name}: {found}"
         for node in ast.walk(tree):
             if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "load"
+                (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "load"
+                )
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "yaml"
             ):
-                if isinstance(node.func.value, ast.Name) and node.func.value.id == "yaml":
-                    loader = {kw.arg: kw for kw in node.keywords}.get("Loader")
-                    assert loader is not None, f"{path.name}: yaml.load without a Loader"
-                    assert "Safe" in ast.unparse(loader.value) or "_FastLoader" in ast.unparse(
-                        loader.value
-                    )
+                loader = {kw.arg: kw for kw in node.keywords}.get("Loader")
+                assert loader is not None, f"{path.name}: yaml.load without a Loader"
+                assert "Safe" in ast.unparse(loader.value) or "_FastLoader" in ast.unparse(
+                    loader.value
+                )
 
 
 def test_network_modules_only_in_enrichment() -> None:
