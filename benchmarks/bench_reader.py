@@ -24,7 +24,7 @@ from mistletoe import Document
 from digestconv.reader import read_paths
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_corpus import make  # noqa: E402
+from make_corpus import make
 
 
 def best(fn: Callable[[], object], runs: int = 3) -> float:
@@ -56,8 +56,14 @@ def main() -> None:
     if shutil.which("hyperfine") and exe:
         subprocess.run(
             [
-                "hyperfine", "-N", "--warmup", "3", "--runs", "20",
-                f"{exe} --help", f"{sys.executable} -c pass",
+                "hyperfine",
+                "-N",
+                "--warmup",
+                "3",
+                "--runs",
+                "20",
+                f"{exe} --help",
+                f"{sys.executable} -c pass",
             ],
             check=True,
         )
