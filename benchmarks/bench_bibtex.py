@@ -49,7 +49,7 @@ def main() -> None:
             assert isinstance(out, bytes)
             read_times.append(t1 - t0)
             export_times.append(t2 - t1)
-            size, entries = len(out), out.count(b"\n@")+1
+            size, entries = len(out), out.count(b"\n@") + 1
         read, export = min(read_times), min(export_times)
         papers = sum(len(d.papers) for d in result.corpus.digests)
         print(f"posts: {args.posts}, papers: {papers}, entries: {entries}, bytes: {size}")

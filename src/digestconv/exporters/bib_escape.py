@@ -1,0 +1,210 @@
+"""Model text → BibTeX field values that bibtex, biber, LaTeX and citation managers agree on.
+
+Three consumers read a field and each has its own trap:
+
+* BibTeX counts braces without knowing TeX's ``\\{`` escape, so an unbalanced
+  brace ends (or never ends) a field.  Matched braces become ``\\{ … \\}`` (they
+  still balance), unmatched ones ``\\textbraceleft{}``/``\\textbraceright{}``.
+* LaTeX reads ``& % $ # _ ~ ^ \\`` as commands and turns ``--``, ``````,
+  ``''``, ``<<``, ``,,``, ``?``` … into ligatures; the specials go through
+  pylatexenc's encoder with a rule table of our own (its default table would also
+  rewrite every non-ASCII letter as a macro, and UTF-8 is kept on purpose), and
+  ligatures are broken with ``{}``.
+* Bibliography styles lowercase titles; words with capitals after their first
+  letter (acronyms, CamelCase such as ``dLLM``) and lone capitals are wrapped in
+  braces so they survive ``change.case$`` and biblatex's sentence case.
+
+Control characters never reach the output: they are dropped (tabs and line
+breaks become spaces) so a damaged title cannot break the file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
+
+_SPECIALS: dict[int, str] = {
+    ord("&"): r"\&",
+    ord("%"): r"\%",
+    ord("$"): r"\$",
+    ord("#"): r"\#",
+    ord("_"): r"\_",
+    ord("~"): r"\textasciitilde",
+    ord("^"): r"\textasciicircum",
+    ord("\\"): r"\textbackslash",
+    ord("{"): r"\{",
+    ord("}"): r"\}",
+}
+
+# Pairs TeX fonts turn into one glyph: dashes, quotes, guillemets, Spanish marks.
+# Applied after encoding (one regex pass: pylatexenc's regex rules are tried at
+# every position and cost more than the rest of the export); no replacement the
+# encoder writes contains these characters, so it cannot create a new pair.
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|<(?=<)|>(?=>)|,(?=,)|[?!](?=`))")
+
+_ENCODER = UnicodeToLatexEncoder(
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, _SPECIALS)],
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+    replacement_latex_protection="braces-after-macro",
+    non_ascii_only=False,
+)
+
+# Characters that make the encoder necessary.
+_NEEDS_ENCODER = frozenset("&%$#_~^\\{}")
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+_TRAILING = ":;,.!?)]\"'"
+_LEFT = r"\textbraceleft{}"
+_RIGHT = r"\textbraceright{}"
+
+
+def clean(text: str) -> str:
+    """NFC text without control characters or lone surrogates, ASCII whitespace collapsed."""
+    if text.isprintable():
+        out = text
+    else:
+        out = "".join(
+            " " if ch in "\t\n\r\v\f" else ch
+            for ch in text
+            if ch in "\t\n\r\v\f" or unicodedata.category(ch) not in ("Cc", "Cs")
+        )
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", out)).strip()
+
+
+def _encode(text: str) -> str:
+    """Specials through pylatexenc (only when present: it is slow), then ligatures broken."""
+    if not _NEEDS_ENCODER.isdisjoint(text):
+        text = str(_ENCODER.unicode_to_latex(text))
+    return _LIGATURE.sub(r"\1{}", text)
+
+
+def _unmatched(text: str) -> set[int]:
+    """Positions of braces without a partner, the ones BibTeX could not balance."""
+    stack: list[int] = []
+    lone: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch == "{":
+            stack.append(i)
+        elif ch == "}":
+            if stack:
+                stack.pop()
+            else:
+                lone.add(i)
+    lone.update(stack)
+    return lone
+
+
+def escape(text: str) -> str:
+    """A plain-text value as LaTeX whose braces balance and whose specials are literal."""
+    text = clean(text)
+    if _NEEDS_ENCODER.isdisjoint(text):
+        return _encode(text)
+    lone = _unmatched(text) if ("{" in text or "}" in text) else set()
+    if not lone:
+        return _encode(text)
+    parts: list[str] = []
+    start = 0
+    for i in sorted(lone):
+        parts.append(_encode(text[start:i]))
+        parts.append(_LEFT if text[i] == "{" else _RIGHT)
+        start = i + 1
+    parts.append(_encode(text[start:]))
+    return "".join(parts)
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms, CamelCase and lone capitals: what a style must not lowercase."""
+    if word == word.lower():
+        return False
+    tail = word[1:]
+    if "-" not in word and "/" not in word and tail == tail.lower() and tail.isalpha():
+        return False
+    for segment in re.split(r"[-/]", word):
+        letters = [ch for ch in segment if ch.isalpha()]
+        if not letters:
+            continue
+        if any(ch.isupper() for ch in letters[1:]):
+            return True
+        if len(letters) == 1 and letters[0].isupper():
+            return True
+    return False
+
+
+def title(text: str) -> str:
+    """A title escaped and with its capitals protected from bibliography styles."""
+    words = clean(text).split(" ")
+    if not any(_needs_protection(w) for w in words):
+        return escape(" ".join(words))
+    # Brace matching spans words, so unmatched braces are found in the whole title
+    # and each word is escaped knowing which of its braces are lone.
+    lone = _unmatched(" ".join(words)) if any("{" in w or "}" in w for w in words) else set()
+    out: list[str] = []
+    pos = 0
+    for word in words:
+        tail = ""
+        escaped = _escape_span(word, {i - pos for i in lone if pos <= i < pos + len(word)})
+        if _needs_protection(word):
+            # Punctuation around a word stays outside the braces: {LLMs}: not {LLMs:}.
+            core = escaped.rstrip(_TRAILING)
+            tail = escaped[len(core) :]
+            if core and core[-1] == "\\":  # never split a control symbol such as \&
+                core, tail = escaped, ""
+            escaped = core
+            # "{\\" would start a BibTeX "special character", whose letters are recased.
+            escaped = "{{}" + escaped + "}" if escaped.startswith("\\") else "{" + escaped + "}"
+        out.append(escaped + tail)
+        pos += len(word) + 1
+    return " ".join(out)
+
+
+def _escape_span(word: str, lone: set[int]) -> str:
+    """Escape one word; ``lone`` are positions of braces unmatched in the whole title."""
+    if not lone:
+        # Matched braces may pair across words; \\{ and \\} still balance overall.
+        return _encode(word)
+    parts: list[str] = []
+    start = 0
+    for i in sorted(lone):
+        parts.append(_encode(word[start:i]))
+        parts.append(_LEFT if word[i] == "{" else _RIGHT)
+        start = i + 1
+    parts.append(_encode(word[start:]))
+    return "".join(parts)
+
+
+def url(value: str) -> str:
+    """A URL safe inside a braced field and ``\\url{}``: spaces, braces, quotes percent-encoded."""
+    out = []
+    for ch in clean(value):
+        if ch in ' {}\\"<>^`|' or ord(ch) < 0x20:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def decoder() -> LatexNodes2Text:
+    """pylatexenc's latex2text, taught the text macros ``escape`` writes that it lacks.
+
+    Stock pylatexenc 2.x renders ``\\textbraceleft`` and ``\\textbraceright`` as
+    nothing and ``\\textasciicircum`` as U+02C6; citation-manager style decoding
+    (and the round-trip tests) need ``{``, ``}`` and ``^``.
+    """
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "digestconv-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
