@@ -323,3 +323,19 @@ def test_symlink_loop_is_reported(tmp_path: Path) -> None:
     result = read_paths([str(tmp_path)])
     assert len(result.corpus.digests) == 1
     assert "symlink-loop" in [d.code for d in result.diagnostics]
+
+
+def test_paper_anchors_are_kramdowns_gfm_ids() -> None:
+    """Expected ids as `jekyll build` (kramdown GFM) produced them for the same headings."""
+    body = (
+        "# 9. [<think> So let's replace </think> Lessons -- x](https://arxiv.org/abs/2509.08358)\n\n"
+        "## Method\n\n"
+        '# 3. [Mixing  In-Context: A---B "q" 3.5](https://arxiv.org/abs/2509.00001)\n\n'
+        "## Method\n"
+    )
+    digest, _ = read(post("title: t", body))
+    assert digest is not None
+    assert [p.anchor for p in digest.papers] == [
+        "9--so-lets-replace--lessons--x",
+        "3-mixing--in-context-ab-q-35",
+    ]

@@ -91,9 +91,18 @@ def _inline_text(token: Any) -> str:
     return content if isinstance(content, str) else ""
 
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_DASHES = re.compile(r"---|--")
+
+
 def kramdown_id(text: str, counter: dict[str, int]) -> str:
-    """kramdown's GFM auto id: what Jekyll puts on the heading, for links to a paper."""
+    """kramdown's GFM auto id: what Jekyll puts on the heading, for links to a paper.
+
+    kramdown builds it from the heading's text nodes: inline HTML tags are not
+    text, and ``--``/``---`` became en/em dashes (punctuation, so dropped).
+    """
     kept = []
+    text = _DASHES.sub("\u2013", _HTML_TAG.sub("", text))
     for ch in text.lower():
         if ch in "- \t":
             kept.append("-" if ch != "-" else ch)
