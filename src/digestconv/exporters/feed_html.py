@@ -52,16 +52,21 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "td": {"align"}, 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+_cleaner: nh3.Cleaner | None = None
+
+
 def sanitise(fragment: str) -> str:
     """The fragment with anything a feed reader should not run or follow removed."""
-    cleaned: str = nh3.clean(
-        fragment,
-        tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    global _cleaner
+    if _cleaner is None:
+        _cleaner = nh3.Cleaner(
+            tags=set(ALLOWED_TAGS),
+            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+    cleaned: str = _cleaner.clean(fragment)
     return cleaned
 
 

@@ -9,6 +9,7 @@ defaults.  Resolving everything here keeps the writers free of option logic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from digestconv.site import absolute
 FeedFormat = Literal["atom", "rss"]
 EntryMode = Literal["digest", "paper"]
 IdScheme = Literal["permalink", "tag"]
+
+_TAG_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 DEFAULT_LIMIT = 20
 DEFAULT_FEED_PATH = "/feed.xml"
@@ -55,8 +58,8 @@ class FeedSettings:
     lang: str | None
     tag_authority: str
     """``host[/baseurl]`` used by RFC 4151 tag URIs."""
-    tag_date: str
-    """``YYYY-MM-DD`` (or shorter) date of RFC 4151 tag URIs for paper entries."""
+    tag_date: str | None
+    """Fixed ``YYYY[-MM[-DD]]`` date of paper entries' tag URIs; None: each paper's first post."""
 
     @property
     def feed_base(self) -> str:
@@ -86,8 +89,10 @@ def _limit(value: object) -> int:
         return 0
     if isinstance(value, bool):
         raise ExportError(f"feed limit must be a number, not {value!r}")
+    if not isinstance(value, int | str | float):
+        raise ExportError(f"feed limit must be a number or 'all', not {value!r}")
     try:
-        limit = int(value)  # type: ignore[call-overload]
+        limit = int(value)
     except (TypeError, ValueError):
         raise ExportError(f"feed limit must be a number or 'all', not {value!r}") from None
     if limit < 0:
@@ -135,7 +140,6 @@ def _root_url(site: Site, override: object) -> str:
 def resolve(
     site: Site,
     options: Mapping[str, object],
-    oldest: date | None,
 ) -> FeedSettings:
     """Merge flags and configuration; raise ExportError for values no feed can use."""
     jekyll_feed = _mapping(site.config.get("feed"))
@@ -180,8 +184,12 @@ def resolve(
     tag_date = _pick(options, "tag_date", ours)
     if isinstance(tag_date, date):
         tag_date = tag_date.isoformat()
-    if not isinstance(tag_date, str) or not tag_date.strip():
-        tag_date = (oldest or date(2000, 1, 1)).isoformat()
+    if tag_date is not None and (
+        not isinstance(tag_date, str) or not _TAG_DATE.fullmatch(tag_date.strip())
+    ):
+        raise ExportError(
+            f"the tag date must look like YYYY, YYYY-MM or YYYY-MM-DD (got {tag_date!r})"
+        )
 
     return FeedSettings(
         feed_format=feed_format,  # type: ignore[arg-type]
@@ -202,5 +210,5 @@ def resolve(
         email=site.email,
         lang=site.lang,
         tag_authority=authority,
-        tag_date=tag_date.strip(),
+        tag_date=tag_date.strip() if isinstance(tag_date, str) else None,
     )

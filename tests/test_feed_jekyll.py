@@ -1,0 +1,187 @@
+"""Jekyll compatibility: our entry ids and links equal jekyll-feed's for the same posts.
+
+Jekyll itself (Debian ``jekyll`` + ``ruby-jekyll-feed``) builds copies of the
+sites in a temporary folder; all builds start at once in one session fixture,
+so the suite pays for Jekyll's start-up about once.  Anchors of paper headings
+are compared with the ids kramdown gives them in jekyll-feed's content.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.exporters.feed import FeedExporter
+from digestconv.model import Corpus
+from digestconv.reader import read_paths
+
+HERE = Path(__file__).resolve().parent
+HOSTILE = HERE / "fixtures" / "feed" / "hostile"
+JEKYLL_EXTRA = "\nplugins: [jekyll-feed]\nfeed:\n  posts_limit: 100000\n"
+
+pytestmark = pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll is not installed")
+
+
+@dataclass
+class Built:
+    source: Path
+    feed: Path
+    process: subprocess.Popen[bytes]
+
+
+def _site(tmp: Path, name: str, origin: Path, config: str | None = None) -> Path:
+    """A copy of ``origin``'s posts; _config.yml is ``config`` (or the original) + jekyll-feed."""
+    dest = tmp / name
+    shutil.copytree(origin / "_posts", dest / "_posts")
+    text = config if config is not None else (origin / "_config.yml").read_text("utf-8")
+    (dest / "_config.yml").write_text(text + JEKYLL_EXTRA, "utf-8")
+    return dest
+
+
+SAMPLES_CONFIG = """title: Daily Papers
+url: https://dailypapers.example.org
+timezone: Asia/Seoul
+lang: ko
+permalink: {permalink}
+"""
+
+CORPUS_CONFIG = """url: https://hahngt.github.io
+timezone: Asia/Seoul
+permalink: /dailypaper/:year/:month/:day/:title/
+markdown: kramdown
+kramdown:
+  input: GFM
+"""
+
+
+@pytest.fixture(scope="session")
+def jekyll_builds(
+    tmp_path_factory: pytest.TempPathFactory, samples_site: Path, request: pytest.FixtureRequest
+) -> dict[str, Built]:
+    """Every Jekyll build the tests compare against, run concurrently."""
+    tmp = tmp_path_factory.mktemp("jekyll")
+    sites = {
+        # The samples' own template permalink (/dailypaper/:year/:month/:day/:title/).
+        "samples-template": _site(tmp, "samples-template", samples_site),
+        # Built-in styles: "date" (…/title.html) and "ordinal" (day of year).
+        "samples-date": _site(
+            tmp, "samples-date", samples_site, SAMPLES_CONFIG.format(permalink="date")
+        ),
+        "samples-ordinal": _site(
+            tmp, "samples-ordinal", samples_site, SAMPLES_CONFIG.format(permalink="ordinal")
+        ),
+        # "pretty" with a baseurl, categories, another time zone and hostile text.
+        "hostile-pretty": _site(tmp, "hostile-pretty", HOSTILE),
+    }
+    try:
+        corpus: Path | None = request.getfixturevalue("shared_site")
+    except pytest.skip.Exception:
+        corpus = None
+    if corpus is not None:
+        sites["corpus"] = _site(tmp, "corpus", corpus, CORPUS_CONFIG)
+    builds: dict[str, Built] = {}
+    for name, source in sites.items():
+        dest = tmp / f"{name}-site"
+        process = subprocess.Popen(
+            ["jekyll", "build", "-q", "-s", str(source), "-d", str(dest)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        builds[name] = Built(source, dest / "feed.xml", process)
+    for name, built in builds.items():
+        out, _ = built.process.communicate(timeout=120)
+        assert built.process.returncode == 0, f"jekyll build of {name} failed:\n{out.decode()}"
+    return builds
+
+
+def _ours(source: Path) -> tuple[Corpus, feedparser.FeedParserDict]:
+    result = read_paths([str(source)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    data = FeedExporter().export(result.corpus, {"limit": 0}, Diagnostics())
+    assert isinstance(data, bytes)
+    return result.corpus, feedparser.parse(data)
+
+
+@pytest.mark.parametrize(
+    "name", ["samples-template", "samples-date", "samples-ordinal", "hostile-pretty", "corpus"]
+)
+def test_entry_ids_and_links_equal_jekyll_feed(jekyll_builds: dict[str, Built], name: str) -> None:
+    if name not in jekyll_builds:
+        pytest.skip("the shared corpus is not present beside the repository")
+    built = jekyll_builds[name]
+    theirs = feedparser.parse(built.feed.read_bytes())
+    assert theirs.bozo == 0
+    _, ours = _ours(built.source)
+    assert ours.bozo == 0
+    jekyll_entries = {e.id: e.link for e in theirs.entries}
+    our_entries = {e.id: e.link for e in ours.entries}
+    assert len(jekyll_entries) == len(theirs.entries) > 0
+    assert our_entries == jekyll_entries
+    # The feed's own id and self link are jekyll-feed's too.
+    assert ours.feed.id == theirs.feed.id
+    assert ours.feed.link == theirs.feed.link
+    # Same publication instants (jekyll-feed reads offset-less dates the same way).
+    jekyll_dates = {e.id: e.published_parsed for e in theirs.entries}
+    assert {e.id: e.published_parsed for e in ours.entries} == jekyll_dates
+
+
+def _kramdown_anchors(feed_path: Path) -> dict[str, list[str]]:
+    """Heading ids kramdown gave each post's paper headings (``<h1 id=…>`` in the content)."""
+    parsed = feedparser.parse(feed_path.read_bytes())
+    out: dict[str, list[str]] = {}
+    for entry in parsed.entries:
+        html = entry.content[0].value if "content" in entry else ""
+        out[entry.link] = re.findall(r'<h1 id="([^"]*)"', html)
+    return out
+
+
+def _anchor_mismatches(built: Built) -> list[tuple[str, str, str]]:
+    corpus, _ = _ours(built.source)
+    expected = _kramdown_anchors(built.feed)
+    wrong: list[tuple[str, str, str]] = []
+    for digest in corpus.digests:
+        assert digest.url in expected
+        theirs = expected[digest.url]
+        assert len(theirs) == len(digest.papers), digest.source.path
+        wrong.extend(
+            (Path(digest.source.path).name, p.anchor, want)
+            for p, want in zip(digest.papers, theirs, strict=True)
+            if p.anchor != want
+        )
+    return wrong
+
+
+def test_paper_anchors_equal_kramdown_on_samples(jekyll_builds: dict[str, Built]) -> None:
+    assert _anchor_mismatches(jekyll_builds["samples-template"]) == []
+
+
+def test_paper_anchor_of_heading_with_raw_html(jekyll_builds: dict[str, Built]) -> None:
+    """kramdown drops HTML tags (keeping their text) before making the GFM id.
+
+    ``# 1. [Paper with <b>markup</b> & <script>x</script> "quotes"](…)`` gets the id
+    ``1-paper-with-markup--x-quotes``.  Fails until the reader (Paper.anchor) does
+    the same; paper entries of ``--entries paper`` link to this fragment.
+    """
+    wrong = _anchor_mismatches(jekyll_builds["hostile-pretty"])
+    assert wrong == []
+
+
+def test_paper_anchors_equal_kramdown_on_corpus(jekyll_builds: dict[str, Built]) -> None:
+    """kramdown applies its typography (``--`` → en dash, ``...`` → ellipsis) and drops raw
+    HTML tags before making GFM ids.  Expected on the real corpus, from Jekyll 4.3:
+
+    * 2025-11-25 #4 ``…-better--a-73t-…`` (not ``better----a``)
+    * 2025-09-12 #8 ``…-together--or-just-coexist`` (not ``together----or``)
+    * 2025-09-11 #9 ``9--so-lets-replace-this-phrase-with-insult--lessons-…``
+      (``<think>`` tags dropped).  Fails until the reader does the same.
+    """
+    if "corpus" not in jekyll_builds:
+        pytest.skip("the shared corpus is not present beside the repository")
+    assert _anchor_mismatches(jekyll_builds["corpus"]) == []
