@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from mistletoe import Document
+from mistletoe import Document, span_token
 from mistletoe.span_token import tokenize_inner
 
 from digestconv.arxiv import parse_url
@@ -78,6 +79,29 @@ _PLACEHOLDERS = frozenset(
 )
 _RANK = re.compile(r"\s*(\d{1,6})[.)]\s")
 _WS = re.compile(r"\s+")
+
+
+@contextmanager
+def _blocks_only() -> Iterator[None]:
+    """Parse block structure only: item texts are sliced from the source, so the
+    inline parse of every paragraph (most of mistletoe's time) would be wasted.
+    Headings and link lines are tokenised on demand by ``_spans``."""
+    saved = span_token._token_types[:]
+    span_token._token_types[:] = [span_token.RawText]
+    try:
+        yield
+    finally:
+        span_token._token_types[:] = saved
+
+
+def _spans(block: Any) -> list[Any]:
+    """The inline tokens of a block parsed under ``_blocks_only``."""
+    raw = "".join(getattr(c, "content", "") for c in (block.children or ()))
+    return list(tokenize_inner(raw))
+
+
+def _spans_text(spans: list[Any]) -> str:
+    return "".join(_inline_text(c) for c in spans)
 
 
 def _inline_text(token: Any) -> str:
@@ -181,13 +205,14 @@ class BodyReader:
     def _paper_heading(self, unit: _Unit, units: Sequence[_Unit], index: int) -> tuple[Any, int]:
         """(paper draft or None, number of following units consumed)."""
         token = unit.token
-        text = _inline_text(token)
+        spans = _spans(token)
+        text = _spans_text(spans)
         anchor = kramdown_id(text, self.anchor_counter)
         m = _RANK.match(text)
         if not m or not 1 <= token.level <= 3:
             return None, 0
         rank = int(m.group(1))
-        link = next((c for c in token.children if type(c).__name__ == "Link"), None)
+        link = next((c for c in spans if type(c).__name__ == "Link"), None)
         consumed = 0
         if link is None and "[" in text and index + 1 < len(units):
             # A link whose text was wrapped onto the next line(s): "# 1. [Long\ntitle](url)".
@@ -244,7 +269,8 @@ class BodyReader:
     # ------------------------------------------------------------------ read
 
     def read(self) -> tuple[list[Paper], list[Item]]:
-        doc = Document(self.lines)
+        with _blocks_only():
+            doc = Document(self.lines)
         units = self._units(doc)
         papers: list[_PaperDraft] = []
         preamble: list[Item] = []
@@ -261,8 +287,8 @@ class BodyReader:
                     papers.append(draft)
                     current = draft
                     continue
-                if current is not None and _RANK.match(_inline_text(unit.token)) is None:
-                    heading = _WS.sub(" ", _inline_text(unit.token)).strip()
+                heading = _WS.sub(" ", _spans_text(_spans(unit.token))).strip()
+                if current is not None and _RANK.match(heading + " ") is None:
                     sec_kind = _SECTION_WORDS.get(heading.lower().rstrip(":"), "other")
                     if sec_kind == "other":
                         self.diagnostics.note(
@@ -348,7 +374,7 @@ def _link_only(token: Any) -> list[Link] | None:
     if name != "Paragraph":
         return None
     links: list[Link] = []
-    for child in token.children:
+    for child in _spans(token):
         cname = type(child).__name__
         if cname in ("Link", "AutoLink"):
             url = str(child.target).strip()
@@ -373,5 +399,7 @@ def _is_placeholder(items: list[Item]) -> bool:
     if not items:
         return False
     joined = "".join(i.text for i in items).lower()
+    if len(joined) > 40:  # every placeholder phrase is short; don't scan real summaries
+        return False
     squeezed = "".join(ch for ch in joined if ch.isalnum() or ch == "/")
     return squeezed in _PLACEHOLDERS

@@ -1,0 +1,49 @@
+"""Notes → the CSV text file Anki's File › Import reads with no question asked.
+
+The header lines tell Anki everything (separator, HTML, which columns hold the
+GUID, note type, deck and tags; update notes that match), so the import
+dialog opens ready to go.  Every cell is quoted: an unquoted row that starts
+with ``#`` would be taken for a header comment and silently dropped.  Tags sit
+in their column, never in a global ``#tags:`` header, which Anki would add to
+every note on every import and so re-update every note forever.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from digestconv.exporters.anki_cards import AnkiNote
+
+COLUMNS = ("GUID", "Notetype", "Deck", "Field 1", "Field 2", "Tags")
+
+HEADER = (
+    "#separator:Comma\n"
+    "#html:true\n"
+    "#guid column:1\n"
+    "#notetype column:2\n"
+    "#deck column:3\n"
+    "#tags column:6\n"
+    "#if matches:update current\n"
+    f"#columns:{','.join(COLUMNS)}\n"
+)
+
+
+def write_csv(notes: Sequence[AnkiNote], notetype_basic: str, notetype_cloze: str) -> bytes:
+    """UTF-8 CSV (no BOM, ``\\n`` line ends) with one row per note."""
+    buffer = io.StringIO()
+    buffer.write(HEADER)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerows(
+        (
+            note.guid,
+            notetype_cloze if note.is_cloze else notetype_basic,
+            note.deck,
+            note.fields[0],
+            note.fields[1],
+            " ".join(note.tags),
+        )
+        for note in notes
+    )
+    return buffer.getvalue().encode("utf-8")
