@@ -203,3 +203,13 @@ def test_watch_rebuilds_and_survives_a_broken_save(site: Path, tmp_path: Path) -
         proc.terminate()
         proc.wait(timeout=10)
     assert not any("Traceback" in ln for ln in lines)
+
+
+def test_output_name_follows_the_options_suffix(site: Path, tmp_path: Path) -> None:
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text() + "digestconv:\n  formats: [anki]\n  anki:\n    format: apkg\n")
+    out = tmp_path / "out"
+    code, err = build(str(site), "-o", str(out), "--no-cache")
+    assert code == 0, err
+    assert [p.name for p in out.iterdir()] == ["anki.apkg"]
+    assert (out / "anki.apkg").read_bytes()[:2] == b"PK"

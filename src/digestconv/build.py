@@ -135,7 +135,9 @@ def plan(
         for index, entry in enumerate(entries):
             where = f"digestconv.{name}" + (f"[{index}]" if len(entries) > 1 else "")
             output, options = _cast(name, cls, entry, where)
-            output = output or f"{'digests' if name == 'json' else name}{cls.suffix}"
+            suffix_for = getattr(cls, "suffix_for", None)
+            suffix = suffix_for(options) if callable(suffix_for) else cls.suffix
+            output = output or f"{'digests' if name == 'json' else name}{suffix}"
             if output in seen:
                 raise ConfigError(f"{where}: output {output!r} is written twice")
             seen.add(output)

@@ -53,6 +53,11 @@ class Exporter(Protocol):
     ) -> Output: ...
 
 
+# Optional on an exporter class: ``suffix_for(options) -> str``, the file suffix for
+# these options when it depends on them (``anki --format apkg`` → ``.apkg``); ``build``
+# uses it to name outputs the configuration does not name.
+
+
 @dataclass(frozen=True)
 class ExporterInfo:
     """An exporter found through entry points, not yet imported."""
