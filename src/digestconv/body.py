@@ -81,6 +81,9 @@ _RANK = re.compile(r"\s*(\d{1,6})[.)]\s")
 _WS = re.compile(r"\s+")
 
 
+_INLINE_SYNTAX = frozenset("[]*_`<>&\\!~\n")
+
+
 @contextmanager
 def _blocks_only() -> Iterator[None]:
     """Parse block structure only: item texts are sliced from the source, so the
@@ -97,6 +100,8 @@ def _blocks_only() -> Iterator[None]:
 def _spans(block: Any) -> list[Any]:
     """The inline tokens of a block parsed under ``_blocks_only``."""
     raw = "".join(getattr(c, "content", "") for c in (block.children or ()))
+    if _INLINE_SYNTAX.isdisjoint(raw):  # "Introduction", "Method": nothing to tokenise
+        return [span_token.RawText(raw)]
     return list(tokenize_inner(raw))
 
 
@@ -202,10 +207,11 @@ class BodyReader:
 
     # --------------------------------------------------------------- headings
 
-    def _paper_heading(self, unit: _Unit, units: Sequence[_Unit], index: int) -> tuple[Any, int]:
+    def _paper_heading(
+        self, unit: _Unit, spans: list[Any], units: Sequence[_Unit], index: int
+    ) -> tuple[Any, int]:
         """(paper draft or None, number of following units consumed)."""
         token = unit.token
-        spans = _spans(token)
         text = _spans_text(spans)
         anchor = kramdown_id(text, self.anchor_counter)
         m = _RANK.match(text)
@@ -282,12 +288,13 @@ class BodyReader:
                 continue
             kind = type(unit.token).__name__
             if kind in ("Heading", "SetextHeading"):
-                draft, skip = self._paper_heading(unit, units, index)
+                spans = _spans(unit.token)
+                draft, skip = self._paper_heading(unit, spans, units, index)
                 if draft is not None:
                     papers.append(draft)
                     current = draft
                     continue
-                heading = _WS.sub(" ", _spans_text(_spans(unit.token))).strip()
+                heading = _WS.sub(" ", _spans_text(spans)).strip()
                 if current is not None and _RANK.match(heading + " ") is None:
                     sec_kind = _SECTION_WORDS.get(heading.lower().rstrip(":"), "other")
                     if sec_kind == "other":
