@@ -30,6 +30,7 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
+from digestconv import __version__
 from digestconv.exporters.feed_entries import FeedItem, FeedLink
 from digestconv.exporters.feed_settings import FeedSettings
 from digestconv.registry import ExportError
@@ -37,7 +38,6 @@ from digestconv.registry import ExportError
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-GENERATOR_URI = "https://github.com/digestconv/digestconv"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 # Characters XML 1.0 cannot carry at all; the reader removes them from posts,
@@ -173,7 +173,7 @@ def render(
         fg.description(xml_text(head.title))
     if settings.lang:
         fg.language(settings.lang)
-    fg.generator("digestconv", uri=GENERATOR_URI)
+    fg.generator("digestconv", version=__version__)
     self_type = "application/rss+xml" if rss else "application/atom+xml"
     fg.link(href=head.self_url, rel="self", type=self_type)
     if not rss:
