@@ -33,6 +33,7 @@ from digestconv.model import (
     SectionKind,
     SourceSpan,
 )
+from digestconv.recursion import room_to_recurse
 
 _SECTION_WORDS: dict[str, SectionKind] = {
     "introduction": "introduction",
@@ -162,6 +163,7 @@ class _PaperDraft:
     anchor: str
     line: int
     level: int
+    outside: str = ""
     links: list[Link] = field(default_factory=list)
     sections: list[tuple[str, SectionKind, int, list[Item]]] = field(default_factory=list)
 
@@ -240,6 +242,19 @@ class BodyReader:
             return None, 0
         title = _WS.sub(" ", _inline_text(link)).strip()
         url = str(link.target).strip()
+        outside = _WS.sub(" ", "".join(_inline_text(s) for s in spans if s is not link)).strip()
+        outside = _RANK.sub("", outside + " ", count=1).strip()
+        if outside.strip(" .:-–—|·,;"):
+            self.diagnostics.note(
+                "heading-text",
+                f"paper {rank}: text outside the title link ({outside[:60]!r}) is kept "
+                "as an untitled section",
+                self.path,
+                self._line(unit.start),
+                1,
+            )
+        else:
+            outside = ""
         if not url.lower().startswith(("http://", "https://")):
             self.diagnostics.warning(
                 "paper-bad-link",
@@ -249,6 +264,7 @@ class BodyReader:
                 1,
             )
         draft = _PaperDraft(rank, title, url, anchor, self._line(unit.start), token.level)
+        draft.outside = outside
         return draft, consumed
 
     # ------------------------------------------------------------------ items
@@ -275,7 +291,7 @@ class BodyReader:
     # ------------------------------------------------------------------ read
 
     def read(self) -> tuple[list[Paper], list[Item]]:
-        with _blocks_only():
+        with _blocks_only(), room_to_recurse():
             doc = Document(self.lines)
         units = self._units(doc)
         papers: list[_PaperDraft] = []
@@ -342,6 +358,9 @@ class BodyReader:
             )
             for heading, kind, line, items in draft.sections
         )
+        if draft.outside:
+            extra = Item(text=draft.outside, line=draft.line, bullet=False)
+            sections = (Section("other", "", (extra,), line=draft.line), *sections)
         return Paper(
             rank=draft.rank,
             title=draft.title,

@@ -19,6 +19,7 @@ CODES: dict[str, str] = {
     "io-error": "a file or folder could not be read",
     "not-found": "an input path does not exist",
     "symlink-loop": "a symbolic link points back into a folder already being read",
+    "symlink-outside": "a symbolic link in a posts folder leads outside it; not followed",
     "no-posts": "a folder or site holds no post files",
     "encoding": "the file is not valid UTF-8 (or UTF-16 with a BOM)",
     "control-char": "control characters (NUL, C0/C1, lone surrogates) were removed",
@@ -41,6 +42,8 @@ CODES: dict[str, str] = {
     "rank-order": "paper numbers are not 1, 2, 3, …",
     "unknown-section": "a section heading is not one of the known ones; kept as 'other'",
     "stray-text": "text outside any paper or section; kept",
+    "heading-text": "a paper heading has text outside its link; kept as an untitled section",
+    "too-deep": "the Markdown is nested too deeply to read",
     # configuration
     "config": "the site configuration (_config.yml) is invalid",
     # exporters

@@ -10,6 +10,7 @@ silently.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,22 @@ def _walk(root: Path, diagnostics: Diagnostics) -> list[str]:
             "io-error", f"cannot read folder: {exc.strerror}", str(exc.filename or root)
         )
 
+    # Like Jekyll, follow symlinked folders only while they stay inside the site:
+    # a link to / or to a network mount would otherwise make the walk unbounded.
+    site = os.path.realpath(root.parent if root.name == "_posts" else root)
+
+    def _inside(folder: str, name: str) -> bool:
+        path = os.path.join(folder, name)
+        if not os.path.islink(path):
+            return True
+        target = os.path.realpath(path)
+        if target == site or target.startswith(site.rstrip(os.sep) + os.sep):
+            return True
+        diagnostics.warning(
+            "symlink-outside", f"not following {path}: it links outside the site, to {target}", path
+        )
+        return False
+
     for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
         real = os.path.realpath(folder)
         if real in seen:
@@ -58,12 +75,36 @@ def _walk(root: Path, diagnostics: Diagnostics) -> list[str]:
             continue
         seen.add(real)
         # Jekyll ignores dot-files and _-folders inside _posts except the posts themselves.
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _inside(folder, d))
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(POST_SUFFIXES):
                 continue
-            found.append(os.path.join(folder, name))
+            path = os.path.join(folder, name)
+            problem = _not_a_post_file(path)
+            if problem:
+                diagnostics.error("io-error", problem, path)
+                continue
+            found.append(path)
     return found
+
+
+def _not_a_post_file(path: str) -> str | None:
+    """Why a walked name cannot be read as a post, or None when it is a regular file.
+
+    Opening a FIFO found in a folder would block for ever, and a device could
+    stream without end, so only regular files (through symlinks) are read;
+    files named on the command line are trusted, which keeps ``<(cmd)`` working.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if os.path.islink(path) else "file vanished while reading"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({kind}); not read"
 
 
 def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:

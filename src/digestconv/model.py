@@ -16,7 +16,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
 
-from digestconv.arxiv import ArxivId as ArxivId  # re-exported: Paper.arxiv is part of the model API
+from digestconv.arxiv import ArxivId as ArxivId  # noqa: PLC0414 - re-exported: part of the model API
 
 SCHEMA_VERSION = 1
 

@@ -218,8 +218,9 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         try:
             loaded = load_yaml(fm_text)
         except YamlError as exc:
-            line = exc.line + 1 if exc.line else 1
-            diagnostics.error(exc.code, exc.message, path, line, exc.col or 1)
+            # the front matter text starts with the newline after the opening ---,
+            # so the YAML line is already the file line
+            diagnostics.error(exc.code, exc.message, path, exc.line or 1, exc.col or 1)
             return None
         if loaded is None:
             loaded = {}
@@ -287,7 +288,17 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         papers: list[Paper] = []
         preamble: list[Item] = []
     else:
-        papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
+        try:
+            papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
+        except RecursionError:
+            diagnostics.error(
+                "too-deep",
+                "the Markdown is nested too deeply to read (lists or quotes thousands of levels)",
+                path,
+                body_line,
+                1,
+            )
+            return None
         if not papers:
             diagnostics.note(
                 "no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1

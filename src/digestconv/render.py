@@ -19,6 +19,7 @@ from mistletoe.base_renderer import BaseRenderer
 from mistletoe.html_renderer import HtmlRenderer
 
 from digestconv.model import Item
+from digestconv.recursion import room_to_recurse
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -149,7 +150,12 @@ def markdown_to_html(text: str, inline: bool = True) -> str:
     if is_plain(text):
         escaped = html.escape(text, quote=False)
         return escaped if inline else f"<p>{escaped}</p>"
-    out: str = _html().render(Document(text)).strip()
+    try:
+        with room_to_recurse():
+            out: str = _html().render(Document(text)).strip()
+    except RecursionError:
+        escaped = html.escape(text, quote=False)
+        return escaped if inline else f"<p>{escaped}</p>"
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out
@@ -162,7 +168,11 @@ def markdown_to_text(text: str) -> str:
     """Readable plain text for a Markdown fragment (titles, notes, CSV fields)."""
     if is_plain(text):
         return text
-    out: str = _text().render(Document(text))
+    try:
+        with room_to_recurse():
+            out: str = _text().render(Document(text))
+    except RecursionError:
+        return text
     return _BLANKS.sub("\n\n", out).strip()
 
 

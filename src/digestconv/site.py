@@ -166,7 +166,15 @@ def _author(value: JsonValue) -> tuple[str | None, str | None]:
 
 def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Diagnostics) -> Site:
     """A Site from a parsed ``_config.yml``; bad values become diagnostics, not crashes."""
-    tz = _text(config.get("timezone"))
+    for key in ("timezone", "url", "baseurl", "permalink", "title", "lang"):
+        value = config.get(key)
+        if value is not None and not isinstance(value, str):
+            diagnostics.error("config", f"{key} must be a string, not {type(value).__name__}", path)
+    url = _text(config.get("url")) if isinstance(config.get("url"), str) else None
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        diagnostics.error("config", f"url {url!r} is not an absolute http(s) URL", path)
+        url = None
+    tz = _text(config.get("timezone")) if isinstance(config.get("timezone"), str) else None
     if tz is not None:
         try:
             ZoneInfo(tz)
@@ -188,8 +196,9 @@ def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Di
     return Site(
         title=title,
         description=_text(config.get("description")),
-        url=_text(config.get("url")),
-        baseurl=_text(config.get("baseurl")) or "",
+        url=url,
+        baseurl=(_text(config.get("baseurl")) if isinstance(config.get("baseurl"), str) else None)
+        or "",
         author=author,
         email=email,
         lang=_text(config.get("lang")),

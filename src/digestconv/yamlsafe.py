@@ -40,12 +40,47 @@ def _position(exc: yaml.YAMLError) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _count_aliases(text: str) -> int:
-    count = 0
+def _count_aliases(text: str) -> tuple[int, int, int]:
+    """How many aliases the text uses, and the 1-based position of the first one too many."""
+    count, line, col = 0, 0, 0
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
         if isinstance(token, yaml.AliasToken):
             count += 1
-    return count
+            if count == MAX_ALIASES + 1:
+                line, col = token.start_mark.line + 1, token.start_mark.column + 1
+    return count, line, col
+
+
+def _bad_value_position(text: str) -> tuple[int, int]:
+    """Where the scalar that failed to construct is (e.g. ``date: 2025-13-45``).
+
+    The fast loader reports such values without a position, so the document is
+    composed again and each scalar constructed alone until one fails.  Nodes are
+    visited once, so aliases cannot multiply the walk.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return 0, 0
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[yaml.Node] = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack and len(seen) < MAX_NODES:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return node.start_mark.line + 1, node.start_mark.column + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+    return 0, 0
 
 
 def _check_shape(value: Any) -> None:
@@ -71,11 +106,13 @@ def load_yaml(text: str) -> Any:
     """Plain data from YAML text, or a YamlError saying precisely why not."""
     try:
         if "*" in text and "&" in text:
-            aliases = _count_aliases(text)
+            aliases, line, col = _count_aliases(text)
             if aliases > MAX_ALIASES:
                 raise YamlError(
                     "yaml-aliases",
                     f"YAML uses {aliases} aliases (at most {MAX_ALIASES} are accepted)",
+                    line,
+                    col,
                 )
         value = yaml.load(text, Loader=_FastLoader)
     except yaml.constructor.ConstructorError as exc:
@@ -90,6 +127,7 @@ def load_yaml(text: str) -> Any:
         raise YamlError("yaml-syntax", "YAML is nested too deeply") from exc
     except (ValueError, OverflowError) as exc:
         # e.g. a timestamp such as 2025-13-45 that matches YAML's pattern but no calendar
-        raise YamlError("yaml-syntax", f"invalid YAML value: {exc}") from exc
+        line, col = _bad_value_position(text)
+        raise YamlError("yaml-syntax", f"invalid YAML value: {exc}", line, col) from exc
     _check_shape(value)
     return value

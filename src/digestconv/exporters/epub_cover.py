@@ -1,0 +1,252 @@
+"""The cover image: generated from the title and date range, or the user's own file.
+
+E-reader libraries show covers as thumbnails; a book without one is a grey
+box among many.  The generated cover needs a font with Hangul, which Pillow
+does not ship, so one is looked up on the machine – no font is bundled
+(CJK fonts are 15–20 MB).  Lookup order:
+
+1. ``DIGESTCONV_COVER_FONT`` (a .ttf/.otf/.ttc path), if set;
+2. well-known files of the packaged Korean-capable fonts: Debian/Ubuntu
+   ``fonts-noto-cjk`` and ``fonts-nanum``, Fedora ``google-noto-sans-cjk-fonts``,
+   Arch ``noto-fonts-cjk``, macOS Apple SD Gothic Neo, Windows Malgun Gothic;
+3. fontconfig: ``fc-list :lang=ko``.
+
+Each candidate is checked to really draw Hangul.  If none does, the cover is
+still made, with the text reduced to what Pillow's built-in font can draw
+(dates, counts, ASCII titles), and a note says so.  The same font gives the
+same PNG bytes, so books stay reproducible on one machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from digestconv.registry import ExportError
+
+WIDTH, HEIGHT = 1200, 1800
+_BACKGROUND = (28, 43, 68)
+_ACCENT = (233, 180, 76)
+_TEXT = (246, 243, 236)
+_MUTED = (190, 198, 212)
+
+_KNOWN_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+    "/System/Library/Fonts/AppleSDGothicNeo.ttc",
+    "/Library/Fonts/AppleGothic.ttf",
+    "C:/Windows/Fonts/malgunbd.ttf",
+    "C:/Windows/Fonts/malgun.ttf",
+)
+
+_PROBE = "한"
+_MISSING = "\U000f0000"  # a private-use code point no font maps: draws as .notdef
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    path: str
+    index: int
+
+
+@dataclass(frozen=True)
+class CoverImage:
+    data: bytes
+    media_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def _draws_hangul(font: ImageFont.FreeTypeFont) -> bool:
+    """True when the font has a real glyph for Hangul (not the .notdef box)."""
+    probe = font.getmask(_PROBE)
+    missing = font.getmask(_MISSING)
+    return probe.size != (0, 0) and (probe.size != missing.size or bytes(probe) != bytes(missing))
+
+
+def _korean_face(path: str) -> int | None:
+    """The face index of ``path`` that draws Hangul, preferring a Korean (KR) face in a .ttc."""
+    found: int | None = None
+    for index in range(16):
+        try:
+            font = ImageFont.truetype(path, 48, index=index)
+        except OSError:
+            break
+        if _draws_hangul(font):
+            family = font.getname()[0] or ""
+            if "KR" in family or "Korean" in family:
+                return index
+            if found is None:
+                found = index
+        if not path.lower().endswith((".ttc", ".otc")):
+            break
+    return found
+
+
+def _fontconfig_candidates() -> list[str]:
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return []
+    try:
+        out = subprocess.run(
+            [fc_list, ":lang=ko", "file"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = {line.strip().rstrip(":") for line in out.splitlines() if line.strip()}
+    return sorted(f for f in files if f.lower().endswith((".ttf", ".otf", ".ttc", ".otc")))
+
+
+@functools.lru_cache(maxsize=1)
+def find_hangul_font() -> FontChoice | None:
+    """The first font (see the module docstring for the order) that draws Hangul."""
+    env = os.environ.get("DIGESTCONV_COVER_FONT")
+    candidates = [env] if env else []
+    candidates += [p for p in _KNOWN_FONTS if Path(p).is_file()]
+    for path in candidates:
+        index = _korean_face(path)
+        if index is not None:
+            return FontChoice(path, index)
+    for path in _fontconfig_candidates():
+        index = _korean_face(path)
+        if index is not None:
+            return FontChoice(path, index)
+    return None
+
+
+def _load(font: FontChoice | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if font is None:
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(font.path, size, index=font.index)
+
+
+def _drawable(text: str, font: FontChoice | None) -> str:
+    """Without a Hangul font, keep only ASCII (what Pillow's own font can draw)."""
+    if font is not None:
+        return text
+    return " ".join("".join(c for c in text if " " <= c <= "~").split())
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    width: int,
+) -> list[str]:
+    """Lines that fit ``width``: break between words, inside a word only when it is too long."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if draw.textlength(trial, font=font) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for ch in word:
+            if draw.textlength(current + ch, font=font) > width and current:
+                lines.append(current)
+                current = ""
+            current += ch
+    if current:
+        lines.append(current)
+    return lines
+
+
+def generate_cover(
+    title: str, span: str, details: Sequence[str], footer: str, font: FontChoice | None
+) -> CoverImage:
+    """A 2:3 PNG: the title large, the date range, counts and the site address."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = 110
+    inner = WIDTH - 2 * margin
+    draw.rectangle((margin, 260, margin + 160, 274), fill=_ACCENT)
+
+    title = _drawable(title, font) or "Daily Papers"
+    size = 118
+    while True:
+        title_font = _load(font, size)
+        lines = _wrap(draw, title, title_font, inner)
+        if len(lines) <= 5 or size <= 60:
+            break
+        size -= 8
+    if len(lines) > 6:
+        lines = [*lines[:5], lines[5][: max(1, len(lines[5]) - 1)] + "…"]
+    y = 340
+    for line in lines:
+        draw.text((margin, y), line, font=title_font, fill=_TEXT)
+        y += int(size * 1.3)
+
+    y += 60
+    span_font = _load(font, 58)
+    draw.text((margin, y), _drawable(span, font), font=span_font, fill=_ACCENT)
+    y += 100
+    detail_font = _load(font, 46)
+    for detail in details:
+        text = _drawable(detail, font)
+        if text:
+            draw.text((margin, y), text, font=detail_font, fill=_MUTED)
+            y += 70
+
+    footer_font = _load(font, 40)
+    footer_lines = _wrap(draw, _drawable(footer, font), footer_font, inner)[:2]
+    fy = HEIGHT - 140 - 56 * (len(footer_lines) - 1)
+    draw.rectangle((margin, fy - 50, WIDTH - margin, fy - 47), fill=_MUTED)
+    for line in footer_lines:
+        draw.text((margin, fy), line, font=footer_font, fill=_MUTED)
+        fy += 56
+
+    buf = io.BytesIO()
+    # A 64-colour palette keeps the anti-aliased text and the file small.
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        buf, format="PNG", optimize=False, compress_level=9
+    )
+    return CoverImage(buf.getvalue(), "image/png", "png", WIDTH, HEIGHT)
+
+
+_KEPT_FORMATS = {
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+    "GIF": ("image/gif", "gif"),
+}
+
+
+def load_cover(path: Path) -> CoverImage:
+    """The user's cover file; PNG, JPEG and GIF are kept byte for byte, others become PNG."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExportError(f"cannot read the cover image {str(path)!r}: {exc.strerror}") from exc
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            fmt = img.format or ""
+            width, height = img.size
+            if fmt in _KEPT_FORMATS:
+                media_type, ext = _KEPT_FORMATS[fmt]
+                return CoverImage(data, media_type, ext, width, height)
+            buf = io.BytesIO()
+            converted = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+            converted.save(buf, format="PNG")
+            return CoverImage(buf.getvalue(), "image/png", "png", width, height)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise ExportError(
+            f"the cover {str(path)!r} is not an image Pillow can read (use PNG or JPEG): {exc}"
+        ) from exc

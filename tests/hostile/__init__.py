@@ -1,0 +1,1 @@
+"""Hostile and broken posts of our own making, shared by the reader and exporter tests."""
