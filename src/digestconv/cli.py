@@ -70,6 +70,11 @@ class Options:
                 is_flag=True,
                 help="Export the valid posts even when others have errors (still exits 1).",
             ),
+            click.Option(
+                ["-j", "--jobs"],
+                type=click.IntRange(1, 256),
+                help="Processes for reading many posts (default: all cores).",
+            ),
             click.Option(["-q", "--quiet"], is_flag=True, help="Show errors only."),
             click.Option(["-v", "--verbose"], is_flag=True, help="Show notes too."),
         ]
@@ -107,6 +112,8 @@ def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Diges
 
 def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
     """Read and filter; returns (corpus to export or None, diagnostics, input_failed)."""
+    import os
+
     from digestconv.reader import read_paths
 
     result = read_paths(
@@ -114,6 +121,7 @@ def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, 
         config=params.get("config"),
         site_url=params.get("site_url"),
         timezone_name=params.get("timezone"),
+        jobs=params.get("jobs") or os.cpu_count() or 1,
     )
     diagnostics = result.diagnostics
     strict = bool(params.get("strict"))
@@ -301,6 +309,7 @@ def _check(**params: Any) -> None:
         config=params.get("config"),
         site_url=params.get("site_url"),
         timezone_name=params.get("timezone"),
+        jobs=params.get("jobs") or 1,
     )
     strict = bool(params["strict"])
     _print_diagnostics(result.diagnostics, strict, bool(params["quiet"]), not params["quiet"])
@@ -485,11 +494,6 @@ _BUILD_PARAMS: list[click.Parameter] = [
     ),
     click.Option(["--no-cache"], is_flag=True, help="Read every post and render every output."),
     click.Option(["--watch"], is_flag=True, help="Rebuild whenever a post or the config changes."),
-    click.Option(
-        ["-j", "--jobs"],
-        type=click.IntRange(1, 256),
-        help="Processes for reading posts (default: all cores).",
-    ),
 ]
 
 cli.add_command(
