@@ -386,7 +386,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
     from platformdirs import user_cache_dir
 
     from digestconv.build import ConfigError, corpus_key, exporters, plan, run_target
-    from digestconv.cache import BuildCache
+    from digestconv.cache import BuildCache, digest_of
     from digestconv.inputs import collect
     from digestconv.reader import read_paths
 
@@ -441,7 +441,16 @@ def _build_once(params: Mapping[str, Any]) -> int:
         return 1
     out_setting = config.get("output") if isinstance(config, Mapping) else None
     out_dir = Path(params["output"] or out_setting or "_digestconv")
-    key = corpus_key(corpus)
+    # Cheap when the reader hashed its inputs: the same inputs and filters give the same corpus.
+    key = (
+        digest_of(
+            result.input_key,
+            repr([params.get(k) for k in ("since", "until", "tag", "strict")]),
+            *(d.source.path for d in corpus.digests),
+        )
+        if result.input_key
+        else corpus_key(corpus)
+    )
     written = unchanged = 0
     errors = False
     for target, cls in targets:

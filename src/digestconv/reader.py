@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 
 from frontmatter.default_handlers import YAMLHandler
 
-from digestconv.body import BodyReader
-from digestconv.cache import BuildCache, post_key
+from digestconv.cache import BuildCache, digest_of, post_key
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.inputs import STDIN, collect
 from digestconv.model import (
@@ -63,6 +62,9 @@ class ReadResult:
     diagnostics: Diagnostics
     failed: list[str] = field(default_factory=list)
     read: int = 0
+    input_key: str | None = None
+    """A hash of every input (site facts, paths and bytes) when the reader computed one:
+    equal keys mean an equal corpus, without serialising it."""
 
 
 def _zone(site: Site) -> tzinfo:
@@ -288,6 +290,8 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         papers: list[Paper] = []
         preamble: list[Item] = []
     else:
+        from digestconv.body import BodyReader  # mistletoe loads only when a body is parsed
+
         try:
             papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
         except RecursionError:
@@ -425,6 +429,7 @@ def read_paths(
     cfg = Path(config) if config is not None else inputs.config
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
+    input_key = None
     if cache is None and jobs <= 1:
         for path in inputs.files:
             local = Diagnostics()
@@ -434,7 +439,8 @@ def read_paths(
             if progress:
                 progress(1)
     else:
-        results = _read_many(inputs.files, site, cache, jobs, progress)
+        results, keys = _read_many(inputs.files, site, cache, jobs, progress)
+        input_key = digest_of(*keys) if all(keys) else None
     digests: list[Digest] = []
     failed: list[str] = []
     for path, (digest, diags) in zip(inputs.files, results, strict=True):
@@ -449,6 +455,7 @@ def read_paths(
         diagnostics=diagnostics,
         failed=failed,
         read=len(inputs.files),
+        input_key=input_key,
     )
 
 
@@ -458,7 +465,7 @@ def _read_many(
     cache: BuildCache | None,
     jobs: int,
     progress: Callable[[int], None] | None,
-) -> list[tuple[Digest | None, list[Diagnostic]]]:
+) -> tuple[list[tuple[Digest | None, list[Diagnostic]]], list[str]]:
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
     raw: list[tuple[bytes | None, list[Diagnostic]]] = []
@@ -503,4 +510,4 @@ def _read_many(
             out.append((digest, [*read_diags, *diags]))
         else:
             out.append((None, read_diags))
-    return out
+    return out, keys

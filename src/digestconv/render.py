@@ -14,10 +14,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from mistletoe import Document
-from mistletoe.base_renderer import BaseRenderer
-from mistletoe.html_renderer import HtmlRenderer
-
 from digestconv.model import Item
 from digestconv.recursion import room_to_recurse
 
@@ -39,106 +35,18 @@ def safe_url(url: str) -> str | None:
     return u if u.lower().startswith(SAFE_SCHEMES) else None
 
 
-class _SafeHtmlRenderer(HtmlRenderer):  # type: ignore[misc]
-    """HtmlRenderer with raw HTML as text, no images, and only safe link schemes."""
-
-    def __init__(self) -> None:
-        super().__init__(process_html_tokens=False)
-
-    def render_link(self, token: Any) -> str:
-        if safe_url(token.target) is None:
-            return str(self.render_inner(token))
-        return str(super().render_link(token))
-
-    def render_auto_link(self, token: Any) -> str:
-        if safe_url(token.target) is None:
-            return str(self.render_inner(token))
-        return str(super().render_auto_link(token))
-
-    def render_image(self, token: Any) -> str:
-        # Remote images would make e-readers and feed readers fetch from the network.
-        return str(self.render_inner(token))
+_renderers: dict[str, Any] = {}
 
 
-class _TextRenderer(BaseRenderer):  # type: ignore[misc]
-    """Markdown → readable plain text (lists as "- " lines, links as their text)."""
+def _renderer(kind: str) -> Any:
+    """The shared renderer of ``kind`` ("html" or "text"), importing mistletoe on first use."""
+    if kind not in _renderers:
+        from digestconv import render_markdown
 
-    def render_inner(self, token: Any) -> str:
-        return "".join(self.render(child) for child in (token.children or ()))
-
-    def render_raw_text(self, token: Any) -> str:
-        return str(token.content)
-
-    def render_strong(self, token: Any) -> str:
-        return self.render_inner(token)
-
-    render_emphasis = render_strong
-    render_strikethrough = render_strong
-    render_link = render_strong
-    render_image = render_strong
-    render_table_cell = render_strong
-
-    def render_inline_code(self, token: Any) -> str:
-        return self.render_inner(token)
-
-    def render_auto_link(self, token: Any) -> str:
-        return str(token.target)
-
-    def render_escape_sequence(self, token: Any) -> str:
-        return self.render_inner(token)
-
-    def render_line_break(self, token: Any) -> str:
-        return "\n" if not getattr(token, "soft", False) else " "
-
-    def render_heading(self, token: Any) -> str:
-        return self.render_inner(token) + "\n"
-
-    render_paragraph = render_heading
-
-    def render_quote(self, token: Any) -> str:
-        return "".join(self.render(c) for c in token.children)
-
-    def render_block_code(self, token: Any) -> str:
-        return "".join(str(c.content) for c in token.children)
-
-    def render_list(self, token: Any) -> str:
-        return "".join(self.render(c) for c in token.children)
-
-    def render_list_item(self, token: Any) -> str:
-        inner = "".join(self.render(c) for c in token.children).rstrip("\n")
-        lines = inner.split("\n")
-        return "- " + "\n  ".join(lines) + "\n"
-
-    def render_table(self, token: Any) -> str:
-        rows = [token.header, *token.children] if getattr(token, "header", None) else token.children
-        return "".join(self.render(r) for r in rows)
-
-    def render_table_row(self, token: Any) -> str:
-        return " | ".join(self.render(c) for c in token.children) + "\n"
-
-    def render_thematic_break(self, token: Any) -> str:
-        return "\n"
-
-    def render_document(self, token: Any) -> str:
-        return "".join(self.render(c) for c in token.children)
-
-
-_html_renderer: _SafeHtmlRenderer | None = None
-_text_renderer: _TextRenderer | None = None
-
-
-def _html() -> _SafeHtmlRenderer:
-    global _html_renderer
-    if _html_renderer is None:
-        _html_renderer = _SafeHtmlRenderer()
-    return _html_renderer
-
-
-def _text() -> _TextRenderer:
-    global _text_renderer
-    if _text_renderer is None:
-        _text_renderer = _TextRenderer()
-    return _text_renderer
+        _renderers["document"] = render_markdown.Document
+        _renderers["html"] = render_markdown.SafeHtmlRenderer()
+        _renderers["text"] = render_markdown.TextRenderer()
+    return _renderers[kind]
 
 
 def markdown_to_html(text: str, inline: bool = True) -> str:
@@ -152,7 +60,7 @@ def markdown_to_html(text: str, inline: bool = True) -> str:
         return escaped if inline else f"<p>{escaped}</p>"
     try:
         with room_to_recurse():
-            out: str = _html().render(Document(text)).strip()
+            out: str = _renderer("html").render(_renderer("document")(text)).strip()
     except RecursionError:
         escaped = html.escape(text, quote=False)
         return escaped if inline else f"<p>{escaped}</p>"
@@ -170,7 +78,7 @@ def markdown_to_text(text: str) -> str:
         return text
     try:
         with room_to_recurse():
-            out: str = _text().render(Document(text))
+            out: str = _renderer("text").render(_renderer("document")(text))
     except RecursionError:
         return text
     return _BLANKS.sub("\n\n", out).strip()

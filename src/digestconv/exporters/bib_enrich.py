@@ -17,12 +17,11 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import arxiv
-import requests
-from requests.adapters import HTTPAdapter
+if TYPE_CHECKING:  # the HTTP stack loads only when --enrich really fetches
+    import arxiv
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bib_escape import escape
@@ -174,33 +173,36 @@ class Cache:
             raise
 
 
-class _TimeoutAdapter(HTTPAdapter):
-    """Gives every request a timeout; a read timeout counts as a connection failure.
+def _timeout_adapter(timeout: float) -> Any:
+    """An HTTP adapter giving every request a timeout; a read timeout counts as a
+    connection failure.
 
     The ``arxiv`` client sets no timeout and retries only connection errors, so a
     hung server would hang us; raising ConnectionError makes it retry, then give up.
     """
+    import requests
+    from requests.adapters import HTTPAdapter
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__(max_retries=0)
-        self.timeout = timeout
+    class TimeoutAdapter(HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = timeout
+            try:
+                return super().send(request, *args, **kwargs)
+            except requests.exceptions.Timeout as err:
+                raise requests.exceptions.ConnectionError(f"timed out after {timeout:g} s") from err
 
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs["timeout"] = self.timeout
-        try:
-            return super().send(request, *args, **kwargs)
-        except requests.exceptions.Timeout as err:
-            raise requests.exceptions.ConnectionError(
-                f"timed out after {self.timeout:g} s"
-            ) from err
+    return TimeoutAdapter(max_retries=0)
 
 
 def _client(settings: EnrichSettings, size: int) -> arxiv.Client:
+    import arxiv
+    import requests
+
     client = arxiv.Client(
         page_size=size, delay_seconds=settings.delay, num_retries=settings.retries
     )
     client.query_url_format = settings.api_url
-    adapter = _TimeoutAdapter(settings.timeout)
+    adapter = _timeout_adapter(settings.timeout)
     session = getattr(client, "_session", None)
     if isinstance(session, requests.Session):
         session.mount("http://", adapter)
@@ -230,6 +232,9 @@ def fetch(
             todo.append(arxiv_id)
     if not todo:
         return found
+    import arxiv
+    import requests
+
     client = _client(settings, min(settings.batch, len(todo)))
     cache_failed = False
     for start in range(0, len(todo), settings.batch):
@@ -278,6 +283,8 @@ def _batch_failed(diagnostics: Diagnostics, chunk: list[str], reason: str) -> No
 
 
 def _reason(err: Exception) -> str:
+    import arxiv
+
     if isinstance(err, arxiv.HTTPError):
         return f"HTTP {err.status}"
     if isinstance(err, arxiv.UnexpectedEmptyPageError):
