@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from digestconv.exporters.epub_labels import Labels
 from digestconv.exporters.epub_xhtml import attr, esc, finish, page, parse_xml

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from digestconv.exporters.epub_labels import Labels
 from digestconv.exporters.epub_plan import Chapter
