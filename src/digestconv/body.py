@@ -123,6 +123,7 @@ def _inline_text(token: Any) -> str:
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _DASHES = re.compile(r"---|--")
+_ASCII_NON_WORD = re.compile(r"[^a-z0-9_\- \t]")
 
 
 def kramdown_id(text: str, counter: dict[str, int]) -> str:
@@ -131,8 +132,12 @@ def kramdown_id(text: str, counter: dict[str, int]) -> str:
     kramdown builds it from the heading's text nodes: inline HTML tags are not
     text, and ``--``/``---`` became en/em dashes (punctuation, so dropped).
     """
-    kept = []
     text = _DASHES.sub("\u2013", _HTML_TAG.sub("", text))
+    if text.isascii():
+        base = _ASCII_NON_WORD.sub("", text.lower()).replace(" ", "-").replace("\t", "-")
+        counter[base] += 1
+        return base if counter[base] == 0 else f"{base}-{counter[base]}"
+    kept = []
     for ch in text.lower():
         if ch in "- \t":
             kept.append("-" if ch != "-" else ch)

@@ -488,6 +488,8 @@ def _read_many(
             todo.append(i)
     jobs_list = [(files[i], raw[i][0] or b"", site_json) for i in todo]
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        import digestconv.body  # noqa: F401 - loaded once here, inherited by forked workers
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             for i, result in zip(
