@@ -8,6 +8,7 @@ it writes nothing at all when the input has errors (unless ``--keep-going``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -342,11 +343,14 @@ cli.add_command(
 )
 
 
-def _progress_reader(params: Mapping[str, Any], total_hint: int) -> Any:
+def _progress_reader(params: Mapping[str, Any], site: str) -> Any:
     """A progress bar on a terminal, nothing otherwise (CI logs stay clean)."""
     if params.get("quiet") or not sys.stderr.isatty():
         return None
-    return click.progressbar(length=total_hint, label="reading posts", file=sys.stderr)
+    from digestconv.inputs import collect
+
+    total = len(collect([site], Diagnostics()).files)
+    return click.progressbar(length=total, label="reading posts", file=sys.stderr)
 
 
 def _build(**params: Any) -> None:
@@ -390,7 +394,6 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     from digestconv.build import ConfigError, corpus_key, exporters, plan, run_target
     from digestconv.cache import BuildCache, digest_of
-    from digestconv.inputs import collect
     from digestconv.reader import read_paths
 
     started = time.perf_counter()
@@ -400,20 +403,8 @@ def _build_once(params: Mapping[str, Any]) -> int:
     if not params["no_cache"]:
         cache = BuildCache(Path(params["cache_dir"] or user_cache_dir("digestconv")))
     jobs = params["jobs"] or (os.cpu_count() or 1)
-    count = len(collect([site], Diagnostics()).files)
-    bar = _progress_reader(params, count)
-    if bar is not None:
-        with bar:
-            result = read_paths(
-                [site],
-                config=params["config"],
-                site_url=params["site_url"],
-                timezone_name=params["timezone"],
-                cache=cache,
-                jobs=jobs,
-                progress=bar.update,
-            )
-    else:
+    bar = _progress_reader(params, site)
+    with bar if bar is not None else contextlib.nullcontext():
         result = read_paths(
             [site],
             config=params["config"],
@@ -421,6 +412,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
             timezone_name=params["timezone"],
             cache=cache,
             jobs=jobs,
+            progress=bar.update if bar is not None else None,
         )
     diagnostics = result.diagnostics
     failed = diagnostics.failed(strict)
