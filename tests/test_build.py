@@ -213,3 +213,39 @@ def test_output_name_follows_the_options_suffix(site: Path, tmp_path: Path) -> N
     assert code == 0, err
     assert [p.name for p in out.iterdir()] == ["anki.apkg"]
     assert (out / "anki.apkg").read_bytes()[:2] == b"PK"
+
+
+def test_progress_bar_only_on_a_terminal(site: Path, tmp_path: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    cmd = [
+        sys.executable,
+        "-m",
+        "digestconv",
+        "build",
+        str(site),
+        "-o",
+        str(tmp_path / "o"),
+        "--only",
+        "json",
+        "--no-cache",
+    ]
+    with os.fdopen(master, "rb", buffering=0) as reader_end:
+        proc = subprocess.Popen(cmd, stderr=slave, stdout=subprocess.DEVNULL)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = reader_end.read(4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=60)
+    on_tty = b"".join(chunks).decode("utf-8", "replace")
+    assert "reading posts" in on_tty and "100%" in on_tty
+    piped = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert "reading posts" not in piped.stderr
+    assert "digestconv build: 5 post(s)" in piped.stderr
