@@ -1,0 +1,1 @@
+"""The conformance suite: every exporter, plugins included, proven by its real client."""
