@@ -56,14 +56,7 @@ INPUTS = ("samples", "hostile", "corpus")
 
 # Client verdicts the exporters are known to fail: (variant id, input) → the bug.  Each is
 # an xfail(strict=True), so fixing the exporter turns the entry into a failure to remove.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("bibtex-biblatex", "hostile"): (
-        "bibtex --biblatex writes @online entries for papers without an arXiv id (web, DOI, "
-        "GitHub, OpenReview, data: links) with urldate but no date/year; biber "
-        "--validate-datamodel warns \"Missing mandatory field - one of 'date, year' must be "
-        'defined" (the @misc output has year = {2024})'
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 # --------------------------------------------------------------------------- inputs

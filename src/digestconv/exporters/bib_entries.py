@@ -182,6 +182,9 @@ def build(
     else:
         link = esc.url(rec.paper.url)
         if biblatex:
+            # biber's data model wants a date; the year a digest first featured the
+            # paper is the best one known (the @misc form uses the same year).
+            add(("date", rec.first_date[:4]))
             add(("url", link))
             add(("urldate", rec.first_date))
         else:
