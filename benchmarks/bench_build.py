@@ -48,11 +48,17 @@ def peak_mb(command: list[str]) -> float:
     return int(m.group(1)) / 1024 if m else float("nan")
 
 
+JEKYLL_OVERLAY = "_bench_jekyll.yml"
+
+
 def jekyll_site(site: Path) -> None:
+    """Every post in both feeds; Jekyll gets only jekyll-feed (a real site's other
+    plugins, e.g. al-folio's, are not installed here) through an overlay config."""
     cfg = site / "_config.yml"
     text = cfg.read_text(encoding="utf-8")
     if "posts_limit" not in text:
-        cfg.write_text(text + "feed:\n  posts_limit: 1000000\n", encoding="utf-8")
+        cfg.write_text(text + "\nfeed:\n  posts_limit: 1000000\n", encoding="utf-8")
+    (site / JEKYLL_OVERLAY).write_text("plugins: [jekyll-feed]\n", encoding="utf-8")
 
 
 def bench(name: str, site: Path, work: Path, runs: int) -> dict[str, float]:
@@ -62,7 +68,7 @@ def bench(name: str, site: Path, work: Path, runs: int) -> dict[str, float]:
     cold = f"{EXE} build {site} -o {out} --no-cache -q"
     res["cold"] = hyperfine(cold, f"rm -rf {out}", runs, work / "h.json")
     res["jekyll"] = hyperfine(
-        f"jekyll build -q -s {site} -d {dest}",
+        f"jekyll build -q -s {site} -d {dest} --config {site}/_config.yml,{site}/{JEKYLL_OVERLAY}",
         f"rm -rf {dest} {site}/.jekyll-cache",
         runs,
         work / "h.json",
@@ -79,7 +85,19 @@ def bench(name: str, site: Path, work: Path, runs: int) -> dict[str, float]:
     shutil.rmtree(out, ignore_errors=True)
     res["cold_mb"] = peak_mb([EXE, "build", str(site), "-o", str(out), "--no-cache", "-q"])
     shutil.rmtree(dest, ignore_errors=True)
-    res["jekyll_mb"] = peak_mb(["jekyll", "build", "-q", "-s", str(site), "-d", str(dest)])
+    res["jekyll_mb"] = peak_mb(
+        [
+            "jekyll",
+            "build",
+            "-q",
+            "-s",
+            str(site),
+            "-d",
+            str(dest),
+            "--config",
+            f"{site}/_config.yml,{site}/{JEKYLL_OVERLAY}",
+        ]
+    )
     return res
 
 

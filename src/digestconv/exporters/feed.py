@@ -24,7 +24,7 @@ from digestconv.exporters.feed_entries import (
     paper_items,
 )
 from digestconv.exporters.feed_settings import FeedSettings, resolve
-from digestconv.exporters.feed_split import archive_name, archive_pages, tag_feeds
+from digestconv.exporters.feed_split import archive_name, archive_pages, category_feeds, tag_feeds
 from digestconv.exporters.feed_xml import FeedHead, render
 from digestconv.model import Corpus
 from digestconv.registry import ExportError, Output
@@ -87,6 +87,20 @@ class FeedExporter:
             default=None,
             help="Also write one feed per tag (by_tag/<tag>.xml); needs an output folder.",
         ),
+        click.Option(
+            ["--by-category"],
+            is_flag=True,
+            default=None,
+            help="Also write one feed per category listed in jekyll-feed's feed: categories "
+            "(by_category/<category>.xml); needs an output folder.",
+        ),
+        click.Option(
+            ["--category-feed"],
+            multiple=True,
+            metavar="CATEGORY",
+            help="Also write a feed of this category's posts (by_category/<category>.xml; "
+            "repeatable); needs an output folder.",
+        ),
     ]
 
     def export(
@@ -104,7 +118,7 @@ class FeedExporter:
         limit = settings.limit or len(newest)
         main_head = FeedHead(settings.title, settings.feed_url)
 
-        if not (settings.archive or settings.by_tag):
+        if not (settings.archive or settings.by_tag or settings.categories):
             return render(newest[:limit], main_head, settings)
 
         files: dict[str, bytes] = {}
@@ -116,6 +130,9 @@ class FeedExporter:
             for tag in tag_feeds(newest, settings):
                 head = FeedHead(f"{settings.title} | {tag.label}", settings.feed_base + tag.name)
                 files[tag.name] = render(tag.items[:limit], head, settings)
+        for feed in category_feeds(newest, settings):
+            head = FeedHead(f"{settings.title} | {feed.label}", settings.feed_base + feed.name)
+            files[feed.name] = render(feed.items[:limit], head, settings)
         return files
 
 

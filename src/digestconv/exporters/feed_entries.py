@@ -43,6 +43,8 @@ class FeedItem:
     categories: tuple[str, ...]
     tags: tuple[str, ...]
     """The digest's tags alone: what --by-tag groups by."""
+    post_categories: tuple[str, ...]
+    """The digest's categories alone: what per-category feeds select by."""
     summary: str | None
     content: str | None
     """Sanitised HTML, or None for excerpt-only feeds."""
@@ -142,6 +144,7 @@ def digest_items(corpus: Corpus, settings: FeedSettings) -> list[FeedItem]:
                 updated=_updated(digest),
                 categories=_categories(digest),
                 tags=tuple(str(t) for t in digest.tags),
+                post_categories=tuple(str(c) for c in digest.categories),
                 summary=summary_text(digest.papers),
                 content=None if settings.excerpt_only else digest_html(digest),
                 guid_is_permalink=settings.id_scheme == "permalink",
@@ -200,6 +203,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
                     updated=_updated(digest),
                     categories=_categories(digest),
                     tags=tuple(str(t) for t in digest.tags),
+                    post_categories=tuple(str(c) for c in digest.categories),
                     summary=paper_summary(paper),
                     content=None
                     if settings.excerpt_only

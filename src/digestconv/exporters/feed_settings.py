@@ -29,6 +29,7 @@ _TAG_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DEFAULT_LIMIT = 20
 DEFAULT_FEED_PATH = "/feed.xml"
 DEFAULT_TAGS_DIR = "by_tag"
+DEFAULT_CATEGORIES_DIR = "by_category"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class FeedSettings:
     by_tag: bool
     tags_only: tuple[str, ...] | None
     tags_except: tuple[str, ...]
+    categories: tuple[str, ...]
+    """Categories with a feed of their own (jekyll-feed's ``feed: categories:``)."""
     site_url: str
     """Absolute address of the site's home page (url + baseurl + "/")."""
     feed_url: str
@@ -137,6 +140,23 @@ def _root_url(site: Site, override: object) -> str:
     return root
 
 
+def _category_names(
+    options: Mapping[str, object], ours: Mapping[str, object], jekyll_feed: Mapping[str, object]
+) -> tuple[str, ...]:
+    """The categories to write feeds for: ``--category-feed`` values, or – with
+    ``--by-category`` – digestconv's or jekyll-feed's ``categories`` list.
+
+    Like ``--by-tag``, nothing turns multi-file output on by itself from
+    jekyll-feed's settings: ``-o feed.xml`` keeps writing one file.
+    """
+    given = options.get("category_feed")
+    if given:
+        return _names(list(given) if isinstance(given, list | tuple) else [given])
+    if not _flag(_pick(options, "by_category", ours)):
+        return ()
+    return _names(ours.get("categories", jekyll_feed.get("categories")))
+
+
 def resolve(
     site: Site,
     options: Mapping[str, object],
@@ -201,6 +221,7 @@ def resolve(
         by_tag=_flag(_pick(options, "by_tag", ours)),
         tags_only=only,
         tags_except=_names(tags_map.get("except")),
+        categories=_category_names(options, ours, jekyll_feed),
         site_url=root,
         feed_url=feed_url,
         file_name=file_name,

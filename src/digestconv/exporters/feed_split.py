@@ -13,7 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digestconv.exporters.feed_entries import FeedItem
-from digestconv.exporters.feed_settings import DEFAULT_TAGS_DIR, FeedSettings
+from digestconv.exporters.feed_settings import (
+    DEFAULT_CATEGORIES_DIR,
+    DEFAULT_TAGS_DIR,
+    FeedSettings,
+)
 from digestconv.site import slugify
 
 ARCHIVE_DIR = "archive"
@@ -26,9 +30,11 @@ class TagFeed:
     label: str
     items: tuple[FeedItem, ...]
 
+    folder: str = DEFAULT_TAGS_DIR
+
     @property
     def name(self) -> str:
-        return f"{DEFAULT_TAGS_DIR}/{self.slug}.xml"
+        return f"{self.folder}/{self.slug}.xml"
 
 
 def archive_pages(newest: Sequence[FeedItem], limit: int) -> list[tuple[FeedItem, ...]]:
@@ -70,3 +76,16 @@ def tag_feeds(newest: Sequence[FeedItem], settings: FeedSettings) -> list[TagFee
                 members.setdefault(slug, []).append(item)
     # The label is the smallest spelling, so a new post cannot rename an existing feed.
     return [TagFeed(slug, min(labels[slug]), tuple(members[slug])) for slug in sorted(members)]
+
+
+def category_feeds(newest: Sequence[FeedItem], settings: FeedSettings) -> list[TagFeed]:
+    """One feed per configured category, as jekyll-feed's ``feed: categories:`` makes:
+    the posts filed under exactly that category (an empty feed if there are none yet)."""
+    feeds: dict[str, TagFeed] = {}
+    for category in settings.categories:
+        slug = tag_slug(category)
+        if slug in feeds:
+            continue
+        items = tuple(item for item in newest if category in item.post_categories)
+        feeds[slug] = TagFeed(slug, category, items, DEFAULT_CATEGORIES_DIR)
+    return [feeds[slug] for slug in sorted(feeds)]
