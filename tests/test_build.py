@@ -114,13 +114,13 @@ def test_rebuild_after_one_change_parses_only_that_post(
     cache = BuildCache(tmp_path / "cache")
     first = read_paths([str(site)], cache=cache)
     calls: list[str] = []
-    real = reader._parse_worker
+    real = reader.read_post
 
-    def spy(job: tuple[str, bytes, dict[str, object]]) -> tuple[str | None, str]:
-        calls.append(job[0])
-        return real(job)
+    def spy(data: bytes, path: str, site_: object, diagnostics: object) -> object:
+        calls.append(path)
+        return real(data, path, site_, diagnostics)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reader, "_parse_worker", spy)
+    monkeypatch.setattr(reader, "read_post", spy)
     again = read_paths([str(site)], cache=cache)
     assert calls == [] and to_json(again.corpus) == to_json(first.corpus)
     post = sorted((site / "_posts").glob("*.md"))[2]
@@ -249,3 +249,18 @@ def test_progress_bar_only_on_a_terminal(site: Path, tmp_path: Path) -> None:
     piped = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "reading posts" not in piped.stderr
     assert "digestconv build: 5 post(s)" in piped.stderr
+
+
+def test_parallel_export_is_byte_identical(tmp_path: Path) -> None:
+    from digestconv.build import PARALLEL_EXPORT_MIN
+
+    site = tmp_path / "big"
+    make(max(PARALLEL_EXPORT_MIN, reader.PARALLEL_MIN) + 6, site)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build(str(site), "-o", str(a), "--no-cache", "-j", "1")[0] == 0
+    assert build(str(site), "-o", str(b), "--no-cache", "-j", "2")[0] == 0
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    assert set(names) >= DEFAULT_OUTPUTS
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

@@ -11,7 +11,9 @@ re-rendered, and files whose bytes did not change are not rewritten.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import click
 
 from digestconv import __version__
 from digestconv.cache import BuildCache, digest_of
-from digestconv.diagnostics import Diagnostics
+from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.model import Corpus, to_json
 from digestconv.output import confine, write_atomic
 from digestconv.registry import ExporterInfo, ExportError, Output, discover
@@ -63,8 +65,12 @@ def _cast(
     params = _option_params(cls)
     ctx = click.Context(click.Command(fmt))
     values: dict[str, Any] = {}
+    unset = getattr(click.core, "UNSET", object())  # click >= 8.2 marks "no default" so
     for name, param in params.items():
-        values[name] = param.get_default(ctx, call=True)
+        default = param.get_default(ctx, call=True)
+        if default is unset or default is None:
+            default = () if getattr(param, "multiple", False) else None
+        values[name] = default
     output: str | None = None
     for key, value in raw.items():
         name = str(key).replace("-", "_")
@@ -163,60 +169,118 @@ class TargetResult:
     unchanged: int = 0
     skipped: bool = False
     error: str | None = None
+    recorded: dict[str, str] = field(default_factory=dict)
+    """Written file name → sha256, for the next build's up-to-date check."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def run_target(
-    target: Target,
-    *,
-    cls: type,
-    corpus: Corpus,
-    key_of_corpus: str,
-    out_dir: Path,
-    cache: BuildCache | None,
-    diagnostics: Diagnostics,
-) -> TargetResult:
-    """Export one target unless the cache proves its files are already up to date."""
-    result = TargetResult(target)
-    key = digest_of(
-        __version__,
-        key_of_corpus,
-        target.format,
-        target.output,
-        repr(sorted((k, repr(v)) for k, v in target.options.items())),
-    )
+def target_key(target: Target, key_of_corpus: str) -> str:
+    """Everything an output depends on: digestconv, the corpus, the format and its options."""
+    options = repr(sorted((k, repr(v)) for k, v in target.options.items()))
+    return digest_of(__version__, key_of_corpus, target.format, target.output, options)
+
+
+def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None) -> int:
+    """How many files the target's last build wrote, if they are all still current; else 0."""
     record = cache.output(target.label) if cache is not None else None
-    if (
-        record is not None
-        and record[0] == key
-        and record[1]
-        and all(_file_hash(out_dir / name) == digest for name, digest in record[1].items())
-    ):
-        result.skipped = True
-        result.unchanged = len(record[1])
-        return result
+    if record is None or record[0] != key or not record[1]:
+        return 0
+    if all(_file_hash(out_dir / name) == digest for name, digest in record[1].items()):
+        return len(record[1])
+    return 0
+
+
+def export_target(target: Target, cls: type, corpus: Corpus, out_dir: Path) -> TargetResult:
+    """Render one target and write its files (atomically; unchanged files left alone)."""
+    result = TargetResult(target)
+    diagnostics = Diagnostics()
     options = {**target.options, "output": str(out_dir / target.output)}
     try:
         data: Output = cls().export(corpus, options, diagnostics)
     except ExportError as exc:
         result.error = str(exc)
+        result.diagnostics = diagnostics.items
         return result
+    result.diagnostics = diagnostics.items
     files: dict[str, bytes]
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
         files = {f"{base}/{name}": content for name, content in data.items()}
     else:
         files = {target.output: data}
-    recorded: dict[str, str] = {}
     for name, content in sorted(files.items()):
         path = confine(out_dir, name)
         if write_atomic(path, content):
             result.written += 1
         else:
             result.unchanged += 1
-        recorded[name] = hashlib.sha256(content).hexdigest()
-    if cache is not None:
-        cache.put_output(target.label, key, recorded)
+        result.recorded[name] = hashlib.sha256(content).hexdigest()
     return result
+
+
+# What forked export workers inherit instead of receiving it pickled: the corpus is the
+# largest object of a build, and with fork the children share its memory pages.
+_SHARED: dict[str, Any] = {}
+
+PARALLEL_EXPORT_MIN = 64
+"""Posts below which exporting in worker processes costs more than it saves."""
+
+
+def _export_shared(index: int) -> TargetResult:
+    target, cls = _SHARED["targets"][index]
+    return export_target(target, cls, _SHARED["corpus"], _SHARED["out_dir"])
+
+
+def run_targets(
+    targets: Sequence[tuple[Target, type]],
+    *,
+    corpus: Corpus,
+    key_of_corpus: str,
+    out_dir: Path,
+    cache: BuildCache | None,
+    jobs: int = 1,
+) -> list[TargetResult]:
+    """Build every target that is not up to date, in forked worker processes when the
+    corpus is large and the platform forks; results come back in target order."""
+    results: list[TargetResult | None] = []
+    todo: list[int] = []
+    keys: list[str] = []
+    for index, (target, _) in enumerate(targets):
+        key = target_key(target, key_of_corpus)
+        keys.append(key)
+        current = up_to_date(target, key, out_dir, cache)
+        if current:
+            results.append(TargetResult(target, unchanged=current, skipped=True))
+        else:
+            results.append(None)
+            todo.append(index)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
+        _SHARED.update(targets=list(targets), corpus=corpus, out_dir=out_dir)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+                # the slowest targets first, so the pool is not left waiting on one at the end
+                order = sorted(todo, key=lambda i: _COST.get(targets[i][0].format, 1), reverse=True)
+                for index, result in zip(order, pool.map(_export_shared, order), strict=True):
+                    results[index] = result
+        finally:
+            _SHARED.clear()
+    else:
+        for index in todo:
+            target, cls = targets[index]
+            results[index] = export_target(target, cls, corpus, out_dir)
+    final = [r for r in results if r is not None]
+    if cache is not None:
+        for index in todo:
+            done = results[index]
+            if done is not None and done.error is None:
+                cache.put_output(done.target.label, keys[index], done.recorded)
+    return final
+
+
+# Rough relative export cost per format, to start the long ones first.
+_COST = {"epub": 5, "feed": 4, "anki": 3, "json": 2, "bibtex": 2}
 
 
 def exporters() -> dict[str, ExporterInfo]:

@@ -305,6 +305,8 @@ def formats_command() -> None:
 
 
 def _check(**params: Any) -> None:
+    import os
+
     params.setdefault("verbose", True)
     from digestconv.reader import read_paths
 
@@ -313,7 +315,7 @@ def _check(**params: Any) -> None:
         config=params.get("config"),
         site_url=params.get("site_url"),
         timezone_name=params.get("timezone"),
-        jobs=params.get("jobs") or 1,
+        jobs=params.get("jobs") or os.cpu_count() or 1,
     )
     strict = bool(params["strict"])
     _print_diagnostics(result.diagnostics, strict, bool(params["quiet"]), not params["quiet"])
@@ -392,7 +394,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     from platformdirs import user_cache_dir
 
-    from digestconv.build import ConfigError, corpus_key, exporters, plan, run_target
+    from digestconv.build import ConfigError, corpus_key, exporters, plan, run_targets
     from digestconv.cache import BuildCache, digest_of
     from digestconv.reader import read_paths
 
@@ -448,22 +450,17 @@ def _build_once(params: Mapping[str, Any]) -> int:
     )
     written = unchanged = 0
     errors = False
-    for target, cls in targets:
-        if cls is None:
-            continue
-        if verbose and not quiet:
+    runnable = [(target, cls) for target, cls in targets if cls is not None]
+    if verbose and not quiet:
+        for target, _ in runnable:
             click.echo(f"digestconv build: {target.label}", err=True)
-        res = run_target(
-            target,
-            cls=cls,
-            corpus=corpus,
-            key_of_corpus=key,
-            out_dir=out_dir,
-            cache=cache,
-            diagnostics=build_diags,
-        )
+    results = run_targets(
+        runnable, corpus=corpus, key_of_corpus=key, out_dir=out_dir, cache=cache, jobs=jobs
+    )
+    for res in results:
+        build_diags.items.extend(res.diagnostics)
         if res.error:
-            click.echo(f"error: {target.label}: {res.error} [export]", err=True)
+            click.echo(f"error: {res.target.label}: {res.error} [export]", err=True)
             errors = True
         written += res.written
         unchanged += res.unchanged

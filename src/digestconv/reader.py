@@ -466,50 +466,59 @@ def _read_many(
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> tuple[list[tuple[Digest | None, list[Diagnostic]]], list[str]]:
+    """Read with a cache and/or a process pool, holding as little as possible at once:
+    each post's bytes and JSON are dropped as soon as its digest exists."""
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
-    raw: list[tuple[bytes | None, list[Diagnostic]]] = []
+    datas: list[bytes | None] = []
+    out: list[tuple[Digest | None, list[Diagnostic]]] = []
+    keys: list[str] = []
     for path in files:
         local = Diagnostics()
-        raw.append((_read_bytes(path, local), local.items))
-    keys = [
-        post_key(fingerprint, path, data) if data is not None else ""
-        for path, (data, _) in zip(files, raw, strict=True)
-    ]
+        data = _read_bytes(path, local)
+        datas.append(data)
+        out.append((None, local.items))
+        keys.append(post_key(fingerprint, path, data) if data is not None else "")
     cached = cache.get_posts(k for k in keys if k) if cache is not None else {}
-    encoded: dict[int, tuple[str | None, str]] = {}
     todo: list[int] = []
     for i, key in enumerate(keys):
         if key and key in cached:
-            encoded[i] = cached[key]
+            digest, diags = _decode(*cached.pop(key))
+            out[i] = (digest, [*out[i][1], *diags])
+            datas[i] = None
             if progress:
                 progress(1)
         elif key:
             todo.append(i)
-    jobs_list = [(files[i], raw[i][0] or b"", site_json) for i in todo]
+    pending: list[tuple[str, str | None, str]] = []
+
+    def done(i: int, digest: Digest | None, diags: list[Diagnostic], enc: Any) -> None:
+        out[i] = (digest, [*out[i][1], *diags])
+        datas[i] = None
+        if cache is not None:
+            pending.append((keys[i], *(enc or _encode(digest, Diagnostics(diags)))))
+            if len(pending) >= 256:
+                cache.put_posts(pending)
+                pending.clear()
+        if progress:
+            progress(1)
+
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         import digestconv.body  # noqa: F401 - loaded once here, inherited by forked workers
 
+        jobs_list = [(files[i], datas[i] or b"", site_json) for i in todo]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
-            for i, result in zip(
-                todo, pool.map(_parse_worker, jobs_list, chunksize=chunk), strict=True
-            ):
-                encoded[i] = result
-                if progress:
-                    progress(1)
+            parsed = pool.map(_parse_worker, jobs_list, chunksize=chunk)
+            del jobs_list
+            for i, enc in zip(todo, parsed, strict=True):
+                digest, diags = _decode(*enc)
+                done(i, digest, diags, enc)
     else:
-        for i, job in zip(todo, jobs_list, strict=True):
-            encoded[i] = _parse_worker(job)
-            if progress:
-                progress(1)
-    if cache is not None and todo:
-        cache.put_posts((keys[i], *encoded[i]) for i in todo)
-    out: list[tuple[Digest | None, list[Diagnostic]]] = []
-    for i, (_, read_diags) in enumerate(raw):
-        if i in encoded:
-            digest, diags = _decode(*encoded[i])
-            out.append((digest, [*read_diags, *diags]))
-        else:
-            out.append((None, read_diags))
+        for i in todo:
+            local = Diagnostics()
+            digest = read_post(datas[i] or b"", files[i], site, local)
+            done(i, digest, local.items, None)
+    if cache is not None and pending:
+        cache.put_posts(pending)
     return out, keys

@@ -14,7 +14,7 @@ from typing import ClassVar
 import click
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus, to_json
+from digestconv.model import Corpus, to_json_bytes
 
 
 class JsonExporter:
@@ -28,4 +28,4 @@ class JsonExporter:
     def export(
         self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
     ) -> bytes:
-        return to_json(corpus).encode("utf-8")
+        return to_json_bytes(corpus)
