@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ import click
 from digestconv import __version__
 from digestconv.cache import BuildCache, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
-from digestconv.model import Corpus, to_json
+from digestconv.model import Corpus, Site, to_json
 from digestconv.output import confine, write_atomic
 from digestconv.registry import ExporterInfo, ExportError, Output, discover
 
@@ -234,14 +234,17 @@ def _export_shared(index: int) -> TargetResult:
 def run_targets(
     targets: Sequence[tuple[Target, type]],
     *,
-    corpus: Corpus,
+    corpus: Corpus | Callable[[], Corpus],
     key_of_corpus: str,
     out_dir: Path,
     cache: BuildCache | None,
     jobs: int = 1,
 ) -> list[TargetResult]:
     """Build every target that is not up to date, in forked worker processes when the
-    corpus is large and the platform forks; results come back in target order."""
+    corpus is large and the platform forks; results come back in target order.
+
+    ``corpus`` may be a function: it is called only if some target needs rendering.
+    """
     results: list[TargetResult | None] = []
     todo: list[int] = []
     keys: list[str] = []
@@ -254,6 +257,10 @@ def run_targets(
         else:
             results.append(None)
             todo.append(index)
+    if todo and callable(corpus):
+        corpus = corpus()
+    if not isinstance(corpus, Corpus):  # every target was up to date
+        corpus = Corpus(site=Site(), digests=())
     forks = "fork" in multiprocessing.get_all_start_methods()
     if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
         _SHARED.update(targets=list(targets), corpus=corpus, out_dir=out_dir)

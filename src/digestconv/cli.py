@@ -94,6 +94,10 @@ def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verb
         click.echo(d.format(), err=True)
 
 
+def _filtering(params: Mapping[str, Any]) -> bool:
+    return bool(params.get("since") or params.get("until") or params.get("tag"))
+
+
 def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Digest, ...]:
     since: date | None = params["since"].date() if params.get("since") else None
     until: date | None = params["until"].date() if params.get("until") else None
@@ -415,6 +419,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
             cache=cache,
             jobs=jobs,
             progress=bar.update if bar is not None else None,
+            defer=True,
         )
     diagnostics = result.diagnostics
     failed = diagnostics.failed(strict)
@@ -422,12 +427,15 @@ def _build_once(params: Mapping[str, Any]) -> int:
     if failed and not params["keep_going"]:
         click.echo("digestconv: input has errors; nothing was written", err=True)
         return 1
-    digests = result.corpus.digests
-    if strict:
-        warned = {d.path for d in diagnostics if d.severity == "warning"}
-        digests = tuple(d for d in digests if d.source.path not in warned)
-    corpus = replace(result.corpus, digests=_filter(digests, params))
-    config = corpus.site.config.get("digestconv") or {}
+    warned = {d.path for d in diagnostics if d.severity == "warning"} if strict else set()
+
+    def corpus_now() -> Corpus:
+        """The filtered model, decoded from the cache only when an output needs it."""
+        whole = result.materialize()
+        kept = tuple(d for d in whole.digests if d.source.path not in warned)
+        return replace(whole, digests=_filter(kept, params))
+
+    config = result.corpus.site.config.get("digestconv") or {}
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()
     try:
@@ -439,15 +447,8 @@ def _build_once(params: Mapping[str, Any]) -> int:
     out_setting = config.get("output") if isinstance(config, Mapping) else None
     out_dir = Path(params["output"] or out_setting or "_digestconv")
     # Cheap when the reader hashed its inputs: the same inputs and filters give the same corpus.
-    key = (
-        digest_of(
-            result.input_key,
-            repr([params.get(k) for k in ("since", "until", "tag", "strict")]),
-            *(d.source.path for d in corpus.digests),
-        )
-        if result.input_key
-        else corpus_key(corpus)
-    )
+    filters = repr([params.get(k) for k in ("since", "until", "tag", "strict")])
+    key = digest_of(result.input_key, filters) if result.input_key else corpus_key(corpus_now())
     written = unchanged = 0
     errors = False
     runnable = [(target, cls) for target, cls in targets if cls is not None]
@@ -455,7 +456,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
         for target, _ in runnable:
             click.echo(f"digestconv build: {target.label}", err=True)
     results = run_targets(
-        runnable, corpus=corpus, key_of_corpus=key, out_dir=out_dir, cache=cache, jobs=jobs
+        runnable, corpus=corpus_now, key_of_corpus=key, out_dir=out_dir, cache=cache, jobs=jobs
     )
     for res in results:
         build_diags.items.extend(res.diagnostics)
@@ -467,13 +468,21 @@ def _build_once(params: Mapping[str, Any]) -> int:
     _print_diagnostics(build_diags, strict, quiet, verbose)
     if cache is not None:
         cache.close()
-    papers = sum(len(d.papers) for d in corpus.digests)
     seconds = time.perf_counter() - started
     if not quiet:
+        if result.deferred is None:
+            digests = (
+                result.corpus.digests
+                if not warned and not _filtering(params)
+                else (corpus_now().digests)
+            )
+            papers = sum(len(d.papers) for d in digests)
+            counts = f"{len(digests)} post(s), {papers} paper(s)"
+        else:  # nothing was decoded: every output was already up to date
+            counts = f"{result.read - len(result.failed)} post(s) unchanged"
         click.echo(
-            f"digestconv build: {len(corpus.digests)} post(s), {papers} paper(s), "
-            f"{written} output file(s) written, {unchanged} unchanged, in {out_dir} "
-            f"({seconds:.2f} s)",
+            f"digestconv build: {counts}, {written} output file(s) written, "
+            f"{unchanged} unchanged, in {out_dir} ({seconds:.2f} s)",
             err=True,
         )
     return 1 if failed or errors or build_diags.failed(strict) else 0

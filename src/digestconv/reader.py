@@ -65,6 +65,19 @@ class ReadResult:
     input_key: str | None = None
     """A hash of every input (site facts, paths and bytes) when the reader computed one:
     equal keys mean an equal corpus, without serialising it."""
+    deferred: list[str] | None = None
+    """With ``defer``, when every post came from the cache: their model JSON, not yet
+    decoded (``corpus`` is empty until ``materialize``) – a build whose outputs are all
+    up to date never needs the model."""
+
+    def materialize(self) -> Corpus:
+        """The corpus, decoding deferred digests first."""
+        if self.deferred is not None:
+            digests = [digest_from_json(json.loads(p)) for p in self.deferred]
+            digests.sort(key=lambda d: (d.date, d.source.path))
+            self.corpus = Corpus(site=self.corpus.site, digests=tuple(digests))
+            self.deferred = None
+        return self.corpus
 
 
 def _zone(site: Site) -> tzinfo:
@@ -417,6 +430,7 @@ def read_paths(
     cache: BuildCache | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    defer: bool = False,
 ) -> ReadResult:
     """Read every post the paths name; the digests come back oldest first.
 
@@ -439,8 +453,24 @@ def read_paths(
             if progress:
                 progress(1)
     else:
-        results, keys = _read_many(inputs.files, site, cache, jobs, progress)
+        many, keys = _read_many(inputs.files, site, cache, jobs, progress)
         input_key = digest_of(*keys) if all(keys) else None
+        payloads = [d for d, _ in many if d is not None]
+        if defer and payloads and all(isinstance(d, str) for d in payloads):
+            for _, diags in many:
+                diagnostics.items.extend(diags)
+            return ReadResult(
+                corpus=Corpus(site=site, digests=()),
+                diagnostics=diagnostics,
+                failed=[p for p, (d, _) in zip(inputs.files, many, strict=True) if d is None],
+                read=len(inputs.files),
+                input_key=input_key,
+                deferred=[d for d in payloads if isinstance(d, str)],
+            )
+        results = [
+            (digest_from_json(json.loads(d)) if isinstance(d, str) else d, diags)
+            for d, diags in many
+        ]
     digests: list[Digest] = []
     failed: list[str] = []
     for path, (digest, diags) in zip(inputs.files, results, strict=True):
@@ -465,13 +495,14 @@ def _read_many(
     cache: BuildCache | None,
     jobs: int,
     progress: Callable[[int], None] | None,
-) -> tuple[list[tuple[Digest | None, list[Diagnostic]]], list[str]]:
+) -> tuple[list[tuple[Digest | str | None, list[Diagnostic]]], list[str]]:
     """Read with a cache and/or a process pool, holding as little as possible at once:
-    each post's bytes and JSON are dropped as soon as its digest exists."""
+    each post's bytes are dropped as soon as its digest exists.  Posts found in the
+    cache come back as their model JSON (a str), for the caller to decode or not."""
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
     datas: list[bytes | None] = []
-    out: list[tuple[Digest | None, list[Diagnostic]]] = []
+    out: list[tuple[Digest | str | None, list[Diagnostic]]] = []
     keys: list[str] = []
     for path in files:
         local = Diagnostics()
@@ -483,8 +514,9 @@ def _read_many(
     todo: list[int] = []
     for i, key in enumerate(keys):
         if key and key in cached:
-            digest, diags = _decode(*cached.pop(key))
-            out[i] = (digest, [*out[i][1], *diags])
+            payload, diags_json = cached.pop(key)
+            diags = [Diagnostic(*row) for row in json.loads(diags_json)]
+            out[i] = (payload, [*out[i][1], *diags])
             datas[i] = None
             if progress:
                 progress(1)
