@@ -107,16 +107,7 @@ def escape(text: str) -> str:
     if _NEEDS_ENCODER.isdisjoint(text):
         return _encode(text)
     lone = _unmatched(text) if ("{" in text or "}" in text) else set()
-    if not lone:
-        return _encode(text)
-    parts: list[str] = []
-    start = 0
-    for i in sorted(lone):
-        parts.append(_encode(text[start:i]))
-        parts.append(_LEFT if text[i] == "{" else _RIGHT)
-        start = i + 1
-    parts.append(_encode(text[start:]))
-    return "".join(parts)
+    return _escape_span(text, lone)
 
 
 def _needs_protection(word: str) -> bool:
