@@ -79,3 +79,18 @@ def test_safe_url() -> None:
     assert safe_url("mailto:a@b") == "mailto:a@b"
     assert safe_url("JavaScript:x") is None
     assert safe_url("data:text/html,x") is None
+
+
+def test_stale_temporaries_of_killed_writers_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "feed.xml"
+    stale = tmp_path / ".feed.xml.abc123.tmp"
+    fresh = tmp_path / ".feed.xml.def456.tmp"
+    other = tmp_path / ".refs.bib.xyz.tmp"
+    for p in (stale, fresh, other):
+        p.write_bytes(b"partial")
+    os.utime(stale, (1, 1))
+    os.utime(other, (1, 1))
+    assert write_atomic(target, b"<feed/>")
+    assert not stale.exists()
+    assert fresh.exists()  # may belong to a writer still running
+    assert other.exists()  # another target's business

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -43,7 +44,24 @@ def write_atomic(path: Path, data: bytes) -> bool:
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+    _remove_stale_temporaries(path)
     return True
+
+
+STALE_SECONDS = 3600
+"""A temporary file older than this was left by a writer that was killed."""
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete ``.name.*.tmp`` files a killed writer left beside ``path``.
+
+    Only old ones: a fresh one may belong to another writer that is still running.
+    """
+    now = time.time()
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:
