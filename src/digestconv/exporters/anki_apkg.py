@@ -72,37 +72,45 @@ def stable_id(kind: str, name: str) -> int:
     return base + h % base
 
 
-def paper_model() -> Any:
+def _model(
+    name: str, fields: Sequence[str], *, card: str, front: str, back: str, model_type: int
+) -> Any:
+    """A note type with one card: ``front`` on the question side, ``back`` under it."""
+    question = f'<div class="dc-card">{{{{{front}}}}}</div>'
     return genanki.Model(
-        stable_id("model", PAPER_MODEL),
-        PAPER_MODEL,
-        fields=[{"name": n} for n in PAPER_FIELDS],
+        stable_id("model", name),
+        name,
+        fields=[{"name": n} for n in fields],
         templates=[
             {
-                "name": "Card 1",
-                "qfmt": '<div class="dc-card">{{Front}}</div>',
-                "afmt": '<div class="dc-card">{{Front}}</div>\n<hr id="answer">\n'
-                '<div class="dc-card">{{Back}}</div>',
+                "name": card,
+                "qfmt": question,
+                "afmt": f'{question}\n<hr id="answer">\n<div class="dc-card">{{{{{back}}}}}</div>',
             }
         ],
         css=CSS,
+        model_type=model_type,
+    )
+
+
+def paper_model() -> Any:
+    return _model(
+        PAPER_MODEL,
+        PAPER_FIELDS,
+        card="Card 1",
+        front="Front",
+        back="Back",
+        model_type=genanki.Model.FRONT_BACK,
     )
 
 
 def cloze_model() -> Any:
-    return genanki.Model(
-        stable_id("model", CLOZE_MODEL),
+    return _model(
         CLOZE_MODEL,
-        fields=[{"name": n} for n in CLOZE_FIELDS],
-        templates=[
-            {
-                "name": "Cloze",
-                "qfmt": '<div class="dc-card">{{cloze:Text}}</div>',
-                "afmt": '<div class="dc-card">{{cloze:Text}}</div>\n<hr id="answer">\n'
-                '<div class="dc-card">{{Back Extra}}</div>',
-            }
-        ],
-        css=CSS,
+        CLOZE_FIELDS,
+        card="Cloze",
+        front="cloze:Text",
+        back="Back Extra",
         model_type=genanki.Model.CLOZE,
     )
 
