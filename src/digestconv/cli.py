@@ -55,12 +55,14 @@ class Options:
             click.Option(
                 ["--since"],
                 type=click.DateTime(["%Y-%m-%d"]),
-                help="Only digests dated on or after this day (YYYY-MM-DD).",
+                metavar="YYYY-MM-DD",
+                help="Only digests dated on or after this day.",
             ),
             click.Option(
                 ["--until"],
                 type=click.DateTime(["%Y-%m-%d"]),
-                help="Only digests dated on or before this day (YYYY-MM-DD).",
+                metavar="YYYY-MM-DD",
+                help="Only digests dated on or before this day.",
             ),
             click.Option(
                 ["--tag"], multiple=True, help="Only digests with this tag (repeatable: any of)."
