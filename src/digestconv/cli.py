@@ -23,6 +23,7 @@ from digestconv.diagnostics import Diagnostic, Diagnostics
 
 if TYPE_CHECKING:  # the model and registry load with the first real command, not with --help
     from digestconv.model import Corpus, Digest
+    from digestconv.reader import ReadResult
     from digestconv.registry import Exporter
 
 BUILTIN_HELP = {
@@ -96,10 +97,6 @@ def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verb
         click.echo(d.format(), err=True)
 
 
-def _filtering(params: Mapping[str, Any]) -> bool:
-    return bool(params.get("since") or params.get("until") or params.get("tag"))
-
-
 def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Digest, ...]:
     since: date | None = params["since"].date() if params.get("since") else None
     until: date | None = params["until"].date() if params.get("until") else None
@@ -117,30 +114,41 @@ def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Diges
     return tuple(out)
 
 
-def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
-    """Read and filter; returns (corpus to export or None, diagnostics, input_failed)."""
+def _read(params: Mapping[str, Any], paths: Sequence[str], **extra: Any) -> ReadResult:
+    """``read_paths`` with the common options every reading command shares."""
     import os
 
     from digestconv.reader import read_paths
 
-    result = read_paths(
-        params["paths"],
+    return read_paths(
+        paths,
         config=params.get("config"),
         site_url=params.get("site_url"),
         timezone_name=params.get("timezone"),
         jobs=params.get("jobs") or os.cpu_count() or 1,
+        **extra,
     )
+
+
+def _selected(corpus: Corpus, diagnostics: Diagnostics, params: Mapping[str, Any]) -> Corpus:
+    """The digests to export: under ``--strict`` none with warnings, then the filters."""
+    digests = corpus.digests
+    if params.get("strict"):
+        warned = {d.path for d in diagnostics if d.severity == "warning"}
+        digests = tuple(d for d in digests if d.source.path not in warned)
+    return replace(corpus, digests=_filter(digests, params))
+
+
+def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
+    """Read and filter; returns (corpus to export or None, diagnostics, input_failed)."""
+    result = _read(params, params["paths"])
     diagnostics = result.diagnostics
     strict = bool(params.get("strict"))
     failed = diagnostics.failed(strict)
     _print_diagnostics(diagnostics, strict, bool(params.get("quiet")), bool(params.get("verbose")))
     if failed and not params.get("keep_going"):
         return None, diagnostics, True
-    digests = result.corpus.digests
-    if strict:
-        warned = {d.path for d in diagnostics if d.severity == "warning"}
-        digests = tuple(d for d in digests if d.source.path not in warned)
-    corpus = replace(result.corpus, digests=_filter(digests, params))
+    corpus = _selected(result.corpus, diagnostics, params)
     import gc
 
     gc.freeze()  # the model lives until exit: keep the collector from rescanning it
@@ -311,18 +319,7 @@ def formats_command() -> None:
 
 
 def _check(**params: Any) -> None:
-    import os
-
-    params.setdefault("verbose", True)
-    from digestconv.reader import read_paths
-
-    result = read_paths(
-        params["paths"],
-        config=params.get("config"),
-        site_url=params.get("site_url"),
-        timezone_name=params.get("timezone"),
-        jobs=params.get("jobs") or os.cpu_count() or 1,
-    )
+    result = _read(params, params["paths"])
     strict = bool(params["strict"])
     _print_diagnostics(result.diagnostics, strict, bool(params["quiet"]), not params["quiet"])
     counts = result.diagnostics.counts()
@@ -402,7 +399,6 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     from digestconv.build import ConfigError, corpus_key, exporters, plan, run_targets
     from digestconv.cache import BuildCache, digest_of
-    from digestconv.reader import read_paths
 
     started = time.perf_counter()
     site = params["site"] or "."
@@ -413,13 +409,10 @@ def _build_once(params: Mapping[str, Any]) -> int:
     jobs = params["jobs"] or (os.cpu_count() or 1)
     bar = _progress_reader(params, site)
     with bar if bar is not None else contextlib.nullcontext():
-        result = read_paths(
+        result = _read(
+            params,
             [site],
-            config=params["config"],
-            site_url=params["site_url"],
-            timezone_name=params["timezone"],
             cache=cache,
-            jobs=jobs,
             progress=bar.update if bar is not None else None,
             defer=True,
         )
@@ -429,13 +422,10 @@ def _build_once(params: Mapping[str, Any]) -> int:
     if failed and not params["keep_going"]:
         click.echo("digestconv: input has errors; nothing was written", err=True)
         return 1
-    warned = {d.path for d in diagnostics if d.severity == "warning"} if strict else set()
 
     def corpus_now() -> Corpus:
         """The filtered model, decoded from the cache only when an output needs it."""
-        whole = result.materialize()
-        kept = tuple(d for d in whole.digests if d.source.path not in warned)
-        return replace(whole, digests=_filter(kept, params))
+        return _selected(result.materialize(), diagnostics, params)
 
     config = result.corpus.site.config.get("digestconv") or {}
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
@@ -473,11 +463,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
     seconds = time.perf_counter() - started
     if not quiet:
         if result.deferred is None:
-            digests = (
-                result.corpus.digests
-                if not warned and not _filtering(params)
-                else (corpus_now().digests)
-            )
+            digests = corpus_now().digests
             papers = sum(len(d.papers) for d in digests)
             counts = f"{len(digests)} post(s), {papers} paper(s)"
         else:  # nothing was decoded: every output was already up to date

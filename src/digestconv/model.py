@@ -10,7 +10,7 @@ lets third-party tools consume ``digestconv json`` instead of re-parsing posts.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -396,8 +396,3 @@ def from_json(text: str | bytes) -> Corpus:
         site=site_from_json(obj["site"]),
         digests=tuple(digest_from_json(d) for d in obj["digests"]),
     )
-
-
-def sections_text(sections: Sequence[Section]) -> list[str]:
-    """Every item's text in order: what fidelity tests look for in an output."""
-    return [i.text for s in sections for i in s.items]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from digestconv.model import Item
@@ -92,8 +92,20 @@ def item_html(item: Item, with_label: bool = True) -> str:
     return body
 
 
-def items_html(items: Iterable[Item], with_label: bool = True) -> str:
-    """Items as an HTML list (bullets) or paragraphs, in their written form."""
+def _paragraph(inner: str) -> str:
+    return f"<p>{inner}</p>"
+
+
+def group_items(
+    items: Iterable[Item],
+    inner: Callable[[Item], str],
+    paragraph: Callable[[str], str] = _paragraph,
+) -> str:
+    """Runs of bullets as one ``<ul>``, other items wrapped by ``paragraph``.
+
+    Shared by every HTML-producing exporter so that lists are grouped the same
+    way everywhere; each brings its own item rendering and paragraph element.
+    """
     parts: list[str] = []
     in_list = False
     for item in items:
@@ -103,11 +115,16 @@ def items_html(items: Iterable[Item], with_label: bool = True) -> str:
         elif not item.bullet and in_list:
             parts.append("</ul>")
             in_list = False
-        inner = item_html(item, with_label)
-        parts.append(f"<li>{inner}</li>" if item.bullet else f"<p>{inner}</p>")
+        html_ = inner(item)
+        parts.append(f"<li>{html_}</li>" if item.bullet else paragraph(html_))
     if in_list:
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def items_html(items: Iterable[Item], with_label: bool = True) -> str:
+    """Items as an HTML list (bullets) or paragraphs, in their written form."""
+    return group_items(items, lambda item: item_html(item, with_label))
 
 
 def item_text(item: Item, with_label: bool = True) -> str:

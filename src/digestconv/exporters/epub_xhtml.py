@@ -22,7 +22,7 @@ from lxml import etree
 from digestconv.exporters.epub_labels import Labels
 from digestconv.exporters.epub_plan import Chapter
 from digestconv.model import Item, Paper, Site
-from digestconv.render import markdown_to_html, safe_url
+from digestconv.render import group_items, markdown_to_html, safe_url
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -199,25 +199,11 @@ def item_html(item: Item, path: str, warn: Warn | None) -> str:
 
 def items_html(items: Iterable[Item], path: str, warn: Warn | None) -> str:
     """Bullets as a list, paragraphs as ``<p>`` – or ``<div>`` when they hold blocks."""
-    parts: list[str] = []
-    in_list = False
-    for item in items:
-        if item.bullet and not in_list:
-            parts.append("<ul>")
-            in_list = True
-        elif not item.bullet and in_list:
-            parts.append("</ul>")
-            in_list = False
-        inner = item_html(item, path, warn)
-        if item.bullet:
-            parts.append(f"<li>{inner}</li>")
-        elif _BLOCK.search(inner):
-            parts.append(f'<div class="para">{inner}</div>')
-        else:
-            parts.append(f"<p>{inner}</p>")
-    if in_list:
-        parts.append("</ul>")
-    return "\n".join(parts)
+
+    def paragraph(inner: str) -> str:
+        return f'<div class="para">{inner}</div>' if _BLOCK.search(inner) else f"<p>{inner}</p>"
+
+    return group_items(items, lambda item: item_html(item, path, warn), paragraph)
 
 
 def paper_label(paper: Paper) -> str:
