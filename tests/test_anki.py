@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from digestconv.arxiv import parse_id
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki import AnkiExporter
-from digestconv.exporters.anki_cards import (
+from digestconv.exporters.anki.cards import (
     DeckTemplate,
     build_notes,
     cloze_fields,
@@ -26,8 +26,8 @@ from digestconv.exporters.anki_cards import (
     note_guid,
     parse_kinds,
 )
-from digestconv.exporters.anki_csv import HEADER
-from digestconv.exporters.anki_fields import NameMatcher, cloze_html, formula_safe
+from digestconv.exporters.anki.csvfile import HEADER
+from digestconv.exporters.anki.fields import NameMatcher, cloze_html, formula_safe
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
 from digestconv.registry import Exporter, ExportError
 

@@ -31,8 +31,8 @@ from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Update
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki import AnkiExporter
-from digestconv.exporters.anki_apkg import CLOZE_MODEL, PAPER_MODEL
-from digestconv.exporters.anki_cards import (
+from digestconv.exporters.anki.apkg import CLOZE_MODEL, PAPER_MODEL
+from digestconv.exporters.anki.cards import (
     DEFAULT_DECK,
     AnkiNote,
     DeckTemplate,

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from digestconv.arxiv import parse_id
 from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters import bib_escape, bib_keys
 from digestconv.exporters.bibtex import BibtexExporter
+from digestconv.exporters.bibtex import escape as bib_escape
+from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.model import Corpus, Digest, Item, Paper, Section, Site, SourceSpan
 from digestconv.registry import ExportError
 

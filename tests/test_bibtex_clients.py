@@ -22,8 +22,8 @@ import pytest
 
 from digestconv.arxiv import parse_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bib_escape import clean, decoder
 from digestconv.exporters.bibtex import BibtexExporter
+from digestconv.exporters.bibtex.escape import clean, decoder
 from digestconv.model import Corpus, Digest, Item, Paper, Section, Site, SourceSpan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"

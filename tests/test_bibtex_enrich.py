@@ -22,9 +22,9 @@ import pytest
 
 from digestconv.arxiv import parse_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters import bib_enrich
-from digestconv.exporters.bib_enrich import EnrichSettings, bibtex_name, fetch
 from digestconv.exporters.bibtex import BibtexExporter
+from digestconv.exporters.bibtex import enrich as bib_enrich
+from digestconv.exporters.bibtex.enrich import EnrichSettings, bibtex_name, fetch
 from digestconv.model import Corpus, Digest, Paper, Site, SourceSpan
 
 ARXIV = Path(__file__).parent / "fixtures" / "bibtex" / "arxiv"

@@ -19,8 +19,8 @@ from PIL import Image
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter
-from digestconv.exporters.epub_plan import normalize_lang, plan_chapters, split_digests
-from digestconv.exporters.epub_xhtml import safe_href
+from digestconv.exporters.epub.plan import normalize_lang, plan_chapters, split_digests
+from digestconv.exporters.epub.xhtml import safe_href
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
 from digestconv.registry import ExportError
 

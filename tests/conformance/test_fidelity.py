@@ -190,7 +190,7 @@ def test_json_round_trips_exactly(corpus: Corpus) -> None:
 def test_bibtex_titles_decode_back(corpus: Corpus) -> None:
     import bibtexparser
 
-    from digestconv.exporters.bib_escape import clean, decoder
+    from digestconv.exporters.bibtex.escape import clean, decoder
 
     text = export("bibtex", corpus).decode("utf-8")
     library = bibtexparser.parse_string(text)

@@ -23,7 +23,7 @@ from typing import Any
 
 import genanki
 
-from digestconv.exporters.anki_cards import AnkiNote
+from digestconv.exporters.anki.cards import AnkiNote
 
 PAPER_MODEL = "digestconv Paper"
 CLOZE_MODEL = "digestconv Cloze"

@@ -31,8 +31,8 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
 from digestconv import __version__
-from digestconv.exporters.feed_entries import FeedItem, FeedLink
-from digestconv.exporters.feed_settings import FeedSettings
+from digestconv.exporters.feed.entries import FeedItem, FeedLink
+from digestconv.exporters.feed.settings import FeedSettings
 from digestconv.registry import ExportError
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

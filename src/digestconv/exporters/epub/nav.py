@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from digestconv.exporters.epub_labels import Labels
-from digestconv.exporters.epub_xhtml import attr, esc, finish, page, parse_xml
+from digestconv.exporters.epub.labels import Labels
+from digestconv.exporters.epub.xhtml import attr, esc, finish, page, parse_xml
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 

@@ -12,8 +12,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from digestconv.exporters.feed_entries import FeedItem
-from digestconv.exporters.feed_settings import (
+from digestconv.exporters.feed.entries import FeedItem
+from digestconv.exporters.feed.settings import (
     DEFAULT_CATEGORIES_DIR,
     DEFAULT_TAGS_DIR,
     FeedSettings,

@@ -14,7 +14,7 @@ from typing import ClassVar
 import click
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki_cards import (
+from digestconv.exporters.anki.cards import (
     CARD_KINDS,
     DEFAULT_DECK,
     DEFAULT_KINDS,
@@ -23,7 +23,7 @@ from digestconv.exporters.anki_cards import (
     check_notetype,
     parse_kinds,
 )
-from digestconv.exporters.anki_csv import write_csv
+from digestconv.exporters.anki.csvfile import write_csv
 from digestconv.model import Corpus
 from digestconv.registry import ExportError
 
@@ -97,7 +97,7 @@ class AnkiExporter:
         notes = build_notes(corpus, kinds, deck, diagnostics)
         if fmt == "apkg":
             # genanki is imported only when a package is asked for.
-            from digestconv.exporters.anki_apkg import write_apkg
+            from digestconv.exporters.anki.apkg import write_apkg
 
             return write_apkg(notes)
         return write_csv(notes, basic, cloze)

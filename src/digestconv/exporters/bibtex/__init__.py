@@ -17,8 +17,10 @@ import click
 from platformdirs import user_cache_dir
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters import bib_enrich, bib_keys, bib_update
-from digestconv.exporters.bib_entries import build, collect, format_all, meta_for
+from digestconv.exporters.bibtex import enrich as bib_enrich
+from digestconv.exporters.bibtex import keys as bib_keys
+from digestconv.exporters.bibtex import update as bib_update
+from digestconv.exporters.bibtex.entries import build, collect, format_all, meta_for
 from digestconv.model import Corpus
 from digestconv.registry import ExportError, Output
 

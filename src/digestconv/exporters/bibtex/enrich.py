@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the HTTP stack loads only when --enrich really fetches
     import arxiv
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bib_escape import escape
+from digestconv.exporters.bibtex.escape import escape
 
 API_URL = "https://export.arxiv.org/api/query?{}"
 BATCH = 100

@@ -23,11 +23,11 @@ from typing import ClassVar
 import click
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.epub_cover import CoverImage, find_hangul_font, generate_cover, load_cover
-from digestconv.exporters.epub_labels import Labels, labels_for
-from digestconv.exporters.epub_nav import Landmark, NavEntry, nav_document, ncx_document
-from digestconv.exporters.epub_package import Document, Metadata, build_epub
-from digestconv.exporters.epub_plan import (
+from digestconv.exporters.epub.cover import CoverImage, find_hangul_font, generate_cover, load_cover
+from digestconv.exporters.epub.labels import Labels, labels_for
+from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
+from digestconv.exporters.epub.package import Document, Metadata, build_epub
+from digestconv.exporters.epub.plan import (
     SPLIT_MODES,
     Chapter,
     iso_day,
@@ -35,7 +35,7 @@ from digestconv.exporters.epub_plan import (
     plan_chapters,
     split_digests,
 )
-from digestconv.exporters.epub_xhtml import (
+from digestconv.exporters.epub.xhtml import (
     clean,
     cover_document,
     digest_document,
@@ -53,7 +53,7 @@ _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
 def _stylesheet() -> bytes:
-    return (resources.files("digestconv.exporters") / "epub_assets" / "digest.css").read_bytes()
+    return (resources.files("digestconv.exporters.epub") / "assets" / "digest.css").read_bytes()
 
 
 def _book_lang(corpus: Corpus, diagnostics: Diagnostics) -> str:

@@ -16,16 +16,16 @@ from typing import ClassVar
 import click
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed_entries import (
+from digestconv.exporters.feed.entries import (
     FeedItem,
     FeedLink,
     digest_items,
     newest_first,
     paper_items,
 )
-from digestconv.exporters.feed_settings import FeedSettings, resolve
-from digestconv.exporters.feed_split import archive_name, archive_pages, category_feeds, tag_feeds
-from digestconv.exporters.feed_xml import FeedHead, render
+from digestconv.exporters.feed.settings import FeedSettings, resolve
+from digestconv.exporters.feed.split import archive_name, archive_pages, category_feeds, tag_feeds
+from digestconv.exporters.feed.xml import FeedHead, render
 from digestconv.model import Corpus
 from digestconv.registry import ExportError, Output
 

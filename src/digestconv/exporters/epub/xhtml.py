@@ -19,8 +19,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from lxml import etree
 
-from digestconv.exporters.epub_labels import Labels
-from digestconv.exporters.epub_plan import Chapter
+from digestconv.exporters.epub.labels import Labels
+from digestconv.exporters.epub.plan import Chapter
 from digestconv.model import Item, Paper, Site
 from digestconv.render import group_items, markdown_to_html, safe_url
 

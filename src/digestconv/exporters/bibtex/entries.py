@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters import bib_escape as esc
-from digestconv.exporters.bib_enrich import ArxivMeta, bibtex_name
+from digestconv.exporters.bibtex import escape as esc
+from digestconv.exporters.bibtex.enrich import ArxivMeta, bibtex_name
 from digestconv.model import Corpus, Digest, Paper
 from digestconv.render import item_text
 
@@ -45,7 +45,7 @@ class Record:
     @property
     def ident(self) -> str:
         """What ``{id}`` in a key template stands for."""
-        from digestconv.exporters.bib_keys import url_id
+        from digestconv.exporters.bibtex.keys import url_id
 
         return self.arxiv.id if self.arxiv is not None else url_id(self.paper.url)
 

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from digestconv.exporters.anki_cards import AnkiNote
+from digestconv.exporters.anki.cards import AnkiNote
 
 COLUMNS = ("GUID", "Notetype", "Deck", "Field 1", "Field 2", "Tags")
 

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed_html import digest_html, paper_html, sanitise
-from digestconv.exporters.feed_settings import FeedSettings
+from digestconv.exporters.feed.html import digest_html, paper_html, sanitise
+from digestconv.exporters.feed.settings import FeedSettings
 from digestconv.model import Corpus, Digest, Paper
 from digestconv.render import markdown_to_text
 

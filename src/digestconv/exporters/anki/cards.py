@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Literal, get_args
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki_fields import (
+from digestconv.exporters.anki.fields import (
     FORMULA_STARTS,
     NameMatcher,
     anki_safe,
