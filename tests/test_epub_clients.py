@@ -26,7 +26,7 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
 from digestconv.reader import read_paths
-from digestconv.render import markdown_to_text
+from digestconv.text.markdown import markdown_to_text
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,9 @@ import pytest
 
 from digestconv.model import Item
 from digestconv.output import UnsafePathError, confine, write_atomic, write_tree
-from digestconv.render import items_html, markdown_to_html, markdown_to_text, safe_url
+from digestconv.text.html import items_html
+from digestconv.text.markdown import markdown_to_html, markdown_to_text
+from digestconv.text.urls import safe_url
 
 
 def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:

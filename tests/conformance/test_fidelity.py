@@ -289,7 +289,7 @@ def _anki_titles(rows: list[list[str]]) -> list[str]:
 @FAST
 @given(corpora())
 def test_anki_csv_fields_read_back(corpus: Corpus) -> None:
-    from digestconv.render import markdown_to_text
+    from digestconv.text.markdown import markdown_to_text
 
     rows = clients.csv_rows(export("anki", corpus))
     assert all(len(r) == 6 for r in rows)
@@ -350,7 +350,7 @@ def _epub_available() -> str | None:
 @SLOW
 @given(corpora(max_papers=3))
 def test_epub_contains_every_item_text(corpus: Corpus) -> None:
-    from digestconv.render import markdown_to_text
+    from digestconv.text.markdown import markdown_to_text
 
     data = export("epub", corpus)
     assert isinstance(data, bytes | Mapping)

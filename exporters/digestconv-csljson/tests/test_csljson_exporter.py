@@ -130,7 +130,8 @@ PUBLIC_API = {
     "digestconv.model",
     "digestconv.registry",
     "digestconv.diagnostics",
-    "digestconv.render",
+    "digestconv.papers",
+    "digestconv.text.markdown",
 }
 
 

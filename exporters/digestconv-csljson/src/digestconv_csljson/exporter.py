@@ -3,7 +3,8 @@
 This distribution is also the worked example of a third-party exporter.  It
 uses only digestconv's public API (``digestconv.model`` for the input,
 ``digestconv.registry.ExportError`` for fatal problems, ``digestconv.diagnostics``
-for everything else and ``digestconv.render`` for text) and registers through
+for everything else, ``digestconv.papers`` and ``digestconv.text.markdown`` for papers
+and text) and registers through
 the ``digestconv.exporters`` entry-point group in its own pyproject.toml.  The
 exporter is pure: corpus and options in, bytes out; the CLI writes the file.
 """

@@ -19,7 +19,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from digestconv.model import Digest, Paper
-from digestconv.render import item_text
+from digestconv.papers import group_papers
+from digestconv.text.markdown import item_text
 
 SummaryPlace = Literal["none", "abstract", "note"]
 SUMMARY_PLACES: tuple[SummaryPlace, ...] = ("none", "abstract", "note")
@@ -91,7 +92,7 @@ def summary_text(paper: Paper) -> str:
     """The digest's summary as plain text: one paragraph per section.
 
     Placeholder sections ("정보 부족") are left out: in a bibliography they say
-    nothing.  Markdown is flattened through ``digestconv.render`` so no ``**``
+    nothing.  Markdown is flattened through ``digestconv.text.markdown`` so no ``**``
     or link syntax reaches a reference manager that would show it verbatim.
     """
     blocks: list[str] = []
@@ -149,11 +150,11 @@ def collect(pairs: Iterable[tuple[Digest, Paper]]) -> list[Entry]:
     The first mention wins for the title and summary: digests arrive oldest
     first, so that is the text the blog published first.
     """
-    entries: dict[str, Entry] = {}
-    for digest, paper in pairs:
-        entry = entries.setdefault(paper.key, Entry(paper))
-        entry.digests.append(digest)
-    return sorted(entries.values(), key=sort_key)
+    entries = [
+        Entry(group.paper, [digest for digest, _ in group.appearances])
+        for group in group_papers(pairs)
+    ]
+    return sorted(entries, key=sort_key)
 
 
 def markup_in(title: str, markup: Sequence[str] = CSL_MARKUP) -> str | None:

@@ -14,16 +14,7 @@ from typing import ClassVar
 import click
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki.cards import (
-    CARD_KINDS,
-    DEFAULT_DECK,
-    DEFAULT_KINDS,
-    DeckTemplate,
-    build_notes,
-    check_notetype,
-    parse_kinds,
-)
-from digestconv.exporters.anki.csvfile import write_csv
+from digestconv.exporters.anki.cards import CARD_KINDS, DEFAULT_DECK, DEFAULT_KINDS
 from digestconv.model import Corpus
 from digestconv.registry import ExportError
 
@@ -90,6 +81,14 @@ class AnkiExporter:
             options.get("output_is_tty") or ("output" in options and options["output"] is None)
         ):
             raise ExportError("--format apkg writes a binary deck package: give -o FILE.apkg")
+        from digestconv.exporters.anki.cards import (
+            DeckTemplate,
+            build_notes,
+            check_notetype,
+            parse_kinds,
+        )
+        from digestconv.exporters.anki.csvfile import write_csv
+
         kinds = parse_kinds(options.get("cards"))
         deck = DeckTemplate(str(options.get("deck") or DEFAULT_DECK))
         basic = check_notetype("--notetype-basic", options.get("notetype_basic") or "Basic")

@@ -31,8 +31,10 @@ from digestconv.exporters.anki.fields import (
     text_html,
 )
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
+from digestconv.papers import distinct_papers
 from digestconv.registry import ExportError
-from digestconv.render import item_html, items_html, safe_url
+from digestconv.text.html import item_html, items_html
+from digestconv.text.urls import paper_links, safe_url
 
 CardKind = Literal["summary", "cloze", "method", "results", "limitations"]
 CARD_KINDS: tuple[CardKind, ...] = get_args(CardKind)
@@ -222,14 +224,16 @@ def _title(paper: Paper) -> str:
 
 
 def _links(paper: Paper) -> str:
+    """The paper's own page and its alphaXiv overview: what a learner opens from a card."""
+    primary, *others = paper_links(paper)
     links: list[tuple[str, str]] = []
-    if paper.arxiv:
-        links.append(("arXiv", paper.arxiv.abs_url))
-    elif safe_url(paper.url):
-        links.append(("Link", paper.url))
-    alpha = paper.link("alphaxiv")
+    if primary.kind == "arxiv":
+        links.append(("arXiv", primary.url))
+    elif safe_url(primary.url):
+        links.append(("Link", primary.url))
+    alpha = next((lk for lk in others if lk.kind == "alphaxiv"), None)
     if alpha and safe_url(alpha.url):
-        links.append(("alphaXiv", alpha.url))
+        links.append((alpha.label, alpha.url))
     if not links:
         return ""
     anchors = " · ".join(f'<a href="{attr(url)}">{text_html(label)}</a>' for label, url in links)
@@ -314,15 +318,12 @@ def build_notes(
     diagnostics: Diagnostics,
 ) -> list[AnkiNote]:
     """Every note of the corpus, in reading order (paper by paper, kinds in canonical order)."""
-    groups: dict[str, list[tuple[Digest, Paper]]] = {}
-    for digest, paper in corpus.papers():
-        groups.setdefault(paper.key, []).append((digest, paper))
-
     notes: list[AnkiNote] = []
-    for key, appearances in groups.items():
-        digest, paper = appearances[0]
+    for group in distinct_papers(corpus.digests):
+        key, appearances = group.key, group.appearances
+        digest, paper = group.first
         first_path = digest.source.path
-        for later_digest, later in appearances[1:]:
+        for later_digest, later in group.repeats:
             path, line = _where(later_digest, later)
             diagnostics.note(
                 "export",

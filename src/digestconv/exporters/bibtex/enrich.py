@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # the HTTP stack loads only when --enrich really fetches
     import arxiv
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bibtex.escape import escape
 
 API_URL = "https://export.arxiv.org/api/query?{}"
 BATCH = 100
@@ -96,6 +95,8 @@ def bibtex_name(name: str) -> str:
     name = " ".join(name.replace("{", "").replace("}", "").split())
     if not name:
         return name
+    from digestconv.exporters.bibtex.escape import escape  # pylatexenc: only when writing
+
     words = [escape(w) for w in name.split(" ")]
     lowered = name.lower()
     if any(g in lowered for g in _GROUP_WORDS) or " and " in f" {lowered} " or "," in name:

@@ -18,7 +18,8 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bibtex import escape as esc
 from digestconv.exporters.bibtex.enrich import ArxivMeta, bibtex_name
 from digestconv.model import Corpus, Digest, Paper
-from digestconv.render import item_text
+from digestconv.papers import distinct_papers
+from digestconv.text.markdown import item_text
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -56,12 +57,10 @@ class Record:
 
 def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
     """Distinct papers in the documented order; differing titles of one paper noted."""
-    records: dict[str, Record] = {}
-    for digest, paper in corpus.papers():
-        rec = records.get(paper.key)
-        if rec is None:
-            rec = records[paper.key] = Record(paper.key, paper, paper.arxiv)
-        else:
+    records: list[Record] = []
+    for group in distinct_papers(corpus.digests):
+        rec = Record(group.key, group.paper, group.paper.arxiv, list(group.appearances))
+        for digest, paper in group.repeats:
             # The highest version any post linked; None (unversioned) loses.
             if (
                 paper.arxiv is not None
@@ -78,8 +77,8 @@ def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
                     span.path if span else digest.source.path,
                     span.line if span else 0,
                 )
-        rec.seen.append((digest, paper))
-    return sorted(records.values(), key=lambda r: r.sort_key)
+        records.append(rec)
+    return sorted(records, key=lambda r: r.sort_key)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from digestconv.text.clean import CONTROLS_BUT_SPACE
+
 _SPECIALS: dict[int, str] = {
     ord("&"): r"\&",
     ord("%"): r"\%",
@@ -67,14 +69,7 @@ _RIGHT = r"\textbraceright{}"
 
 def clean(text: str) -> str:
     """NFC text without control characters or lone surrogates, ASCII whitespace collapsed."""
-    if text.isprintable():
-        out = text
-    else:
-        out = "".join(
-            " " if ch in "\t\n\r\v\f" else ch
-            for ch in text
-            if ch in "\t\n\r\v\f" or unicodedata.category(ch) not in ("Cc", "Cs")
-        )
+    out = text if text.isprintable() else CONTROLS_BUT_SPACE.remove(text)
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", out)).strip()
 
 

@@ -12,17 +12,19 @@ well-formed is shown as its escaped source text – never dropped.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
 from digestconv.exporters.epub.plan import Chapter
 from digestconv.model import Item, Paper, Site
-from digestconv.render import group_items, markdown_to_html, safe_url
+from digestconv.text.clean import NOT_XHTML
+from digestconv.text.html import escape, escape_attribute, group_items
+from digestconv.text.markdown import markdown_to_html
+from digestconv.text.urls import paper_links, safe_href
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -32,93 +34,24 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 Warn = Callable[[str, str, int], None]
 """Reports a problem: message, source path, line."""
 
-# Code points XML 1.0 forbids or HTML calls non-characters/controls: C0 (but
-# TAB, LF, CR), DEL, C1, surrogates, U+FDD0–U+FDEF and every U+xFFFE/U+xFFFF.
-# (Listing the 32 astral non-characters one by one makes the regex 15x slower,
-# so astral code points from U+1FFFE up are matched as a range and filtered.)
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe-\U0010ffff]"
-)
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, recover=False
 )
 _BLOCK = re.compile(r"<(?:p|ul|ol|h[1-6]|pre|blockquote|table|hr|div)\b")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_HOST = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*\.?")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_URL_SAFE = "/:@!$&'()*+,;=%~-._"
-# The common case, already in the shape safe_href would produce: returned as is.
-_PLAIN_URL = re.compile(
-    r"https?://[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*"
-    r"(?::[0-9]{1,4})?(?:/[A-Za-z0-9/:@!$&'()*+,;=~._-]*)?(?:\?[A-Za-z0-9/:@!$&'()*+,;=~._?-]*)?"
-    r"(?:#[A-Za-z0-9/:@!$&'()*+,;=~._?-]*)?"
-)
 DOCTYPE = "<!DOCTYPE html>"
-
-
-def _drop(match: re.Match[str]) -> str:
-    ch = match.group()
-    return ch if ord(ch) > 0xFFFF and (ord(ch) & 0xFFFE) != 0xFFFE else ""
 
 
 def clean(text: str) -> str:
     """``text`` without the code points no XHTML document may contain."""
-    if _FORBIDDEN.search(text) is None:
-        return text
-    return _FORBIDDEN.sub(_drop, text)
+    return NOT_XHTML.remove(text)
 
 
-def esc(text: str) -> str:
-    """Escaped element text."""
-    return html.escape(text, quote=False)
+esc = escape
+"""Escaped element text."""
 
-
-def attr(text: str) -> str:
-    """Escaped attribute value."""
-    return html.escape(text, quote=True)
-
-
-def safe_href(url: str) -> str | None:
-    """An http(s)/mailto URL in the shape EPUBCheck's URL parser accepts, or None.
-
-    Posts link with spaces, raw non-ASCII, stray ``%`` and sometimes hosts that
-    are not hosts; such a link is shown as text rather than made into an
-    error in the book.
-    """
-    if _PLAIN_URL.fullmatch(url):
-        return url
-    u = clean(url).strip()
-    if safe_url(u) is None:
-        return None
-    u = _BAD_PERCENT.sub("%25", u)
-    if u[:7].lower() == "mailto:":
-        address = quote(u[7:], safe="@!$&'()*+,;=%~-._")
-        return "mailto:" + address if address else None
-    try:
-        parts = urlsplit(u)
-        port = parts.port
-        host = parts.hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None
-    if not _HOST.fullmatch(host):
-        return None
-    netloc = host if port is None else f"{host}:{port}"
-    return urlunsplit(
-        (
-            parts.scheme.lower(),
-            netloc,
-            quote(parts.path, safe=_URL_SAFE),
-            quote(parts.query, safe=_URL_SAFE + "?"),
-            quote(parts.fragment, safe=_URL_SAFE + "?"),
-        )
-    )
+attr = escape_attribute
+"""Escaped attribute value."""
 
 
 def page(
@@ -227,13 +160,13 @@ def _paper_html(ref_id: str, paper: Paper, path: str, warn: Warn | None) -> str:
         f"{_link(title_url, paper_label(paper), 'title')}</h2>",
     ]
     meta: list[str] = []
-    if paper.arxiv:
-        meta.append(f'<span class="arxiv-id">arXiv:{esc(paper.arxiv.versioned)}</span>')
+    primary, *others = paper_links(paper)
+    if primary.kind == "arxiv":
+        meta.append(f'<span class="arxiv-id">{esc(primary.label)}</span>')
     elif (href := safe_href(title_url)) is not None:
         meta.append(_link(href, urlsplit(href).netloc, "source"))
-    for lk in paper.links:
-        label = "alphaXiv" if lk.kind == "alphaxiv" else (" ".join(lk.label.split()) or lk.url)
-        meta.append(_link(lk.url, label, lk.kind))
+    for lk in others:
+        meta.append(_link(lk.url, " ".join(lk.label.split()) or lk.url, lk.kind))
     if meta:
         out.append('<p class="paper-links">' + " · ".join(meta) + "</p>")
     for section in paper.sections:

@@ -17,7 +17,9 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.feed.html import digest_html, paper_html, sanitise
 from digestconv.exporters.feed.settings import FeedSettings
 from digestconv.model import Corpus, Digest, Paper
-from digestconv.render import markdown_to_text
+from digestconv.papers import distinct_papers
+from digestconv.text.markdown import markdown_to_text
+from digestconv.text.urls import WEB_SCHEMES, PaperLink, paper_links
 
 # Characters RFC 4151's ``specific`` part (pchar / "/" / "?") allows unescaped.
 _TAG_SAFE = "-._~!$&'()*+,;=:@/?"
@@ -156,16 +158,20 @@ def digest_items(corpus: Corpus, settings: FeedSettings) -> list[FeedItem]:
     return items
 
 
+def _related_title(link: PaperLink) -> str | None:
+    if link.kind == "arxiv" and link.primary:
+        return "arXiv"
+    if link.kind == "source":
+        return None
+    return link.label or None
+
+
 def _paper_related(paper: Paper) -> tuple[FeedLink, ...]:
+    """The paper's web links once each, as Atom ``related`` links."""
     links: dict[str, FeedLink] = {}
-    if paper.arxiv is not None:
-        links[paper.arxiv.abs_url] = FeedLink(paper.arxiv.abs_url, "related", "text/html", "arXiv")
-    elif paper.url.startswith(("http://", "https://")):
-        links[paper.url] = FeedLink(paper.url, "related", "text/html")
-    for lk in paper.links:
-        if lk.url.startswith(("http://", "https://")) and lk.url not in links:
-            title = "alphaXiv" if lk.kind == "alphaxiv" else (lk.label or None)
-            links[lk.url] = FeedLink(lk.url, "related", "text/html", title)
+    for link in paper_links(paper):
+        if link.url.startswith(WEB_SCHEMES) and link.url not in links:
+            links[link.url] = FeedLink(link.url, "related", "text/html", _related_title(link))
     return tuple(links.values())
 
 
@@ -183,39 +189,33 @@ def paper_id(settings: FeedSettings, paper: Paper, first_day: str) -> str:
 def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics) -> list[FeedItem]:
     """One entry per paper, at its first appearance; repeats are reported, not duplicated."""
     items: list[FeedItem] = []
-    seen: set[str] = set()
-    repeats = 0
-    order = 0
-    for digest in sorted(corpus.digests, key=lambda d: _aware(d.date)):
+    groups = distinct_papers(sorted(corpus.digests, key=lambda d: _aware(d.date)))
+    for order, group in enumerate(groups):
+        digest, paper = group.first
         post_url = _absolute(settings, digest.url, digest.path)
-        for paper in digest.papers:
-            if paper.key in seen:
-                repeats += 1
-                continue
-            seen.add(paper.key)
-            ident = paper_id(settings, paper, _aware(digest.date).date().isoformat())
-            items.append(
-                FeedItem(
-                    id=ident,
-                    title=paper.title,
-                    link=f"{post_url}#{paper.anchor}" if paper.anchor else post_url,
-                    published=_aware(digest.date),
-                    updated=_updated(digest),
-                    categories=_categories(digest),
-                    tags=tuple(str(t) for t in digest.tags),
-                    post_categories=tuple(str(c) for c in digest.categories),
-                    summary=paper_summary(paper),
-                    content=None
-                    if settings.excerpt_only
-                    else sanitise(paper_html(paper, heading=False)),
-                    guid_is_permalink=False,
-                    lang=digest.lang,
-                    author=_author(digest),
-                    related=_paper_related(paper),
-                    order=order,
-                )
+        ident = paper_id(settings, paper, _aware(digest.date).date().isoformat())
+        items.append(
+            FeedItem(
+                id=ident,
+                title=paper.title,
+                link=f"{post_url}#{paper.anchor}" if paper.anchor else post_url,
+                published=_aware(digest.date),
+                updated=_updated(digest),
+                categories=_categories(digest),
+                tags=tuple(str(t) for t in digest.tags),
+                post_categories=tuple(str(c) for c in digest.categories),
+                summary=paper_summary(paper),
+                content=None
+                if settings.excerpt_only
+                else sanitise(paper_html(paper, heading=False)),
+                guid_is_permalink=False,
+                lang=digest.lang,
+                author=_author(digest),
+                related=_paper_related(paper),
+                order=order,
             )
-            order += 1
+        )
+    repeats = sum(len(group.repeats) for group in groups)
     if repeats:
         diagnostics.note(
             "export",

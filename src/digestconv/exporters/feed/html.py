@@ -1,106 +1,48 @@
 """Entry HTML for feeds: a digest or a paper rendered, then sanitised with nh3.
 
-Feed readers show ``content`` as HTML in their own pages, so the markup must
-be harmless even if a post smuggles something past the Markdown renderer:
-render.py already escapes raw HTML and drops unsafe link schemes, and nh3
-(ammonia) is the second, independent gate that guarantees no script, no event
-attribute and only http(s)/mailto links reach a reader.
+Feed readers show ``content`` as HTML in their own pages, so the whole entry
+passes ``digestconv.text.html.sanitise`` – the gate every HTML output shares –
+after the Markdown renderer has already escaped raw HTML and unsafe links.
 """
 
 from __future__ import annotations
 
-import html
-
-import nh3
-
 from digestconv.model import Digest, Paper, Section
-from digestconv.render import items_html, safe_url
+from digestconv.text.html import escape_attribute, items_html, sanitise
+from digestconv.text.urls import PaperLink, paper_links, safe_url
 
-ALLOWED_TAGS = frozenset(
-    {
-        "a",
-        "b",
-        "blockquote",
-        "br",
-        "code",
-        "del",
-        "em",
-        "h2",
-        "h3",
-        "h4",
-        "hr",
-        "i",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "s",
-        "section",
-        "strong",
-        "sub",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    }
-)
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "td": {"align"}, "th": {"align"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-_cleaner: nh3.Cleaner | None = None
-
-
-def sanitise(fragment: str) -> str:
-    """The fragment with anything a feed reader should not run or follow removed."""
-    global _cleaner
-    if _cleaner is None:
-        _cleaner = nh3.Cleaner(
-            tags=set(ALLOWED_TAGS),
-            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-            url_schemes=set(URL_SCHEMES),
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
-    cleaned: str = _cleaner.clean(fragment)
-    return cleaned
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+__all__ = ["digest_html", "paper_html", "paper_links_html", "sanitise"]
 
 
 def _link(url: str, text: str) -> str:
     """An anchor when the URL is safe, the bare text otherwise (never a dropped link text)."""
     safe = safe_url(url)
     if safe is None:
-        return _esc(text)
-    return f'<a href="{_esc(safe)}">{_esc(text)}</a>'
+        return escape_attribute(text)
+    return f'<a href="{escape_attribute(safe)}">{escape_attribute(text)}</a>'
 
 
 def _section_html(section: Section) -> str:
     body = items_html(section.items)
-    heading = f"<h4>{_esc(section.heading)}</h4>"
+    heading = f"<h4>{escape_attribute(section.heading)}</h4>"
     return heading + ("\n" + body if body else "")
 
 
 def paper_links_html(paper: Paper) -> str:
     """The paper's arXiv and alphaXiv (and any other) links as one line."""
-    parts: list[str] = []
-    if paper.arxiv is not None:
-        parts.append(_link(paper.arxiv.abs_url, f"arXiv:{paper.arxiv.versioned}"))
-    elif paper.url:
-        parts.append(_link(paper.url, paper.url))
-    for link in paper.links:
-        if link.kind == "arxiv" and paper.arxiv is not None:
-            continue
-        label = "alphaXiv" if link.kind == "alphaxiv" else (link.label or link.url)
-        parts.append(_link(link.url, label))
+    parts = [
+        _link(link.url, link.label or link.url)
+        for link in paper_links(paper)
+        if _shown(link, paper)
+    ]
     return "<p>" + " · ".join(parts) + "</p>" if parts else ""
+
+
+def _shown(link: PaperLink, paper: Paper) -> bool:
+    """Every link but a second arXiv one (the title line already links the abstract)."""
+    if link.primary:
+        return bool(link.url)
+    return not (link.kind == "arxiv" and paper.arxiv is not None)
 
 
 def paper_html(paper: Paper, heading: bool = True) -> str:

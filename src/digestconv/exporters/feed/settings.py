@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from digestconv.model import JsonValue, Site
 from digestconv.registry import ExportError
-from digestconv.site import absolute
+from digestconv.text.urls import absolute_url
 
 FeedFormat = Literal["atom", "rss"]
 EntryMode = Literal["digest", "paper"]
@@ -185,8 +185,7 @@ def resolve(
     else:
         path = jekyll_feed.get("path")
         path = path if isinstance(path, str) and path.strip() else DEFAULT_FEED_PATH
-        site_for_url = Site(url=root.rstrip("/"), baseurl="")
-        feed_url = absolute(site_for_url, path.strip()) or root + path.lstrip("/")
+        feed_url = absolute_url(root, path.strip())
     file_name = urlsplit(feed_url).path.rsplit("/", 1)[-1] or "feed.xml"
 
     tags_cfg = jekyll_feed.get("tags")

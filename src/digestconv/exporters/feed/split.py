@@ -18,7 +18,7 @@ from digestconv.exporters.feed.settings import (
     DEFAULT_TAGS_DIR,
     FeedSettings,
 )
-from digestconv.site import slugify
+from digestconv.text.urls import slugify
 
 ARCHIVE_DIR = "archive"
 MAX_SLUG = 80

@@ -20,7 +20,6 @@ express in RSS, come from a small feedgen extension.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,19 +33,18 @@ from digestconv import __version__
 from digestconv.exporters.feed.entries import FeedItem, FeedLink
 from digestconv.exporters.feed.settings import FeedSettings
 from digestconv.registry import ExportError
+from digestconv.text.clean import NOT_XML
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
-# Characters XML 1.0 cannot carry at all; the reader removes them from posts,
-# this is the last line of defence for values from flags or configuration.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
 
 def xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """Text without what XML 1.0 cannot carry: the reader removes it from posts, this is
+    the last line of defence for values from flags or configuration."""
+    return NOT_XML.remove(text)
 
 
 @dataclass(frozen=True)

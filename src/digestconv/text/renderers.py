@@ -1,7 +1,7 @@
-"""The mistletoe renderers behind digestconv.render, in a module of their own.
+"""The mistletoe renderers behind ``digestconv.text.markdown``, in a module of their own.
 
 mistletoe takes a quarter of a second to import (it tabulates Unicode
-punctuation), so render.py imports this module only when an item really has
+punctuation), so ``markdown`` imports this module only when an item really has
 Markdown to render; a warm ``build`` whose outputs are up to date never pays.
 """
 
@@ -13,7 +13,7 @@ from mistletoe import Document
 from mistletoe.base_renderer import BaseRenderer
 from mistletoe.html_renderer import HtmlRenderer
 
-from digestconv.render import safe_url
+from digestconv.text.urls import safe_url
 
 
 class SafeHtmlRenderer(HtmlRenderer):  # type: ignore[misc]

@@ -1,4 +1,4 @@
-"""Item Markdown → safe HTML or plain text, shared by every exporter.
+"""Item Markdown → HTML or plain text, shared by every exporter.
 
 Posts are written by people and language models; their raw HTML (``<think>``,
 ``<script>``) must reach readers as text, and links must never smuggle in a
@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from digestconv.model import Item
 from digestconv.recursion import room_to_recurse
-
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 # Characters that can start Markdown inline or block syntax; text without any of
 # them (and on one line) renders to itself.
@@ -29,28 +26,22 @@ def is_plain(text: str) -> bool:
     return _MARKDOWN_CHARS.isdisjoint(text) and not (text[:1].isdigit() or text[:1] in "-+=")
 
 
-def safe_url(url: str) -> str | None:
-    """The URL if its scheme is one a reader may follow, else None."""
-    u = url.strip()
-    return u if u.lower().startswith(SAFE_SCHEMES) else None
-
-
 _renderers: dict[str, Any] = {}
 
 
 def _renderer(kind: str) -> Any:
     """The shared renderer of ``kind`` ("html" or "text"), importing mistletoe on first use."""
     if kind not in _renderers:
-        from digestconv import render_markdown
+        from digestconv.text import renderers
 
-        _renderers["document"] = render_markdown.Document
-        _renderers["html"] = render_markdown.SafeHtmlRenderer()
-        _renderers["text"] = render_markdown.TextRenderer()
+        _renderers["document"] = renderers.Document
+        _renderers["html"] = renderers.SafeHtmlRenderer()
+        _renderers["text"] = renderers.TextRenderer()
     return _renderers[kind]
 
 
 def markdown_to_html(text: str, inline: bool = True) -> str:
-    """Safe HTML for a Markdown fragment.
+    """HTML for a Markdown fragment (raw HTML escaped, unsafe links as text).
 
     With ``inline`` a single paragraph comes back without its ``<p>`` wrapper, so
     it can sit inside an ``<li>`` or a table cell.
@@ -84,50 +75,8 @@ def markdown_to_text(text: str) -> str:
     return _BLANKS.sub("\n\n", out).strip()
 
 
-def item_html(item: Item, with_label: bool = True) -> str:
-    """An item as inline HTML, its label (as written) in bold when asked."""
-    body = markdown_to_html(item.text)
-    if with_label and item.label_text:
-        return f"<strong>{html.escape(item.label_text, quote=False)}:</strong> {body}"
-    return body
-
-
-def _paragraph(inner: str) -> str:
-    return f"<p>{inner}</p>"
-
-
-def group_items(
-    items: Iterable[Item],
-    inner: Callable[[Item], str],
-    paragraph: Callable[[str], str] = _paragraph,
-) -> str:
-    """Runs of bullets as one ``<ul>``, other items wrapped by ``paragraph``.
-
-    Shared by every HTML-producing exporter so that lists are grouped the same
-    way everywhere; each brings its own item rendering and paragraph element.
-    """
-    parts: list[str] = []
-    in_list = False
-    for item in items:
-        if item.bullet and not in_list:
-            parts.append("<ul>")
-            in_list = True
-        elif not item.bullet and in_list:
-            parts.append("</ul>")
-            in_list = False
-        html_ = inner(item)
-        parts.append(f"<li>{html_}</li>" if item.bullet else paragraph(html_))
-    if in_list:
-        parts.append("</ul>")
-    return "\n".join(parts)
-
-
-def items_html(items: Iterable[Item], with_label: bool = True) -> str:
-    """Items as an HTML list (bullets) or paragraphs, in their written form."""
-    return group_items(items, lambda item: item_html(item, with_label))
-
-
 def item_text(item: Item, with_label: bool = True) -> str:
+    """An item as plain text, its label as written in front of it when asked."""
     body = markdown_to_text(item.text)
     if with_label and item.label_text:
         return f"{item.label_text}: {body}"

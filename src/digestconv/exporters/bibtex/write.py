@@ -1,0 +1,84 @@
+"""The bibliography itself: distinct papers → keys → entries, appended to ``--update``'s file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.exporters.bibtex import default_cache_dir
+from digestconv.exporters.bibtex import enrich as bib_enrich
+from digestconv.exporters.bibtex import keys as bib_keys
+from digestconv.exporters.bibtex import update as bib_update
+from digestconv.exporters.bibtex.entries import build, collect, format_all, meta_for
+from digestconv.model import Corpus
+from digestconv.registry import ExportError
+
+
+def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics) -> bytes:
+    biblatex = bool(options.get("biblatex"))
+    summary = bool(options.get("summary"))
+    template = bib_keys.check_template(
+        str(options.get("key_template") or bib_keys.DEFAULT_TEMPLATE)
+    )
+    update = options.get("update")
+    existing = bib_update.read(Path(str(update))) if update else bib_update.EMPTY
+
+    records = collect(corpus, diagnostics)
+    fresh = [r for r in records if r.key not in existing.papers]
+
+    metas: dict[str, bib_enrich.ArxivMeta] = {}
+    if options.get("enrich"):
+        cache_dir = options.get("cache_dir")
+        settings = bib_enrich.EnrichSettings(
+            cache_dir=Path(str(cache_dir)) if cache_dir else default_cache_dir(),
+            api_url=str(options.get("arxiv_api_url") or bib_enrich.API_URL),
+            delay=_float(options.get("arxiv_delay"), bib_enrich.DELAY),
+            timeout=_float(options.get("enrich_timeout"), bib_enrich.TIMEOUT),
+        )
+        ids = [r.arxiv.id for r in fresh if r.arxiv is not None]
+        metas = meta_for(fresh, bib_enrich.fetch(ids, settings, diagnostics))
+    elif "{author}" in template:
+        diagnostics.warning(
+            "export", "--key-template uses {author}, which is known only with --enrich"
+        )
+
+    wanted: dict[str, str] = {}
+    idents: dict[str, str] = {}
+    for rec in fresh:
+        meta = metas.get(rec.key)
+        parts = bib_keys.KeyParts(
+            id=rec.ident,
+            year=rec.year,
+            title=rec.paper.title,
+            author=bib_enrich.bibtex_name(meta.authors[0]) if meta and meta.authors else None,
+        )
+        wanted[rec.key] = bib_keys.render(template, parts)
+        idents[rec.key] = rec.ident
+    keys, changed = bib_keys.assign(wanted, idents, existing.keys)
+    for paper in changed:
+        diagnostics.warning(
+            "export",
+            f"citation key {wanted[paper]!r} is not unique; {paper} gets {keys[paper]!r}",
+        )
+
+    entries = [
+        build(r, keys[r.key], biblatex=biblatex, summary=summary, meta=metas.get(r.key))
+        for r in fresh
+    ]
+    text = format_all(entries)
+    if existing.text:
+        head = existing.text if existing.text.endswith("\n") else existing.text + "\n"
+        text = head + ("\n" + text if text else "")
+    return text.encode("utf-8")
+
+
+def _float(value: object, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, int | float | str):
+        try:
+            return float(value)
+        except ValueError as err:
+            raise ExportError(f"not a number: {value!r}") from err
+    raise ExportError(f"not a number: {value!r}")

@@ -1,0 +1,263 @@
+"""The books: digests split by period, each planned into chapters, documents and a package."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.exporters.epub.cover import CoverImage, find_hangul_font, generate_cover, load_cover
+from digestconv.exporters.epub.labels import Labels, labels_for
+from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
+from digestconv.exporters.epub.package import Document, Metadata, build_epub
+from digestconv.exporters.epub.plan import (
+    SPLIT_MODES,
+    Chapter,
+    iso_day,
+    normalize_lang,
+    plan_chapters,
+    split_digests,
+)
+from digestconv.exporters.epub.xhtml import (
+    clean,
+    cover_document,
+    digest_document,
+    index_document,
+    paper_label,
+    title_document,
+)
+from digestconv.model import Corpus, Digest, Site
+from digestconv.registry import ExportError, Output
+from digestconv.text.urls import safe_href
+
+DEFAULT_TITLE = "Daily Papers"
+CSS_NAME = "styles/digest.css"
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def _stylesheet() -> bytes:
+    return (resources.files("digestconv.exporters.epub") / "assets" / "digest.css").read_bytes()
+
+
+def _book_lang(corpus: Corpus, diagnostics: Diagnostics) -> str:
+    """The site's language, else the posts' most common one, else guessed from the text."""
+    site_lang = corpus.site.lang
+    if site_lang:
+        tag = normalize_lang(site_lang)
+        if tag:
+            return tag
+        diagnostics.warning("export", f"the site language {site_lang!r} is not a language tag")
+    tags = Counter(t for d in corpus.digests if (t := normalize_lang(d.lang)))
+    if tags:
+        return sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    sample = " ".join(
+        p.title + " ".join(i.text for s in p.sections for i in s.items)
+        for d in corpus.digests[:5]
+        for p in d.papers[:3]
+    )
+    return "ko" if _HANGUL.search(sample) else "en"
+
+
+def _identifier(site: Site, title: str, period: str | None, digests: Sequence[Digest]) -> str:
+    """``urn:uuid:`` from the site and the posts the book holds: stable across rebuilds."""
+    basis = "\n".join(
+        [
+            "digestconv-epub",
+            site.root_url or site.title or "",
+            title,
+            period or "all",
+            *(d.post_id or d.path or d.source.path for d in digests),
+        ]
+    )
+    name = basis.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _subjects(digests: Sequence[Digest]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for d in digests:
+        for tag in d.tags:
+            t = _one_line(str(tag))
+            if t:
+                seen.setdefault(t, None)
+    return tuple(seen)
+
+
+def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics) -> Output:
+    if not corpus.digests:
+        raise ExportError("there are no digests to put in a book")
+    split = str(options.get("split") or "none")
+    if split not in SPLIT_MODES:
+        raise ExportError(f"--split must be one of {', '.join(SPLIT_MODES)}, not {split!r}")
+    title_opt = options.get("title")
+    title = _one_line(str(title_opt)) if title_opt else ""
+    title = title or _one_line(corpus.site.title) or DEFAULT_TITLE
+    cover_path = options.get("cover")
+    user_cover = load_cover(Path(str(cover_path))) if cover_path else None
+    lang = _book_lang(corpus, diagnostics)
+    labels = labels_for(lang)
+    if user_cover is None and find_hangul_font() is None:
+        diagnostics.note(
+            "export",
+            "no font with Hangul found for the generated cover; its text is limited to ASCII "
+            "(install fonts-noto-cjk or set DIGESTCONV_COVER_FONT)",
+        )
+
+    books: dict[str, bytes] = {}
+    for period, digests in split_digests(corpus.digests, split):
+        book_title = title if period is None else f"{title} ({period})"
+        data = _book(
+            site=corpus.site,
+            title=book_title,
+            period=period,
+            digests=digests,
+            lang=lang,
+            labels=labels,
+            user_cover=user_cover,
+            diagnostics=diagnostics,
+        )
+        if period is None:
+            return data
+        books[f"{period}.epub"] = data
+    return books
+
+
+def _book(
+    *,
+    site: Site,
+    title: str,
+    period: str | None,
+    digests: Sequence[Digest],
+    lang: str,
+    labels: Labels,
+    user_cover: CoverImage | None,
+    diagnostics: Diagnostics,
+) -> bytes:
+    chapters = plan_chapters(digests, lang)
+    first_day, last_day = chapters[0].day, chapters[-1].day
+    span = first_day if first_day == last_day else f"{first_day} – {last_day}"
+    n_papers = sum(len(c.papers) for c in chapters)
+    newest: datetime = max(d.date for d in digests)
+    css = "../" + CSS_NAME
+
+    def warn(message: str, path: str, line: int) -> None:
+        diagnostics.warning("export", message, path, line)
+
+    cover = user_cover or generate_cover(
+        title,
+        span,
+        [labels.count_digests(len(chapters)), labels.count_papers(n_papers)],
+        _one_line(site.root_url if site.root_url and safe_href(site.root_url) else site.author),
+        find_hangul_font(),
+    )
+    cover_name = f"images/cover.{cover.extension}"
+    spine = [
+        Document(
+            "cover",
+            "text/cover.xhtml",
+            labels.cover,
+            cover_document(
+                title=title,
+                lang=lang,
+                css=css,
+                image="../" + cover_name,
+                width=cover.width,
+                height=cover.height,
+                labels=labels,
+            ),
+            ("svg",),
+        ),
+        Document(
+            "titlepage",
+            "text/titlepage.xhtml",
+            title,
+            title_document(
+                title=title,
+                lang=lang,
+                css=css,
+                site=site,
+                first_day=first_day,
+                last_day=last_day,
+                n_digests=len(chapters),
+                n_papers=n_papers,
+                labels=labels,
+            ),
+        ),
+    ]
+    spine.extend(
+        Document(
+            c.stem,
+            f"text/{c.file_name}",
+            _chapter_label(c),
+            digest_document(c, labels, css, warn),
+        )
+        for c in chapters
+    )
+    spine.append(
+        Document(
+            "index",
+            "text/index.xhtml",
+            labels.index,
+            index_document(chapters, lang=lang, css=css, labels=labels),
+        )
+    )
+
+    outline = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
+    outline.extend(
+        NavEntry(
+            c.stem,
+            _chapter_label(c),
+            f"text/{c.file_name}",
+            tuple(
+                NavEntry(ref.id, paper_label(ref.paper), f"text/{c.file_name}#{ref.id}")
+                for ref in c.papers
+            ),
+        )
+        for c in chapters
+    )
+    outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
+    landmarks = [
+        Landmark("cover", labels.cover, "text/cover.xhtml"),
+        Landmark("titlepage", labels.title_page, "text/titlepage.xhtml"),
+        Landmark("bodymatter", labels.start, f"text/{chapters[0].file_name}"),
+        Landmark("index", labels.index, "text/index.xhtml"),
+    ]
+    identifier = _identifier(site, title, period, digests)
+    meta = Metadata(
+        identifier=identifier,
+        title=title,
+        lang=lang,
+        creator=_one_line(site.author) or None,
+        description=_one_line(site.description) or None,
+        date=iso_day(newest),
+        modified=newest,
+        subjects=_subjects(digests),
+    )
+    return build_epub(
+        meta,
+        cover=(cover_name, cover.data),
+        styles=[(CSS_NAME, _stylesheet())],
+        nav=nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels),
+        ncx=ncx_document(outline, uid=identifier, title=title, author=meta.creator, lang=lang),
+        spine=spine,
+        guide=[
+            ("cover", labels.cover, "text/cover.xhtml"),
+            ("title-page", labels.title_page, "text/titlepage.xhtml"),
+            ("text", labels.start, f"text/{chapters[0].file_name}"),
+            ("index", labels.index, "text/index.xhtml"),
+        ],
+    )
+
+
+def _chapter_label(chapter: Chapter) -> str:
+    return _one_line(chapter.digest.title) or chapter.day
+
+
+def _one_line(text: str | None) -> str:
+    """Whitespace-collapsed text without code points XML forbids (lxml refuses them)."""
+    return " ".join(clean(text or "").split())

@@ -1,0 +1,54 @@
+"""Distinct papers: the one place that decides when two entries are the same paper.
+
+Digests often feature a paper again (a new version, a follow-up day).  Every
+output that lists papers rather than posts – a bibliography, flash cards, a
+per-paper feed, a book's index – must agree on which entries are one paper and
+which appearance comes first, or a paper would be one citation but two cards.
+Identity is ``Paper.key`` (the version-less arXiv id, else the URL); the first
+appearance is the first in the order given, which callers choose (reading
+order, or oldest digest first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from digestconv.model import Digest, Paper
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PaperGroup(Generic[T]):
+    """Every appearance of one paper, each with where it appeared (a digest, a chapter…)."""
+
+    key: str
+    appearances: tuple[tuple[T, Paper], ...]
+
+    @property
+    def first(self) -> tuple[T, Paper]:
+        return self.appearances[0]
+
+    @property
+    def paper(self) -> Paper:
+        """The paper as first shown: its title and summary are the ones published first."""
+        return self.appearances[0][1]
+
+    @property
+    def repeats(self) -> tuple[tuple[T, Paper], ...]:
+        return self.appearances[1:]
+
+
+def group_papers(pairs: Iterable[tuple[T, Paper]]) -> list[PaperGroup[T]]:
+    """Appearances grouped by paper, groups in the order of their first appearance."""
+    groups: dict[str, list[tuple[T, Paper]]] = {}
+    for where, paper in pairs:
+        groups.setdefault(paper.key, []).append((where, paper))
+    return [PaperGroup(key, tuple(places)) for key, places in groups.items()]
+
+
+def distinct_papers(digests: Iterable[Digest]) -> list[PaperGroup[Digest]]:
+    """The papers of ``digests``, each once, with every digest that featured it."""
+    return group_papers((digest, paper) for digest in digests for paper in digest.papers)
