@@ -21,6 +21,7 @@ from lxml import etree
 from digestconv.exporters.epub.labels import Labels
 from digestconv.exporters.epub.plan import Chapter
 from digestconv.model import Item, Paper, Site
+from digestconv.papers import group_papers
 from digestconv.text.clean import NOT_XHTML
 from digestconv.text.html import escape, escape_attribute, group_items
 from digestconv.text.markdown import markdown_to_html
@@ -263,12 +264,14 @@ def title_document(
 
 def index_document(chapters: Sequence[Chapter], *, lang: str, css: str, labels: Labels) -> bytes:
     """Every paper once, by title, linking to each digest that presents it."""
-    entries: dict[str, tuple[str, list[tuple[Chapter, str]]]] = {}
-    for chapter in chapters:
-        for ref in chapter.papers:
-            entry = entries.setdefault(ref.paper.key, (paper_label(ref.paper), []))
-            entry[1].append((chapter, ref.id))
-    ordered = sorted(entries.items(), key=lambda kv: (kv[1][0].casefold(), kv[1][0], kv[0]))
+    groups = group_papers(
+        ((chapter, ref.id), ref.paper) for chapter in chapters for ref in chapter.papers
+    )
+    entries = [
+        (group.key, (paper_label(group.paper), [place for place, _ in group.appearances]))
+        for group in groups
+    ]
+    ordered = sorted(entries, key=lambda kv: (kv[1][0].casefold(), kv[1][0], kv[0]))
     parts = [
         '<section class="paper-index">',
         f"<h1>{esc(labels.index)}</h1>",
