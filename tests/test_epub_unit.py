@@ -22,7 +22,7 @@ from digestconv.exporters.epub import EpubExporter
 from digestconv.exporters.epub.plan import normalize_lang, plan_chapters, split_digests
 from digestconv.exporters.epub.xhtml import safe_href
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 
 KST = timezone(timedelta(hours=9))
 NS = {

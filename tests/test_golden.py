@@ -53,7 +53,9 @@ def _run(fmt: str, args: tuple[str, ...], site: str, out: Path) -> dict[str, byt
     assert proc.returncode == 0, proc.stderr.decode()
     if out.is_dir():
         return {
-            p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
         }
     return {"": out.read_bytes()}
 

@@ -31,7 +31,7 @@ from digestconv.model import (
     SourceSpan,
     paper_from_json,
 )
-from digestconv.registry import Exporter, ExportError
+from digestconv.plugins import Exporter, ExportError
 
 from digestconv_csljson.exporter import CslJsonExporter
 

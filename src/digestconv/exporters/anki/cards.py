@@ -31,7 +31,7 @@ from digestconv.exporters.anki.fields import (
     text_html,
 )
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 from digestconv.render import item_html, items_html, safe_url
 
 CardKind = Literal["summary", "cloze", "method", "results", "limitations"]

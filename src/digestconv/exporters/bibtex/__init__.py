@@ -9,11 +9,10 @@ for arXiv metadata or ``--update`` names a bibliography to extend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import click
 from platformdirs import user_cache_dir
 
 from digestconv.diagnostics import Diagnostics
@@ -22,100 +21,87 @@ from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import build, collect, format_all, meta_for
 from digestconv.model import Corpus
-from digestconv.registry import ExportError, Output
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, Output, OutputSpec
 
 
 def default_cache_dir() -> Path:
     return Path(user_cache_dir("digestconv", appauthor=False)) / "arxiv"
 
 
+@dataclass(frozen=True)
+class BibtexOptions:
+    biblatex: bool = option(
+        False, "Write biblatex @online entries (eprinttype, eprintclass, date) for biber."
+    )
+    summary: bool = option(
+        False, "Add the digest's Korean summary to the annote field (never a printed field)."
+    )
+    key_template: str = option(
+        bib_keys.DEFAULT_TEMPLATE,
+        "Citation key template with {id}, {year}, {word} (first significant title word) and"
+        " {author} (first author's family name, with --enrich).",
+        metavar="TEMPLATE",
+    )
+    update: Path | None = option(
+        None,
+        "Keep FILE.bib as it is (your entries and edits) and append only the papers it lacks."
+        " Use the same file as -o to grow it in place.",
+        metavar="FILE.bib",
+        site_path=True,
+    )
+    enrich: bool = option(
+        False,
+        "Fetch authors, primary category, v1 date, DOI and journal reference from the arXiv"
+        " API (cached; the only option that uses the network).",
+        config=False,
+    )
+    cache_dir: Path | None = option(
+        None,
+        "Where --enrich caches arXiv answers [default: the user cache directory].",
+        config=False,
+    )
+    enrich_timeout: float = option(
+        bib_enrich.TIMEOUT, "Seconds to wait for one arXiv API answer before retrying.", min=0.1
+    )
+    arxiv_api_url: str = option(
+        bib_enrich.API_URL,
+        "arXiv API query URL format (tests point it at a local server).",
+        hidden=True,
+    )
+    arxiv_delay: float = option(
+        bib_enrich.DELAY,
+        "Seconds between arXiv API requests (arXiv asks for 3).",
+        min=0.0,
+        hidden=True,
+    )
+
+
 class BibtexExporter:
     name: ClassVar[str] = "bibtex"
-    suffix: ClassVar[str] = ".bib"
-    media_type: ClassVar[str] = "application/x-bibtex"
     description: ClassVar[str] = "BibTeX/biblatex bibliography, one entry per distinct paper"
-    binary: ClassVar[bool] = False
-    options: ClassVar[Sequence[click.Parameter]] = [
-        click.Option(
-            ["--biblatex"],
-            is_flag=True,
-            help="Write biblatex @online entries (eprinttype, eprintclass, date) for biber.",
-        ),
-        click.Option(
-            ["--summary"],
-            is_flag=True,
-            help="Add the digest's Korean summary to the annote field (never a printed field).",
-        ),
-        click.Option(
-            ["--key-template"],
-            default=bib_keys.DEFAULT_TEMPLATE,
-            show_default=True,
-            metavar="TEMPLATE",
-            help="Citation key template with {id}, {year}, {word} (first significant title"
-            " word) and {author} (first author's family name, with --enrich).",
-        ),
-        click.Option(
-            ["--update"],
-            type=click.Path(dir_okay=False, path_type=Path),
-            metavar="FILE.bib",
-            help="Keep FILE.bib as it is (your entries and edits) and append only the papers"
-            " it lacks. Use the same file as -o to grow it in place.",
-        ),
-        click.Option(
-            ["--enrich"],
-            is_flag=True,
-            help="Fetch authors, primary category, v1 date, DOI and journal reference from the"
-            " arXiv API (cached; the only option that uses the network).",
-        ),
-        click.Option(
-            ["--cache-dir"],
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Where --enrich caches arXiv answers [default: the user cache directory].",
-        ),
-        click.Option(
-            ["--enrich-timeout"],
-            type=click.FloatRange(min=0.1),
-            default=bib_enrich.TIMEOUT,
-            show_default=True,
-            help="Seconds to wait for one arXiv API answer before retrying.",
-        ),
-        click.Option(
-            ["--arxiv-api-url"],
-            default=bib_enrich.API_URL,
-            hidden=True,
-            help="arXiv API query URL format (tests point it at a local server).",
-        ),
-        click.Option(
-            ["--arxiv-delay"],
-            type=click.FloatRange(min=0.0),
-            default=bib_enrich.DELAY,
-            hidden=True,
-            help="Seconds between arXiv API requests (arXiv asks for 3).",
-        ),
-    ]
+    Options: ClassVar[type] = BibtexOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("refs.bib"),)
+    cost: ClassVar[int] = 2
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> Output:
-        biblatex = bool(options.get("biblatex"))
-        summary = bool(options.get("summary"))
-        template = bib_keys.check_template(
-            str(options.get("key_template") or bib_keys.DEFAULT_TEMPLATE)
-        )
-        update = options.get("update")
-        existing = bib_update.read(Path(str(update))) if update else bib_update.EMPTY
+    def outputs(self, options: BibtexOptions) -> OutputSpec:
+        return OutputSpec(".bib", "application/x-bibtex")
+
+    def export(self, corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> Output:
+        biblatex, summary = options.biblatex, options.summary
+        template = bib_keys.check_template(options.key_template)
+        existing = bib_update.read(options.update) if options.update else bib_update.EMPTY
 
         records = collect(corpus, diagnostics)
         fresh = [r for r in records if r.key not in existing.papers]
 
         metas: dict[str, bib_enrich.ArxivMeta] = {}
-        if options.get("enrich"):
-            cache_dir = options.get("cache_dir")
+        if options.enrich:
             settings = bib_enrich.EnrichSettings(
-                cache_dir=Path(str(cache_dir)) if cache_dir else default_cache_dir(),
-                api_url=str(options.get("arxiv_api_url") or bib_enrich.API_URL),
-                delay=_float(options.get("arxiv_delay"), bib_enrich.DELAY),
-                timeout=_float(options.get("enrich_timeout"), bib_enrich.TIMEOUT),
+                cache_dir=options.cache_dir or default_cache_dir(),
+                api_url=options.arxiv_api_url,
+                delay=options.arxiv_delay,
+                timeout=options.enrich_timeout,
             )
             ids = [r.arxiv.id for r in fresh if r.arxiv is not None]
             metas = meta_for(fresh, bib_enrich.fetch(ids, settings, diagnostics))
@@ -152,14 +138,3 @@ class BibtexExporter:
             head = existing.text if existing.text.endswith("\n") else existing.text + "\n"
             text = head + ("\n" + text if text else "")
         return text.encode("utf-8")
-
-
-def _float(value: object, default: float) -> float:
-    if value is None:
-        return default
-    if isinstance(value, int | float | str):
-        try:
-            return float(value)
-        except ValueError as err:
-            raise ExportError(f"not a number: {value!r}") from err
-    raise ExportError(f"not a number: {value!r}")

@@ -14,13 +14,12 @@ import gc
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import ClassVar
-
-import click
+from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.cover import CoverImage, find_hangul_font, generate_cover, load_cover
@@ -28,7 +27,6 @@ from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
 from digestconv.exporters.epub.package import Document, Metadata, build_epub
 from digestconv.exporters.epub.plan import (
-    SPLIT_MODES,
     Chapter,
     iso_day,
     normalize_lang,
@@ -45,7 +43,8 @@ from digestconv.exporters.epub.xhtml import (
     title_document,
 )
 from digestconv.model import Corpus, Digest, Site
-from digestconv.registry import ExportError, Output
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, ExportError, Output, OutputSpec
 
 DEFAULT_TITLE = "Daily Papers"
 CSS_NAME = "styles/digest.css"
@@ -100,32 +99,30 @@ def _subjects(digests: Sequence[Digest]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-class EpubExporter:
-    name: ClassVar[str] = "epub"
-    suffix: ClassVar[str] = ".epub"
-    media_type: ClassVar[str] = "application/epub+zip"
-    description: ClassVar[str] = "An EPUB 3 book for e-readers (one chapter per digest)."
-    binary: ClassVar[bool] = True
-    options: ClassVar[Sequence[click.Parameter]] = (
-        click.Option(["--title"], default=None, help="Book title (default: the site title)."),
-        click.Option(
-            ["--split"],
-            type=click.Choice(SPLIT_MODES),
-            default="none",
-            show_default=True,
-            help="One book per year or month; -o is then a folder.",
-        ),
-        click.Option(
-            ["--cover"],
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            default=None,
-            help="Cover image (PNG, JPEG, GIF; other formats are converted to PNG).",
-        ),
+@dataclass(frozen=True)
+class EpubOptions:
+    title: str | None = option(None, "Book title (default: the site title).")
+    split: Literal["none", "year", "month"] = option(
+        "none", "One book per year or month; -o is then a folder."
+    )
+    cover: Path | None = option(
+        None, "Cover image (PNG, JPEG, GIF; other formats are converted to PNG).", site_path=True
     )
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> Output:
+
+class EpubExporter:
+    name: ClassVar[str] = "epub"
+    description: ClassVar[str] = "An EPUB 3 book for e-readers (one chapter per digest)."
+    Options: ClassVar[type] = EpubOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("digests.epub"),)
+    cost: ClassVar[int] = 5
+
+    def outputs(self, options: EpubOptions) -> OutputSpec:
+        return OutputSpec(
+            ".epub", "application/epub+zip", binary=True, folder=options.split != "none"
+        )
+
+    def export(self, corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
         if not corpus.digests:
             raise ExportError("there are no digests to put in a book")
         # The corpus is a large graph of long-lived objects; moving it out of the
@@ -137,17 +134,11 @@ class EpubExporter:
         finally:
             gc.unfreeze()
 
-    def _export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> Output:
-        split = str(options.get("split") or "none")
-        if split not in SPLIT_MODES:
-            raise ExportError(f"--split must be one of {', '.join(SPLIT_MODES)}, not {split!r}")
-        title_opt = options.get("title")
-        title = _one_line(str(title_opt)) if title_opt else ""
+    def _export(self, corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
+        split = options.split
+        title = _one_line(options.title) if options.title else ""
         title = title or _one_line(corpus.site.title) or DEFAULT_TITLE
-        cover_path = options.get("cover")
-        user_cover = load_cover(Path(str(cover_path))) if cover_path else None
+        user_cover = load_cover(options.cover) if options.cover else None
         lang = _book_lang(corpus, diagnostics)
         labels = labels_for(lang)
         if user_cover is None and find_hangul_font() is None:
