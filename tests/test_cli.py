@@ -200,7 +200,10 @@ def test_plugins_are_listed_and_a_broken_one_fails_alone(
     assert sub(["fakebin", str(samples_site), "-o", str(out)], plugin_path).returncode == 0
     assert out.read_bytes() == b"\x005"
     # the plugin's declared option, on the command line
-    assert sub(["fakebin", str(samples_site), "--marker", "7", "-o", str(out)], plugin_path).returncode == 0
+    assert (
+        sub(["fakebin", str(samples_site), "--marker", "7", "-o", str(out)], plugin_path).returncode
+        == 0
+    )
     assert out.read_bytes() == b"\x075"
     bad = sub(["fakebin", str(samples_site), "--marker", "300", "-o", str(out)], plugin_path)
     assert bad.returncode == 2 and "--marker" in bad.stderr

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import CORPUS_SITE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -61,7 +61,9 @@ def test_every_option_means_the_same_on_the_command_line_and_in_config(
         assert f.flag in flags, f"{name}: {f.name} has no {f.flag} option"
         value, words = _sample(f, tmp_path)
         for key in (f.config_key, f.name):
-            from_yaml = from_config(cls.Options, {key: value}, f"digestconv.{name}", site_root=tmp_path)
+            from_yaml = from_config(
+                cls.Options, {key: value}, f"digestconv.{name}", site_root=tmp_path
+            )
             ctx = command.make_context(name, [*words, str(tmp_path)])
             from_cli = given_on_command_line(cls.Options, ctx)
             assert resolve(cls.Options, from_yaml) == resolve(cls.Options, from_cli), (name, key)
@@ -129,7 +131,9 @@ def test_feed_format_rss_from_config_in_build_and_in_the_format_command(
 ) -> None:
     _configure(site, "digestconv:\n  feed:\n    format: rss\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", str(site), "-o", str(out), "--only", "feed", "--no-cache"])
+    result = CliRunner().invoke(
+        cli, ["build", str(site), "-o", str(out), "--only", "feed", "--no-cache"]
+    )
     assert result.exit_code == 0, result.stderr
     assert b"<rss" in (out / "feed.xml").read_bytes()[:200]
     direct = CliRunner().invoke(cli, ["feed", str(site)])
@@ -141,9 +145,14 @@ def test_feed_format_rss_from_config_in_build_and_in_the_format_command(
 
 
 def test_by_category_categories_from_config_in_build(site: Path, tmp_path: Path) -> None:
-    _configure(site, "digestconv:\n  feed:\n    by-category: true\n    categories: [papers]\n    output: feeds\n")
+    _configure(
+        site,
+        "digestconv:\n  feed:\n    by-category: true\n    categories: [papers]\n    output: feeds\n",
+    )
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", str(site), "-o", str(out), "--only", "feed", "--no-cache"])
+    result = CliRunner().invoke(
+        cli, ["build", str(site), "-o", str(out), "--only", "feed", "--no-cache"]
+    )
     assert result.exit_code == 0, result.stderr
     assert (out / "feeds" / "feed.xml").is_file()
     assert (out / "feeds" / "by_category" / "papers.xml").is_file()
