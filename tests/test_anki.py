@@ -29,7 +29,7 @@ from digestconv.exporters.anki.cards import (
 from digestconv.exporters.anki.csvfile import HEADER
 from digestconv.exporters.anki.fields import NameMatcher, cloze_html, formula_safe
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
-from digestconv.registry import Exporter, ExportError
+from digestconv.plugins import Exporter, ExportError
 
 KST = timezone(timedelta(hours=9))
 

@@ -20,7 +20,7 @@ from digestconv.exporters.bibtex import BibtexExporter
 from digestconv.exporters.bibtex import escape as bib_escape
 from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.model import Corpus, Digest, Item, Paper, Section, Site, SourceSpan
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 
 KST = timezone(timedelta(hours=9))
 KEY_CHARS = re.compile(r"\A[A-Za-z0-9._-]+\Z")

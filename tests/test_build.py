@@ -211,8 +211,8 @@ def test_output_name_follows_the_options_suffix(site: Path, tmp_path: Path) -> N
     out = tmp_path / "out"
     code, err = build(str(site), "-o", str(out), "--no-cache")
     assert code == 0, err
-    assert [p.name for p in out.iterdir()] == ["anki.apkg"]
-    assert (out / "anki.apkg").read_bytes()[:2] == b"PK"
+    assert [p.name for p in out.iterdir()] == ["cards.apkg"]  # the default output of that suffix
+    assert (out / "cards.apkg").read_bytes()[:2] == b"PK"
 
 
 def test_progress_bar_only_on_a_terminal(site: Path, tmp_path: Path) -> None:

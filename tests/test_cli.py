@@ -26,16 +26,25 @@ tags: [a, b]
 BAD = "---\ntitle: t\ndate: someday\n---\n# 1. [P](https://arxiv.org/abs/2509.00001)\n"
 
 FAKE_PLUGIN = """
+from dataclasses import dataclass
 from typing import ClassVar
+from digestconv.options import option
+from digestconv.plugins import OutputSpec
+
+@dataclass(frozen=True)
+class BinOptions:
+    marker: int = option(0, "The first byte.", min=0, max=255)
+
 class Bin:
     name: ClassVar[str] = "fakebin"
-    suffix = ".bin"
-    media_type = "application/octet-stream"
     description = "A binary test format."
-    binary = True
-    options = ()
+    Options = BinOptions
+    build_targets = ()
+    cost = 1
+    def outputs(self, options):
+        return OutputSpec(".bin", "application/octet-stream", binary=True)
     def export(self, corpus, options, diagnostics):
-        return b"\\x00" + str(len(corpus.digests)).encode()
+        return bytes([options.marker]) + str(len(corpus.digests)).encode()
 """
 
 
@@ -176,9 +185,9 @@ def test_plugins_are_listed_and_a_broken_one_fails_alone(
     plugin_path: Path, samples_site: Path, tmp_path: Path
 ) -> None:
     formats = sub(["formats"], plugin_path)
-    assert "fakebin\t.bin\tA binary test format.\tfakeplug 1.0" in formats.stdout
-    assert "broken\t-\tfailed to load: ModuleNotFoundError" in formats.stdout
-    assert "json\t.json" in formats.stdout
+    assert "exporter\tfakebin\tA binary test format.\tfakeplug 1.0" in formats.stdout
+    assert "exporter\tbroken\tfailed to load: ModuleNotFoundError" in formats.stdout
+    assert "exporter\tjson\tThe intermediate model" in formats.stdout
     broken = sub(["broken", str(samples_site)], plugin_path)
     assert (
         broken.returncode == 1 and "[plugin]" in broken.stderr and "Traceback" not in broken.stderr
@@ -190,3 +199,11 @@ def test_plugins_are_listed_and_a_broken_one_fails_alone(
     out = tmp_path / "x.bin"
     assert sub(["fakebin", str(samples_site), "-o", str(out)], plugin_path).returncode == 0
     assert out.read_bytes() == b"\x005"
+    # the plugin's declared option, on the command line
+    assert (
+        sub(["fakebin", str(samples_site), "--marker", "7", "-o", str(out)], plugin_path).returncode
+        == 0
+    )
+    assert out.read_bytes() == b"\x075"
+    bad = sub(["fakebin", str(samples_site), "--marker", "300", "-o", str(out)], plugin_path)
+    assert bad.returncode == 2 and "--marker" in bad.stderr

@@ -21,7 +21,7 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter
 from digestconv.exporters.epub.plan import normalize_lang, plan_chapters, split_digests
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 from digestconv.text.urls import safe_href
 
 KST = timezone(timedelta(hours=9))

@@ -19,8 +19,8 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.feed import FeedExporter
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
 from digestconv.output import confine
+from digestconv.plugins import ExportError
 from digestconv.reader import read_paths
-from digestconv.registry import ExportError
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE / "fixtures" / "feed" / "hostile"

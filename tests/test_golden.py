@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import CORPUS_SITE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -53,7 +52,9 @@ def _run(fmt: str, args: tuple[str, ...], site: str, out: Path) -> dict[str, byt
     assert proc.returncode == 0, proc.stderr.decode()
     if out.is_dir():
         return {
-            p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
         }
     return {"": out.read_bytes()}
 

@@ -1,10 +1,11 @@
 """``digestconv build``: every enabled format from one read of the site.
 
-The configuration lives where the site owner already configures everything,
-in ``_config.yml`` under ``digestconv:``; every value goes through the same
-click type as the matching command-line option, so a typo is reported with
-the option's own error message instead of being ignored.  Outputs whose
-inputs and options did not change since the last build are not even
+The configuration lives where the site owner already configures everything, in
+``_config.yml`` under ``digestconv:``; each plugin's section is checked against the
+plugin's own option declaration (the same one its subcommand's options come from), so
+a typo is reported instead of ignored.  What a build writes by default, and in which
+order the exports run, is the plugins' metadata: no format is special here.  Outputs
+whose inputs and options did not change since the last build are not even
 re-rendered, and files whose bytes did not change are not rewritten.
 """
 
@@ -15,31 +16,19 @@ import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-
-import click
 
 from digestconv import __version__
 from digestconv.cache import BuildCache, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.model import Corpus, Site, to_json
+from digestconv.options import resolve
 from digestconv.output import confine, write_atomic
-from digestconv.registry import ExporterInfo, ExportError, Output, discover
+from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
+from digestconv.plugins import ExportError, Output, PluginInfo
 
-# The outputs a build writes when the site does not say otherwise.
-DEFAULT_TARGETS: dict[str, list[dict[str, Any]]] = {
-    "json": [{"output": "digests.json"}],
-    "bibtex": [{"output": "refs.bib"}],
-    "feed": [{"output": "feed.xml"}],
-    "epub": [{"output": "digests.epub"}],
-    "anki": [{"output": "cards.csv"}, {"output": "cards.apkg", "format": "apkg"}],
-}
 TOP_KEYS = frozenset({"formats", "output"})
-
-
-class ConfigError(Exception):
-    """A ``digestconv:`` setting that cannot be used, with where it is."""
 
 
 @dataclass
@@ -48,107 +37,107 @@ class Target:
 
     format: str
     output: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Any = None
+    cost: int = 1
 
     @property
     def label(self) -> str:
         return f"{self.format} → {self.output}"
 
 
-def _option_params(cls: type) -> dict[str, click.Parameter]:
-    return {p.name: p for p in getattr(cls, "options", ()) if p.name}
+def output_folder(site: Site, site_root: Path | None) -> str | None:
+    """``digestconv: output:`` — a folder inside the site (the config is untrusted)."""
+    value = section(site).get("output")
+    if value is None:
+        return None
+    pure = PurePosixPath(str(value).replace("\\", "/")) if isinstance(value, str) else None
+    if pure is None or not value or pure.is_absolute() or ".." in pure.parts or "\0" in value:
+        raise ConfigError(f"{SECTION}.output must be a folder name inside the site, got {value!r}")
+    return str((site_root or Path(".")) / pure)
 
 
-def _cast(
-    fmt: str, cls: type, raw: Mapping[str, Any], where: str
-) -> tuple[str | None, dict[str, Any]]:
-    params = _option_params(cls)
-    ctx = click.Context(click.Command(fmt))
-    values: dict[str, Any] = {}
-    unset = getattr(click.core, "UNSET", object())  # click >= 8.2 marks "no default" so
-    for name, param in params.items():
-        default = param.get_default(ctx, call=True)
-        if default is unset or default is None:
-            default = () if getattr(param, "multiple", False) else None
-        values[name] = default
-    output: str | None = None
-    for key, value in raw.items():
-        name = str(key).replace("-", "_")
-        if name == "output":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}.output must be a file name")
-            output = value
-            continue
-        if name not in params:
-            known = ", ".join(sorted(["output", *params])) or "output"
-            raise ConfigError(f"{where}: unknown option {key!r} (known: {known})")
-        param = params[name]
-        try:
-            many = getattr(param, "multiple", False) and not isinstance(value, list | tuple)
-            values[name] = param.type_cast_value(ctx, [value] if many else value)
-        except click.BadParameter as exc:
-            raise ConfigError(f"{where}.{key}: {exc.format_message()}") from exc
-    return output, values
-
-
-def plan(
-    config: Mapping[str, Any],
-    exporters: Mapping[str, ExporterInfo],
-    only: Sequence[str] | None,
-    diagnostics: Diagnostics,
-) -> list[tuple[Target, type | None]]:
-    """The targets of this build, from ``digestconv:`` in _config.yml and ``--only``."""
-    if not isinstance(config, Mapping):
-        raise ConfigError("digestconv: must be a mapping")
+def _names(
+    config: Mapping[str, Any], exporters: Mapping[str, PluginInfo], only: Sequence[str] | None
+) -> list[str]:
     for key in config:
-        if key not in TOP_KEYS and key not in exporters:
+        if key not in TOP_KEYS and key not in exporters and key != "reader":
             known = ", ".join(sorted([*TOP_KEYS, *exporters]))
-            raise ConfigError(f"digestconv: unknown key {key!r} (known: {known})")
+            raise ConfigError(f"{SECTION}: unknown key {key!r} (known: {known})")
     enabled = config.get("formats")
     if enabled is None:
-        names = [n for n in exporters if n in DEFAULT_TARGETS or n in config]
-        names += [n for n in exporters if n not in names]
+        names = list(exporters)
     elif isinstance(enabled, list | tuple) and all(isinstance(n, str) for n in enabled):
         unknown = [n for n in enabled if n not in exporters]
         if unknown:
-            raise ConfigError(f"digestconv.formats: unknown format(s) {', '.join(unknown)}")
+            raise ConfigError(f"{SECTION}.formats: unknown format(s) {', '.join(unknown)}")
         names = list(dict.fromkeys(enabled))
     else:
-        raise ConfigError("digestconv.formats must be a list of format names")
+        raise ConfigError(f"{SECTION}.formats must be a list of format names")
     if only:
         unknown = [n for n in only if n not in exporters]
         if unknown:
             raise ConfigError(f"--only: unknown format(s) {', '.join(unknown)}")
         names = [n for n in names if n in only] + [n for n in only if n not in names]
-    targets: list[tuple[Target, type | None]] = []
-    for name in sorted(names):
-        info = exporters[name]
+    return sorted(names)
+
+
+def plan(
+    site: Site,
+    site_root: Path | None,
+    exporters: Mapping[str, PluginInfo],
+    only: Sequence[str] | None,
+    diagnostics: Diagnostics,
+) -> list[tuple[Target, type]]:
+    """The targets of this build, from ``digestconv:`` in _config.yml and ``--only``.
+
+    A format the config does not mention writes its ``build_targets``; a format whose
+    targets are empty is built only when the config or ``--only`` names it.
+    """
+    config = section(site)
+    explicit = config.get("formats") is not None or bool(only)
+    targets: list[tuple[Target, type]] = []
+    for name in _names(config, exporters, only):
         try:
-            cls = info.load()
+            cls = exporters[name].load()
         except Exception as exc:
             diagnostics.error("plugin", f"the {name!r} exporter failed to load: {exc}")
             continue
-        raw = config.get(name)
-        if raw is None:
-            entries: list[Any] = DEFAULT_TARGETS.get(name, [{}])
-        elif isinstance(raw, Mapping):
-            entries = [raw]
-        elif isinstance(raw, list | tuple) and all(isinstance(e, Mapping) for e in raw):
-            entries = list(raw)
+        entries = entries_of(site, name)
+        chosen: list[tuple[str | None, dict[str, Any]]]
+        if entries is None:
+            if not cls.build_targets and not explicit:
+                continue
+            chosen = [(t.output, dict(t.options)) for t in cls.build_targets] or [(None, {})]
         else:
-            raise ConfigError(f"digestconv.{name} must be a mapping of options or a list of them")
+            chosen = []
+            for index, entry in enumerate(entries):
+                where = f"{SECTION}.{name}" + (f"[{index}]" if len(entries) > 1 else "")
+                output = entry.get("output")
+                if output is not None and (not isinstance(output, str) or not output):
+                    raise ConfigError(f"{where}.output must be a file name")
+                values = configured(cls.Options, entry, where, site_root, ignore=("output",))
+                chosen.append((output, values))
         seen: set[str] = set()
-        for index, entry in enumerate(entries):
-            where = f"digestconv.{name}" + (f"[{index}]" if len(entries) > 1 else "")
-            output, options = _cast(name, cls, entry, where)
-            suffix_for = getattr(cls, "suffix_for", None)
-            suffix = suffix_for(options) if callable(suffix_for) else cls.suffix
-            output = output or f"{'digests' if name == 'json' else name}{suffix}"
-            if output in seen:
-                raise ConfigError(f"{where}: output {output!r} is written twice")
-            seen.add(output)
-            targets.append((Target(name, output, options), cls))
+        for output, values in chosen:
+            try:
+                options = resolve(cls.Options, values)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{SECTION}.{name}: {exc}") from exc
+            name_out = output or _default_name(name, cls, options)
+            if name_out in seen:
+                raise ConfigError(f"{SECTION}.{name}: output {name_out!r} is written twice")
+            seen.add(name_out)
+            targets.append((Target(name, name_out, options, int(cls.cost)), cls))
     return targets
+
+
+def _default_name(name: str, cls: Any, options: Any) -> str:
+    """The plugin's default output with this suffix, else ``NAME.suffix``."""
+    suffix = cls().outputs(options).suffix
+    for target in cls.build_targets:
+        if PurePosixPath(target.output).suffix == suffix:
+            return str(target.output)
+    return f"{name}{suffix}"
 
 
 def corpus_key(corpus: Corpus) -> str:
@@ -176,8 +165,7 @@ class TargetResult:
 
 def target_key(target: Target, key_of_corpus: str) -> str:
     """Everything an output depends on: digestconv, the corpus, the format and its options."""
-    options = repr(sorted((k, repr(v)) for k, v in target.options.items()))
-    return digest_of(__version__, key_of_corpus, target.format, target.output, options)
+    return digest_of(__version__, key_of_corpus, target.format, target.output, repr(target.options))
 
 
 def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None) -> int:
@@ -194,9 +182,8 @@ def export_target(target: Target, cls: type, corpus: Corpus, out_dir: Path) -> T
     """Render one target and write its files (atomically; unchanged files left alone)."""
     result = TargetResult(target)
     diagnostics = Diagnostics()
-    options = {**target.options, "output": str(out_dir / target.output)}
     try:
-        data: Output = cls().export(corpus, options, diagnostics)
+        data: Output = cls().export(corpus, target.options, diagnostics)
     except ExportError as exc:
         result.error = str(exc)
         result.diagnostics = diagnostics.items
@@ -268,7 +255,7 @@ def run_targets(
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
                 # the slowest targets first, so the pool is not left waiting on one at the end
-                order = sorted(todo, key=lambda i: _COST.get(targets[i][0].format, 1), reverse=True)
+                order = sorted(todo, key=lambda i: targets[i][0].cost, reverse=True)
                 for index, result in zip(order, pool.map(_export_shared, order), strict=True):
                     results[index] = result
         finally:
@@ -286,9 +273,7 @@ def run_targets(
     return final
 
 
-# Rough relative export cost per format, to start the long ones first.
-_COST = {"epub": 5, "feed": 4, "anki": 3, "json": 2, "bibtex": 2}
+def exporters() -> dict[str, PluginInfo]:
+    from digestconv.plugins import discover
 
-
-def exporters() -> dict[str, ExporterInfo]:
     return discover()

@@ -9,30 +9,21 @@ it writes nothing at all when the input has errors (unless ``--keep-going``).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from digestconv import __version__
-from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.diagnostics import Diagnostics
 
-if TYPE_CHECKING:  # the model and registry load with the first real command, not with --help
-    from digestconv.model import Corpus, Digest
-    from digestconv.reader import ReadResult
-    from digestconv.registry import Exporter
-
-BUILTIN_HELP = {
-    "anki": "Anki flashcards: CSV with Anki's file headers, or an .apkg deck.",
-    "bibtex": "BibTeX (or biblatex) entries for the arXiv papers of the digests.",
-    "epub": "An EPUB 3 book of the digests for e-readers.",
-    "feed": "An Atom or RSS feed of the digests, compatible with jekyll-feed.",
-    "json": "The intermediate model as JSON: everything the reader kept.",
-}
+if TYPE_CHECKING:  # the model and plugins load with the first real command, not with --help
+    from digestconv.model import Corpus
+    from digestconv.pipeline import ReadRequest, Selection
+    from digestconv.plugins import Exporter
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -85,70 +76,47 @@ class Options:
 
 
 def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verbose: bool) -> None:
-    shown: list[Diagnostic] = []
-    for found in diagnostics:
-        d = replace(found, severity="error") if strict and found.severity == "warning" else found
-        if d.severity == "note" and not verbose:
-            continue
-        if d.severity == "warning" and quiet:
-            continue
-        shown.append(d)
-    for d in shown:
+    from digestconv.pipeline import shown
+
+    for d in shown(diagnostics, strict, quiet, verbose):
         click.echo(d.format(), err=True)
 
 
-def _filter(digests: Sequence[Digest], params: Mapping[str, Any]) -> tuple[Digest, ...]:
-    since: date | None = params["since"].date() if params.get("since") else None
-    until: date | None = params["until"].date() if params.get("until") else None
-    tags = {t.casefold() for t in params.get("tag") or ()}
-    out = []
-    for d in digests:
-        day = d.date.date()
-        if since and day < since:
-            continue
-        if until and day > until:
-            continue
-        if tags and not tags.intersection(t.casefold() for t in d.tags):
-            continue
-        out.append(d)
-    return tuple(out)
+def _request(params: Mapping[str, Any], paths: Sequence[str]) -> ReadRequest:
+    from digestconv.pipeline import ReadRequest
 
-
-def _read(params: Mapping[str, Any], paths: Sequence[str], **extra: Any) -> ReadResult:
-    """``read_paths`` with the common options every reading command shares."""
-    import os
-
-    from digestconv.reader import read_paths
-
-    return read_paths(
-        paths,
+    return ReadRequest(
+        paths=tuple(paths),
         config=params.get("config"),
         site_url=params.get("site_url"),
-        timezone_name=params.get("timezone"),
-        jobs=params.get("jobs") or os.cpu_count() or 1,
-        **extra,
+        timezone=params.get("timezone"),
+        jobs=params.get("jobs"),
     )
 
 
-def _selected(corpus: Corpus, diagnostics: Diagnostics, params: Mapping[str, Any]) -> Corpus:
-    """The digests to export: under ``--strict`` none with warnings, then the filters."""
-    digests = corpus.digests
-    if params.get("strict"):
-        warned = {d.path for d in diagnostics if d.severity == "warning"}
-        digests = tuple(d for d in digests if d.source.path not in warned)
-    return replace(corpus, digests=_filter(digests, params))
+def _selection(params: Mapping[str, Any]) -> Selection:
+    from digestconv.pipeline import Selection
+
+    return Selection(
+        since=params["since"].date() if params.get("since") else None,
+        until=params["until"].date() if params.get("until") else None,
+        tags=tuple(params.get("tag") or ()),
+        strict=bool(params.get("strict")),
+    )
 
 
 def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
-    """Read and filter; returns (corpus to export or None, diagnostics, input_failed)."""
-    result = _read(params, params["paths"])
+    """Read and select; returns (corpus to export or None, diagnostics, input_failed)."""
+    from digestconv.pipeline import read, select
+
+    result = read(_request(params, params["paths"]))
     diagnostics = result.diagnostics
     strict = bool(params.get("strict"))
     failed = diagnostics.failed(strict)
     _print_diagnostics(diagnostics, strict, bool(params.get("quiet")), bool(params.get("verbose")))
     if failed and not params.get("keep_going"):
         return None, diagnostics, True
-    corpus = _selected(result.corpus, diagnostics, params)
+    corpus = select(result.corpus, diagnostics, _selection(params))
     import gc
 
     gc.freeze()  # the model lives until exit: keep the collector from rescanning it
@@ -166,72 +134,97 @@ def _write(output: str | None, data: bytes | Mapping[str, bytes], binary: bool, 
     if not output or output == "-":
         if binary:
             raise click.UsageError(f"{name} output is binary: give a file with -o")
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return ""
     changed = write_atomic(Path(output), data)
     return f"{'wrote' if changed else 'unchanged'} {output}"
 
 
+def _broken_command(name: str, exc: Exception) -> click.Command:
+    """A plugin that fails to load gets a subcommand that says so (the others still work)."""
+    message = f"the {name!r} plugin failed to load: {type(exc).__name__}: {exc}"
+
+    def broken(**_: Any) -> None:
+        click.echo(f"error: {message} [plugin]", err=True)
+        sys.exit(1)
+
+    return click.Command(
+        name,
+        callback=broken,
+        help=message,
+        params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
+        context_settings={**CONTEXT, "ignore_unknown_options": True},
+    )
+
+
+def _fail(message: str, code: str = "export") -> NoReturn:
+    click.echo(f"{message} [{code}]", err=True)
+    sys.exit(1)
+
+
 def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Command:
-    """The subcommand of one exporter; the exporter class is imported here, on demand."""
+    """The subcommand of one exporter; its options are derived from the plugin's ``Options``."""
+    from digestconv.options import click_params, given_on_command_line
+
     try:
         exporter_cls = loader()
+        own = click_params(exporter_cls.Options)
     except Exception as exc:  # a broken plugin must not take the other commands down
-        message = f"the {name!r} exporter failed to load: {type(exc).__name__}: {exc}"
-
-        def broken(**_: Any) -> None:
-            click.echo(f"error: {message} [plugin]", err=True)
-            sys.exit(1)
-
-        return click.Command(
-            name,
-            callback=broken,
-            help=message,
-            params=[click.Argument(["args"], nargs=-1, type=click.UNPROCESSED)],
-            context_settings={**CONTEXT, "ignore_unknown_options": True},
-        )
-
-    own = list(getattr(exporter_cls, "options", ()))
-    own_names = {p.name for p in own}
+        return _broken_command(name, exc)
 
     def run(**params: Any) -> None:
+        from digestconv.pipeline import ConfigError, config_path, plugin_options
+        from digestconv.plugins import ExportError
+
+        ctx = click.get_current_context()
         corpus, _, failed = load_corpus(params)
         if corpus is None:
-            click.echo(
+            _fail(
                 "digestconv: input has errors; nothing was written (use --keep-going to "
                 "export the valid posts)",
-                err=True,
+                "input",
             )
-            sys.exit(1)
-        from digestconv.registry import ExportError
-
-        options = {k: v for k, v in params.items() if k in own_names}
-        options["output"] = params.get("output")
+            return
+        cfg = config_path(_request(params, params["paths"]))
+        try:
+            options = plugin_options(
+                exporter_cls.Options,
+                name,
+                corpus.site,
+                cfg.parent if cfg is not None else None,
+                given_on_command_line(exporter_cls.Options, ctx),
+            )
+        except ConfigError as exc:
+            _fail(f"{cfg or '_config.yml'}: error: {exc}", "config")
+        exporter = exporter_cls()
+        spec = exporter.outputs(options)
+        output = params.get("output")
+        if (spec.binary or spec.folder) and (not output or output == "-"):
+            what = "several files: give a folder" if spec.folder else "binary: give a file"
+            raise click.UsageError(f"{name} output is {what} with -o")
         export_diags = Diagnostics()
-        try:
-            data = exporter_cls().export(corpus, options, export_diags)
-        except ExportError as exc:
-            _print_diagnostics(export_diags, False, bool(params["quiet"]), bool(params["verbose"]))
-            click.echo(f"error: {exc} [export]", err=True)
-            sys.exit(1)
-        _print_diagnostics(
-            export_diags, bool(params["strict"]), bool(params["quiet"]), bool(params["verbose"])
+        quiet, verbose, strict = (
+            bool(params["quiet"]),
+            bool(params["verbose"]),
+            bool(params["strict"]),
         )
-        if export_diags.failed(bool(params["strict"])):
+        try:
+            data = exporter.export(corpus, options, export_diags)
+        except ExportError as exc:
+            _print_diagnostics(export_diags, False, quiet, verbose)
+            _fail(f"error: {exc}")
+        _print_diagnostics(export_diags, strict, quiet, verbose)
+        if export_diags.failed(strict):
             sys.exit(1)
         try:
-            summary = _write(params.get("output"), data, bool(exporter_cls.binary), name)
+            summary = _write(output, data, spec.binary, name)
         except OSError as exc:
-            click.echo(
-                f"{params.get('output')}: error: cannot write: {exc.strerror} [export]", err=True
-            )
-            sys.exit(1)
+            _fail(f"{output}: error: cannot write: {exc.strerror}")
         except ValueError as exc:  # UnsafePathError from a multi-file exporter
-            click.echo(f"error: {exc} [export]", err=True)
-            sys.exit(1)
-        if summary and params["verbose"]:
+            _fail(f"error: {exc}")
+        if summary and verbose:
             click.echo(f"digestconv {name}: {summary}", err=True)
         sys.exit(1 if failed else 0)
 
@@ -240,8 +233,7 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
         click.Option(
             ["-o", "--output"],
             type=click.Path(),
-            help="Output file or folder"
-            + (" (required)." if exporter_cls.binary else " (default: standard output)."),
+            help="Output file or folder (default: standard output for text formats).",
         ),
         *own,
     ]
@@ -249,8 +241,8 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
         name,
         callback=run,
         params=params,
-        help=str(getattr(exporter_cls, "description", "")),
-        short_help=BUILTIN_HELP.get(name),
+        help=str(exporter_cls.description),
+        short_help=str(exporter_cls.description),
         context_settings=CONTEXT,
     )
 
@@ -259,7 +251,7 @@ class LazyGroup(click.Group):
     """A group whose exporter subcommands are discovered from entry points, loaded on use."""
 
     def _exporters(self) -> dict[str, Any]:
-        from digestconv.registry import discover
+        from digestconv.plugins import discover
 
         return discover()
 
@@ -284,9 +276,7 @@ class LazyGroup(click.Group):
             if builtin is not None:
                 rows.append((name, builtin.get_short_help_str(70)))
             else:
-                origin = exporters[name].origin
-                text = BUILTIN_HELP.get(name) or f"Export with the plugin from {origin}."
-                rows.append((name, text))
+                rows.append((name, f"Export with the {name} exporter ({exporters[name].origin})."))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -303,23 +293,29 @@ def cli() -> None:
 
 @cli.command("formats", context_settings=CONTEXT)
 def formats_command() -> None:
-    """List the exporters found: built-in and plugins."""
-    from digestconv.registry import discover
+    """List the readers and exporters found, built-in and plugins, with their origin."""
+    from digestconv.plugins import EXPORTERS, READERS, discover
 
     failed = False
-    for name, info in discover().items():
-        try:
-            cls = info.load()
-        except Exception as exc:
-            click.echo(f"{name}\t-\tfailed to load: {type(exc).__name__}: {exc}\t{info.origin}")
-            failed = True
-            continue
-        click.echo(f"{name}\t{cls.suffix}\t{cls.description}\t{info.origin}")
+    for group in (READERS, EXPORTERS):
+        for name, info in discover(group).items():
+            try:
+                cls = info.load()
+            except Exception as exc:
+                click.echo(
+                    f"{info.kind}\t{name}\tfailed to load: {type(exc).__name__}: {exc}"
+                    f"\t{info.origin}"
+                )
+                failed = True
+                continue
+            click.echo(f"{info.kind}\t{name}\t{cls.description}\t{info.origin}")
     sys.exit(1 if failed else 0)
 
 
 def _check(**params: Any) -> None:
-    result = _read(params, params["paths"])
+    from digestconv.pipeline import read
+
+    result = read(_request(params, params["paths"]))
     strict = bool(params["strict"])
     _print_diagnostics(result.diagnostics, strict, bool(params["quiet"]), not params["quiet"])
     counts = result.diagnostics.counts()
@@ -392,13 +388,13 @@ def _watch(params: Mapping[str, Any]) -> None:
 
 
 def _build_once(params: Mapping[str, Any]) -> int:
-    import os
     import time
 
     from platformdirs import user_cache_dir
 
-    from digestconv.build import ConfigError, corpus_key, exporters, plan, run_targets
+    from digestconv.build import corpus_key, exporters, output_folder, plan, run_targets
     from digestconv.cache import BuildCache, digest_of
+    from digestconv.pipeline import ConfigError, config_path, read, select
 
     started = time.perf_counter()
     site = params["site"] or "."
@@ -406,15 +402,11 @@ def _build_once(params: Mapping[str, Any]) -> int:
     cache = None
     if not params["no_cache"]:
         cache = BuildCache(Path(params["cache_dir"] or user_cache_dir("digestconv")))
-    jobs = params["jobs"] or (os.cpu_count() or 1)
+    request = _request(params, [site])
     bar = _progress_reader(params, site)
     with bar if bar is not None else contextlib.nullcontext():
-        result = _read(
-            params,
-            [site],
-            cache=cache,
-            progress=bar.update if bar is not None else None,
-            defer=True,
+        result = read(
+            request, cache=cache, progress=bar.update if bar is not None else None, defer=True
         )
     diagnostics = result.diagnostics
     failed = diagnostics.failed(strict)
@@ -424,31 +416,35 @@ def _build_once(params: Mapping[str, Any]) -> int:
         return 1
 
     def corpus_now() -> Corpus:
-        """The filtered model, decoded from the cache only when an output needs it."""
-        return _selected(result.materialize(), diagnostics, params)
+        """The selected model, decoded from the cache only when an output needs it."""
+        return select(result.materialize(), diagnostics, _selection(params))
 
-    config = result.corpus.site.config.get("digestconv") or {}
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()
+    cfg = config_path(request)
+    site_root = cfg.parent if cfg is not None else Path(site)
     try:
-        targets = plan(config, exporters(), only, build_diags)
+        targets = plan(result.corpus.site, site_root, exporters(), only, build_diags)
+        configured_out = output_folder(result.corpus.site, site_root)
     except ConfigError as exc:
-        where = params["config"] or str(Path(site) / "_config.yml")
-        click.echo(f"{where}: error: {exc} [config]", err=True)
+        click.echo(f"{cfg or Path(site) / '_config.yml'}: error: {exc} [config]", err=True)
         return 1
-    out_setting = config.get("output") if isinstance(config, Mapping) else None
-    out_dir = Path(params["output"] or out_setting or "_digestconv")
+    out_dir = Path(params["output"] or configured_out or "_digestconv")
     # Cheap when the reader hashed its inputs: the same inputs and filters give the same corpus.
-    filters = repr([params.get(k) for k in ("since", "until", "tag", "strict")])
+    filters = repr(_selection(params))
     key = digest_of(result.input_key, filters) if result.input_key else corpus_key(corpus_now())
     written = unchanged = 0
     errors = False
-    runnable = [(target, cls) for target, cls in targets if cls is not None]
     if verbose and not quiet:
-        for target, _ in runnable:
+        for target, _ in targets:
             click.echo(f"digestconv build: {target.label}", err=True)
     results = run_targets(
-        runnable, corpus=corpus_now, key_of_corpus=key, out_dir=out_dir, cache=cache, jobs=jobs
+        targets,
+        corpus=corpus_now,
+        key_of_corpus=key,
+        out_dir=out_dir,
+        cache=cache,
+        jobs=params["jobs"] or (os.cpu_count() or 1),
     )
     for res in results:
         build_diags.items.extend(res.diagnostics)

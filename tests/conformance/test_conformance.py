@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from digestconv.registry import discover
 
 from conformance import clients
 from conformance.running import Run, Variant, export, invoke, memoized_reader, variant_id
-from digestconv.registry import discover
 from hostile.catalogue import CONFIG_YML, Case, cases, write_site
 
 HERE = Path(__file__).resolve().parent

@@ -31,7 +31,7 @@ from digestconv.model import (
     SourceSpan,
     paper_from_json,
 )
-from digestconv.registry import Exporter, ExportError
+from digestconv.plugins import Exporter, ExportError
 
 from digestconv_csljson.exporter import CslJsonExporter
 
@@ -128,7 +128,8 @@ def export(corpus: Corpus = CORPUS, **options: object) -> tuple[list[dict[str, A
 
 PUBLIC_API = {
     "digestconv.model",
-    "digestconv.registry",
+    "digestconv.plugins",
+    "digestconv.options",
     "digestconv.diagnostics",
     "digestconv.papers",
     "digestconv.text.markdown",

@@ -2,7 +2,7 @@
 
 This distribution is also the worked example of a third-party exporter.  It
 uses only digestconv's public API (``digestconv.model`` for the input,
-``digestconv.registry.ExportError`` for fatal problems, ``digestconv.diagnostics``
+``digestconv.plugins.ExportError`` for fatal problems, ``digestconv.diagnostics``
 for everything else, ``digestconv.papers`` and ``digestconv.text.markdown`` for papers
 and text) and registers through
 the ``digestconv.exporters`` entry-point group in its own pyproject.toml.  The
@@ -12,46 +12,43 @@ exporter is pure: corpus and options in, bytes out; the CLI writes the file.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
-import click
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Corpus
-from digestconv.registry import ExportError
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, ExportError, OutputSpec
 
-from digestconv_csljson.items import SUMMARY_PLACES, collect, markup_in, to_item
+from digestconv_csljson.items import collect, markup_in, to_item
+
+
+@dataclass(frozen=True)
+class CslJsonOptions:
+    """The one declaration of the plugin's options: digestconv derives ``--summary`` and
+    the ``digestconv: csljson: summary:`` key of ``_config.yml`` from it."""
+
+    summary: Literal["none", "abstract", "note"] = option(
+        "none", "Put each paper's digest summary into the item's 'abstract' or 'note'."
+    )
 
 
 class CslJsonExporter:
-    """Satisfies ``digestconv.registry.Exporter`` structurally: no base class to import."""
+    """Satisfies ``digestconv.plugins.Exporter`` structurally: no base class to import."""
 
     name: ClassVar[str] = "csljson"
-    suffix: ClassVar[str] = ".json"
-    media_type: ClassVar[str] = "application/vnd.citationstyles.csl+json"
     description: ClassVar[str] = (
         "CSL-JSON bibliography of the papers, for pandoc --citeproc and Zotero."
     )
-    binary: ClassVar[bool] = False
-    options: ClassVar[Sequence[click.Parameter]] = (
-        click.Option(
-            ["--summary"],
-            type=click.Choice(SUMMARY_PLACES),
-            default="none",
-            show_default=True,
-            help="Put each paper's digest summary into the item's 'abstract' or 'note'.",
-        ),
-    )
+    Options: ClassVar[type] = CslJsonOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("refs.csl.json"),)
+    cost: ClassVar[int] = 2
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> bytes:
-        summary = options.get("summary") or "none"
-        # Programs may call export() without click's validation: check again.
-        if summary not in SUMMARY_PLACES:
-            raise ExportError(
-                f"--summary must be one of {', '.join(SUMMARY_PLACES)}, not {summary!r}"
-            )
+    def outputs(self, options: CslJsonOptions) -> OutputSpec:
+        return OutputSpec(".json", "application/vnd.citationstyles.csl+json")
+
+    def export(self, corpus: Corpus, options: CslJsonOptions, diagnostics: Diagnostics) -> bytes:
+        summary = options.summary
         entries = collect(corpus.papers())
         items = []
         ids: dict[str, str] = {}

@@ -8,79 +8,57 @@ updates the notes a user already has instead of duplicating them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import ClassVar
-
-import click
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki.cards import CARD_KINDS, DEFAULT_DECK, DEFAULT_KINDS
 from digestconv.model import Corpus
-from digestconv.registry import ExportError
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, OutputSpec
 
-FORMATS = ("csv", "apkg")
+
+@dataclass(frozen=True)
+class AnkiOptions:
+    format: Literal["csv", "apkg"] = option(
+        "csv", "csv: text file for File › Import; apkg: deck package (requires -o)."
+    )
+    cards: str = option(
+        ",".join(DEFAULT_KINDS),
+        f"Comma-separated card kinds: {', '.join(CARD_KINDS)}.",
+        metavar="KINDS",
+    )
+    deck: str = option(
+        DEFAULT_DECK,
+        "Deck name; {year} {month} {day} {date} are the digest's date.",
+        metavar="TEMPLATE",
+    )
+    notetype_basic: str = option(
+        "Basic", "Note type for front/back cards, as named in your Anki (e.g. Einfach)."
+    )
+    notetype_cloze: str = option(
+        "Cloze", "Note type for cloze cards, as named in your Anki (e.g. Lückentext)."
+    )
 
 
 class AnkiExporter:
     """Anki notes as CSV (text) or .apkg (binary, needs ``-o``)."""
 
     name: ClassVar[str] = "anki"
-    suffix: ClassVar[str] = ".csv"
-    media_type: ClassVar[str] = "text/csv"
     description: ClassVar[str] = "Anki flashcards: CSV for File › Import, or an .apkg deck"
-    binary: ClassVar[bool] = False
-    """The CSV is text; ``--format apkg`` is refused without ``-o`` (see ``export``)."""
-    options: ClassVar[Sequence[click.Parameter]] = [
-        click.Option(
-            ["--format", "format"],
-            type=click.Choice(FORMATS),
-            default="csv",
-            show_default=True,
-            help="csv: text file for File › Import; apkg: deck package (requires -o).",
-        ),
-        click.Option(
-            ["--cards"],
-            default=",".join(DEFAULT_KINDS),
-            show_default=True,
-            metavar="KINDS",
-            help=f"Comma-separated card kinds: {', '.join(CARD_KINDS)}.",
-        ),
-        click.Option(
-            ["--deck"],
-            default=DEFAULT_DECK,
-            show_default=True,
-            metavar="TEMPLATE",
-            help="Deck name; {year} {month} {day} {date} are the digest's date.",
-        ),
-        click.Option(
-            ["--notetype-basic"],
-            default="Basic",
-            show_default=True,
-            help="Note type for front/back cards, as named in your Anki (e.g. Einfach).",
-        ),
-        click.Option(
-            ["--notetype-cloze"],
-            default="Cloze",
-            show_default=True,
-            help="Note type for cloze cards, as named in your Anki (e.g. Lückentext).",
-        ),
-    ]
+    Options: ClassVar[type] = AnkiOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (
+        BuildTarget("cards.csv"),
+        BuildTarget("cards.apkg", {"format": "apkg"}),
+    )
+    cost: ClassVar[int] = 3
 
-    @staticmethod
-    def suffix_for(options: Mapping[str, object]) -> str:
-        """The file suffix of the output these options ask for (``.csv`` or ``.apkg``)."""
-        return ".apkg" if options.get("format") == "apkg" else ".csv"
+    def outputs(self, options: AnkiOptions) -> OutputSpec:
+        if options.format == "apkg":
+            return OutputSpec(".apkg", "application/apkg", binary=True)
+        return OutputSpec(".csv", "text/csv")
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> bytes:
-        fmt = options.get("format") or "csv"
-        if fmt not in FORMATS:
-            raise ExportError(f"--format: expected csv or apkg, got {fmt!r}")
-        if fmt == "apkg" and (
-            options.get("output_is_tty") or ("output" in options and options["output"] is None)
-        ):
-            raise ExportError("--format apkg writes a binary deck package: give -o FILE.apkg")
+    def export(self, corpus: Corpus, options: AnkiOptions, diagnostics: Diagnostics) -> bytes:
         from digestconv.exporters.anki.cards import (
             DeckTemplate,
             build_notes,
@@ -89,12 +67,12 @@ class AnkiExporter:
         )
         from digestconv.exporters.anki.csvfile import write_csv
 
-        kinds = parse_kinds(options.get("cards"))
-        deck = DeckTemplate(str(options.get("deck") or DEFAULT_DECK))
-        basic = check_notetype("--notetype-basic", options.get("notetype_basic") or "Basic")
-        cloze = check_notetype("--notetype-cloze", options.get("notetype_cloze") or "Cloze")
+        kinds = parse_kinds(options.cards)
+        deck = DeckTemplate(options.deck or DEFAULT_DECK)
+        basic = check_notetype("--notetype-basic", options.notetype_basic)
+        cloze = check_notetype("--notetype-cloze", options.notetype_cloze)
         notes = build_notes(corpus, kinds, deck, diagnostics)
-        if fmt == "apkg":
+        if options.format == "apkg":
             # genanki is imported only when a package is asked for.
             from digestconv.exporters.anki.apkg import write_apkg
 

@@ -32,7 +32,7 @@ from digestconv.exporters.anki.fields import (
 )
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
 from digestconv.papers import distinct_papers
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 from digestconv.text.html import item_html, items_html
 from digestconv.text.urls import paper_links, safe_url
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 
 DEFAULT_TEMPLATE = "{word}-{id}"
 FIELDS = ("id", "year", "word", "author")

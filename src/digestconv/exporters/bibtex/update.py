@@ -18,7 +18,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from digestconv.arxiv import parse_id, parse_url
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bibtex import default_cache_dir
@@ -12,29 +11,26 @@ from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import build, collect, format_all, meta_for
 from digestconv.model import Corpus
-from digestconv.registry import ExportError
+
+if TYPE_CHECKING:
+    from digestconv.exporters.bibtex import BibtexOptions
 
 
-def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics) -> bytes:
-    biblatex = bool(options.get("biblatex"))
-    summary = bool(options.get("summary"))
-    template = bib_keys.check_template(
-        str(options.get("key_template") or bib_keys.DEFAULT_TEMPLATE)
-    )
-    update = options.get("update")
-    existing = bib_update.read(Path(str(update))) if update else bib_update.EMPTY
+def write(corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> bytes:
+    biblatex, summary = options.biblatex, options.summary
+    template = bib_keys.check_template(options.key_template)
+    existing = bib_update.read(options.update) if options.update else bib_update.EMPTY
 
     records = collect(corpus, diagnostics)
     fresh = [r for r in records if r.key not in existing.papers]
 
     metas: dict[str, bib_enrich.ArxivMeta] = {}
-    if options.get("enrich"):
-        cache_dir = options.get("cache_dir")
+    if options.enrich:
         settings = bib_enrich.EnrichSettings(
-            cache_dir=Path(str(cache_dir)) if cache_dir else default_cache_dir(),
-            api_url=str(options.get("arxiv_api_url") or bib_enrich.API_URL),
-            delay=_float(options.get("arxiv_delay"), bib_enrich.DELAY),
-            timeout=_float(options.get("enrich_timeout"), bib_enrich.TIMEOUT),
+            cache_dir=options.cache_dir or default_cache_dir(),
+            api_url=options.arxiv_api_url,
+            delay=options.arxiv_delay,
+            timeout=options.enrich_timeout,
         )
         ids = [r.arxiv.id for r in fresh if r.arxiv is not None]
         metas = meta_for(fresh, bib_enrich.fetch(ids, settings, diagnostics))
@@ -71,14 +67,3 @@ def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostic
         head = existing.text if existing.text.endswith("\n") else existing.text + "\n"
         text = head + ("\n" + text if text else "")
     return text.encode("utf-8")
-
-
-def _float(value: object, default: float) -> float:
-    if value is None:
-        return default
-    if isinstance(value, int | float | str):
-        try:
-            return float(value)
-        except ValueError as err:
-            raise ExportError(f"not a number: {value!r}") from err
-    raise ExportError(f"not a number: {value!r}")

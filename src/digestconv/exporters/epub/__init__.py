@@ -10,44 +10,40 @@ byte-for-byte reproducible so it can be built in CI and synced without churn.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
-
-import click
+from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.epub.plan import SPLIT_MODES
 from digestconv.model import Corpus
-from digestconv.registry import Output
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, Output, OutputSpec
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    title: str | None = option(None, "Book title (default: the site title).")
+    split: Literal["none", "year", "month"] = option(
+        "none", "One book per year or month; -o is then a folder."
+    )
+    cover: Path | None = option(
+        None, "Cover image (PNG, JPEG, GIF; other formats are converted to PNG).", site_path=True
+    )
 
 
 class EpubExporter:
     name: ClassVar[str] = "epub"
-    suffix: ClassVar[str] = ".epub"
-    media_type: ClassVar[str] = "application/epub+zip"
     description: ClassVar[str] = "An EPUB 3 book for e-readers (one chapter per digest)."
-    binary: ClassVar[bool] = True
-    options: ClassVar[Sequence[click.Parameter]] = (
-        click.Option(["--title"], default=None, help="Book title (default: the site title)."),
-        click.Option(
-            ["--split"],
-            type=click.Choice(SPLIT_MODES),
-            default="none",
-            show_default=True,
-            help="One book per year or month; -o is then a folder.",
-        ),
-        click.Option(
-            ["--cover"],
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            default=None,
-            help="Cover image (PNG, JPEG, GIF; other formats are converted to PNG).",
-        ),
-    )
+    Options: ClassVar[type] = EpubOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("digests.epub"),)
+    cost: ClassVar[int] = 5
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> Output:
+    def outputs(self, options: EpubOptions) -> OutputSpec:
+        return OutputSpec(
+            ".epub", "application/epub+zip", binary=True, folder=options.split != "none"
+        )
+
+    def export(self, corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
         from digestconv.exporters.epub.write import write
 
         return write(corpus, options, diagnostics)

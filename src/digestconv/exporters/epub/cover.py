@@ -30,7 +30,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 
 WIDTH, HEIGHT = 1200, 1800
 _BACKGROUND = (28, 43, 68)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.cover import CoverImage, find_hangul_font, generate_cover, load_cover
@@ -16,7 +16,6 @@ from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
 from digestconv.exporters.epub.package import Document, Metadata, build_epub
 from digestconv.exporters.epub.plan import (
-    SPLIT_MODES,
     Chapter,
     iso_day,
     normalize_lang,
@@ -32,8 +31,11 @@ from digestconv.exporters.epub.xhtml import (
     title_document,
 )
 from digestconv.model import Corpus, Digest, Site
-from digestconv.registry import ExportError, Output
+from digestconv.plugins import ExportError, Output
 from digestconv.text.urls import safe_href
+
+if TYPE_CHECKING:
+    from digestconv.exporters.epub import EpubOptions
 
 DEFAULT_TITLE = "Daily Papers"
 CSS_NAME = "styles/digest.css"
@@ -88,17 +90,13 @@ def _subjects(digests: Sequence[Digest]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics) -> Output:
+def write(corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
     if not corpus.digests:
         raise ExportError("there are no digests to put in a book")
-    split = str(options.get("split") or "none")
-    if split not in SPLIT_MODES:
-        raise ExportError(f"--split must be one of {', '.join(SPLIT_MODES)}, not {split!r}")
-    title_opt = options.get("title")
-    title = _one_line(str(title_opt)) if title_opt else ""
+    split = options.split
+    title = _one_line(options.title) if options.title else ""
     title = title or _one_line(corpus.site.title) or DEFAULT_TITLE
-    cover_path = options.get("cover")
-    user_cover = load_cover(Path(str(cover_path))) if cover_path else None
+    user_cover = load_cover(options.cover) if options.cover else None
     lang = _book_lang(corpus, diagnostics)
     labels = labels_for(lang)
     if user_cover is None and find_hangul_font() is None:

@@ -10,92 +10,77 @@ pages, per-tag feeds) and xml (feedgen and its pitfalls).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
-
-import click
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Corpus
-from digestconv.registry import Output
+from digestconv.options import option
+from digestconv.plugins import BuildTarget, Output, OutputSpec
+
+_NEEDS_FOLDER = "; needs an output folder"
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """Unset values (None) fall back to jekyll-feed's own ``feed:`` settings, then defaults."""
+
+    format: Literal["atom", "rss"] | None = option(None, "Atom 1.0 (default) or RSS 2.0.")
+    entries: Literal["digest", "paper"] | None = option(
+        None, "One entry per post (default) or one per paper."
+    )
+    limit: int | None = option(
+        None, "Keep the newest N entries (default: feed.posts_limit, else 20; 0 = all).", min=0
+    )
+    id_scheme: Literal["permalink", "tag"] | None = option(
+        None, "Entry ids: Jekyll's (as jekyll-feed, default) or RFC 4151 tag URIs."
+    )
+    feed_url: str | None = option(None, "Address the feed is served from.")
+    title: str | None = option(None, "Feed title (default: the site title).")
+    author: str | None = option(None, "Feed author (default: the site author).")
+    tag_date: str | None = option(
+        None, "Date part of tag: ids of paper entries (default: the paper's first post's date)."
+    )
+    excerpt_only: bool | None = option(
+        None, "Titles and summaries only, no full content (jekyll-feed's excerpt_only)."
+    )
+    archive: bool = option(
+        False, "Also write RFC 5005 archive pages (archive/N.xml)" + _NEEDS_FOLDER + "."
+    )
+    by_tag: bool = option(
+        False, "Also write one feed per tag (by_tag/<tag>.xml)" + _NEEDS_FOLDER + "."
+    )
+    by_category: bool = option(
+        False,
+        "Also write one feed per category listed in feed: categories (by_category/<category>"
+        ".xml)" + _NEEDS_FOLDER + ".",
+    )
+    categories: tuple[str, ...] | None = option(
+        None,
+        "The categories --by-category writes feeds for (default: jekyll-feed's feed: categories).",
+        metavar="CATEGORY",
+    )
+    category_feed: tuple[str, ...] = option(
+        (),
+        "Also write a feed of this category's posts (by_category/<category>.xml; repeatable)"
+        + _NEEDS_FOLDER
+        + ".",
+        metavar="CATEGORY",
+    )
 
 
 class FeedExporter:
     name: ClassVar[str] = "feed"
-    suffix: ClassVar[str] = ".xml"
-    media_type: ClassVar[str] = "application/atom+xml"
     description: ClassVar[str] = "Atom or RSS feed, compatible with jekyll-feed's entry ids"
-    binary: ClassVar[bool] = False
-    options: ClassVar[list[click.Parameter]] = [
-        click.Option(
-            ["--format", "feed_format"],
-            type=click.Choice(["atom", "rss"]),
-            default=None,
-            help="Atom 1.0 (default) or RSS 2.0.",
-        ),
-        click.Option(
-            ["--entries"],
-            type=click.Choice(["digest", "paper"]),
-            default=None,
-            help="One entry per post (default) or one per paper.",
-        ),
-        click.Option(
-            ["--limit"],
-            type=click.IntRange(min=0),
-            default=None,
-            help="Keep the newest N entries (default: feed.posts_limit, else 20; 0 = all).",
-        ),
-        click.Option(
-            ["--id-scheme"],
-            type=click.Choice(["permalink", "tag"]),
-            default=None,
-            help="Entry ids: Jekyll's (as jekyll-feed, default) or RFC 4151 tag URIs.",
-        ),
-        click.Option(["--feed-url"], default=None, help="Address the feed is served from."),
-        click.Option(["--title"], default=None, help="Feed title (default: the site title)."),
-        click.Option(["--author"], default=None, help="Feed author (default: the site author)."),
-        click.Option(
-            ["--tag-date"],
-            default=None,
-            help="Date part of tag: ids of paper entries (default: the paper's first post's date).",
-        ),
-        click.Option(
-            ["--excerpt-only"],
-            is_flag=True,
-            default=None,
-            help="Titles and summaries only, no full content (jekyll-feed's excerpt_only).",
-        ),
-        click.Option(
-            ["--archive"],
-            is_flag=True,
-            default=None,
-            help="Also write RFC 5005 archive pages (archive/N.xml); needs an output folder.",
-        ),
-        click.Option(
-            ["--by-tag"],
-            is_flag=True,
-            default=None,
-            help="Also write one feed per tag (by_tag/<tag>.xml); needs an output folder.",
-        ),
-        click.Option(
-            ["--by-category"],
-            is_flag=True,
-            default=None,
-            help="Also write one feed per category listed in jekyll-feed's feed: categories "
-            "(by_category/<category>.xml); needs an output folder.",
-        ),
-        click.Option(
-            ["--category-feed"],
-            multiple=True,
-            metavar="CATEGORY",
-            help="Also write a feed of this category's posts (by_category/<category>.xml; "
-            "repeatable); needs an output folder.",
-        ),
-    ]
+    Options: ClassVar[type] = FeedOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("feed.xml"),)
+    cost: ClassVar[int] = 4
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> Output:
+    def outputs(self, options: FeedOptions) -> OutputSpec:
+        media = "application/rss+xml" if options.format == "rss" else "application/atom+xml"
+        return OutputSpec(".xml", media)
+
+    def export(self, corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Output:
         from digestconv.exporters.feed.write import write
 
         return write(corpus, options, diagnostics)

@@ -3,7 +3,7 @@ category feeds."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.feed.entries import (
@@ -17,10 +17,13 @@ from digestconv.exporters.feed.settings import FeedSettings, resolve
 from digestconv.exporters.feed.split import archive_name, archive_pages, category_feeds, tag_feeds
 from digestconv.exporters.feed.xml import FeedHead, render
 from digestconv.model import Corpus
-from digestconv.registry import ExportError, Output
+from digestconv.plugins import ExportError, Output
+
+if TYPE_CHECKING:
+    from digestconv.exporters.feed import FeedOptions
 
 
-def write(corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics) -> Output:
+def write(corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Output:
     settings = resolve(corpus.site, options)
     if settings.entries == "paper":
         items = paper_items(corpus, settings, diagnostics)

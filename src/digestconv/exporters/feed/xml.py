@@ -32,7 +32,7 @@ from feedgen.feed import FeedGenerator
 from digestconv import __version__
 from digestconv.exporters.feed.entries import FeedItem, FeedLink
 from digestconv.exporters.feed.settings import FeedSettings
-from digestconv.registry import ExportError
+from digestconv.plugins import ExportError
 from digestconv.text.clean import NOT_XML
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -8,24 +8,23 @@ Schema shipped as ``digestconv/schema/digests.schema.json``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import ClassVar
-
-import click
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Corpus, to_json_bytes
+from digestconv.options import NoOptions
+from digestconv.plugins import BuildTarget, OutputSpec
 
 
 class JsonExporter:
     name: ClassVar[str] = "json"
-    suffix: ClassVar[str] = ".json"
-    media_type: ClassVar[str] = "application/json"
     description: ClassVar[str] = "The intermediate model as JSON: everything the reader kept."
-    binary: ClassVar[bool] = False
-    options: ClassVar[Sequence[click.Parameter]] = ()
+    Options: ClassVar[type] = NoOptions
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("digests.json"),)
+    cost: ClassVar[int] = 2
 
-    def export(
-        self, corpus: Corpus, options: Mapping[str, object], diagnostics: Diagnostics
-    ) -> bytes:
+    def outputs(self, options: NoOptions) -> OutputSpec:
+        return OutputSpec(".json", "application/json")
+
+    def export(self, corpus: Corpus, options: NoOptions, diagnostics: Diagnostics) -> bytes:
         return to_json_bytes(corpus)
