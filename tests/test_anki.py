@@ -29,6 +29,8 @@ from digestconv.exporters.anki.cards import (
 from digestconv.exporters.anki.csvfile import HEADER
 from digestconv.exporters.anki.fields import NameMatcher, cloze_html, formula_safe
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
+from digestconv.options import OptionError, from_config
+from digestconv.options import names as option_names
 from digestconv.plugins import Exporter, ExportError
 
 KST = timezone(timedelta(hours=9))
@@ -84,7 +86,7 @@ def corpus(*digests: Digest) -> Corpus:
 
 def run(c: Corpus, **options: object) -> tuple[bytes, Diagnostics]:
     diagnostics = Diagnostics()
-    return AnkiExporter().export(c, options, diagnostics), diagnostics
+    return AnkiExporter().export(c, AnkiExporter.Options(**options), diagnostics), diagnostics
 
 
 def rows(data: bytes) -> list[list[str]]:
@@ -98,11 +100,13 @@ def rows(data: bytes) -> list[list[str]]:
 
 def test_exporter_satisfies_the_protocol() -> None:
     assert isinstance(AnkiExporter(), Exporter)
-    assert AnkiExporter.name == "anki" and AnkiExporter.binary is False
-    names = {p.name for p in AnkiExporter.options}
+    assert AnkiExporter.name == "anki"
+    names = set(option_names(AnkiExporter.Options))
     assert names == {"format", "cards", "deck", "notetype_basic", "notetype_cloze"}
-    assert AnkiExporter.suffix_for({"format": "apkg"}) == ".apkg"
-    assert AnkiExporter.suffix_for({}) == ".csv"
+    assert AnkiExporter().outputs(AnkiExporter.Options(format="apkg")).suffix == ".apkg"
+    assert AnkiExporter().outputs(AnkiExporter.Options()).suffix == ".csv"
+    targets = {t.output: dict(t.options) for t in AnkiExporter.build_targets}
+    assert targets == {"cards.csv": {}, "cards.apkg": {"format": "apkg"}}
 
 
 def test_csv_headers_and_quoting() -> None:
@@ -211,14 +215,23 @@ def test_mtime_from_last_modified_at() -> None:
         ({"deck": " :: "}, "empty deck name"),
         ({"notetype_basic": "-Basic"}, "formula"),
         ({"notetype_cloze": " Cloze"}, "surrounding spaces"),
-        ({"format": "docx"}, "csv or apkg"),
-        ({"format": "apkg", "output": None}, "-o"),
-        ({"format": "apkg", "output_is_tty": True}, "-o"),
     ],
 )
 def test_bad_options_are_export_errors(options: dict[str, object], message: str) -> None:
     with pytest.raises(ExportError, match=re.escape(message)):
         run(corpus(digest("2025-10-08", paper())), **options)
+
+
+def test_apkg_is_a_binary_output_and_csv_is_text() -> None:
+    """The core refuses a binary output without -o; the exporter only says which it is."""
+    assert AnkiExporter().outputs(AnkiExporter.Options(format="apkg")).binary
+    assert AnkiExporter().outputs(AnkiExporter.Options(format="apkg")).suffix == ".apkg"
+    assert not AnkiExporter().outputs(AnkiExporter.Options()).binary
+
+
+def test_unknown_format_is_refused_by_its_declaration() -> None:
+    with pytest.raises(OptionError, match="csv, apkg"):
+        from_config(AnkiExporter.Options, {"format": "docx"}, "digestconv.anki")
 
 
 def test_cards_from_a_configuration_list() -> None:
@@ -312,10 +325,10 @@ def test_apkg_is_byte_identical_whatever_the_clock(monkeypatch: pytest.MonkeyPat
         digest("2025-10-08", paper(), paper("Other: x", "2510.00001", rank=2)),
         digest("2025-11-02", paper("Third: y", "2511.00003")),
     )
-    first, _ = run(c, format="apkg", output="cards.apkg")
+    first, _ = run(c, format="apkg")
     random.seed(12345)
     monkeypatch.setattr(time, "time", lambda: 2_000_000_000.5)
-    second, _ = run(c, format="apkg", output="cards.apkg")
+    second, _ = run(c, format="apkg")
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert archive.namelist() == ["collection.anki2", "media"]
@@ -323,6 +336,6 @@ def test_apkg_is_byte_identical_whatever_the_clock(monkeypatch: pytest.MonkeyPat
 
 
 def test_apkg_of_nothing_still_imports() -> None:
-    data, _ = run(corpus(), format="apkg", output="x.apkg")
+    data, _ = run(corpus(), format="apkg")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.read("media") == b"{}"

@@ -51,7 +51,7 @@ DIGESTCONV_TYPES = {"notetype_basic": PAPER_MODEL, "notetype_cloze": CLOZE_MODEL
 
 
 def export(corpus: Corpus, **options: object) -> bytes:
-    return AnkiExporter().export(corpus, options, Diagnostics())
+    return AnkiExporter().export(corpus, AnkiExporter.Options(**options), Diagnostics())
 
 
 def expected_notes(corpus: Corpus, cards: str = "summary,cloze") -> list[AnkiNote]:

@@ -60,7 +60,7 @@ def digest(day: int, *papers: Paper, tags: tuple[str, ...] = ("papers",)) -> Dig
 def export(*digests: Digest, diagnostics: Diagnostics | None = None, **options: object) -> str:
     out = BibtexExporter().export(
         Corpus(Site(), tuple(digests)),
-        options,
+        BibtexExporter.Options(**options),
         diagnostics if diagnostics is not None else Diagnostics(),
     )
     assert isinstance(out, bytes)
@@ -81,7 +81,7 @@ def fields(entry: bibtexparser.model.Entry) -> dict[str, str]:
 
 
 def test_samples_entry_has_arxivs_export_shape(samples_corpus: Corpus) -> None:
-    text = BibtexExporter().export(samples_corpus, {}, Diagnostics())
+    text = BibtexExporter().export(samples_corpus, BibtexExporter.Options(), Diagnostics())
     assert isinstance(text, bytes)
     block = text.decode().split("@misc{fastdllm-2509.26328,\n", 1)[1].split("\n}\n", 1)[0]
     assert block.splitlines() == [

@@ -110,7 +110,7 @@ def combined(request: pytest.FixtureRequest, samples_corpus: Corpus) -> Combined
 
 def export(corpus: Corpus, **options: object) -> str:
     diagnostics = Diagnostics()
-    out = BibtexExporter().export(corpus, options, diagnostics)
+    out = BibtexExporter().export(corpus, BibtexExporter.Options(**options), diagnostics)
     assert isinstance(out, bytes)
     assert not diagnostics.failed(strict=True), [d.format() for d in diagnostics]
     return out.decode("utf-8")

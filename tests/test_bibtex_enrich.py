@@ -124,7 +124,7 @@ def run(api: Api, cache: Path, *ids: str, **extra: object) -> tuple[str, Diagnos
         "enrich_timeout": 5.0,
     }
     options.update(extra)
-    out = BibtexExporter().export(corpus(*ids), options, diagnostics)
+    out = BibtexExporter().export(corpus(*ids), BibtexExporter.Options(**options), diagnostics)
     assert isinstance(out, bytes)
     return out.decode("utf-8"), diagnostics
 
@@ -229,7 +229,9 @@ def test_batches_and_rate_limit(api: Api, tmp_path: Path) -> None:
 
 def test_without_enrich_no_request_is_made(api: Api, tmp_path: Path) -> None:
     out = BibtexExporter().export(
-        corpus(*KNOWN), {"cache_dir": tmp_path, "arxiv_api_url": api.url}, Diagnostics()
+        corpus(*KNOWN),
+        BibtexExporter.Options(cache_dir=tmp_path, arxiv_api_url=api.url),
+        Diagnostics(),
     )
     assert isinstance(out, bytes) and b"author" not in out
     assert api.requests == []

@@ -186,9 +186,13 @@ def books(tmp_path_factory: pytest.TempPathFactory, corpora: dict[str, Corpus]) 
     out = tmp_path_factory.mktemp("books")
     made: dict[str, Path] = {}
     for name, corpus in corpora.items():
-        for path in write(out, name, EpubExporter().export(corpus, {}, Diagnostics())):
+        for path in write(
+            out, name, EpubExporter().export(corpus, EpubExporter.Options(), Diagnostics())
+        ):
             made[path.stem] = path
-    split = EpubExporter().export(corpora["samples"], {"split": "month"}, Diagnostics())
+    split = EpubExporter().export(
+        corpora["samples"], EpubExporter.Options(split="month"), Diagnostics()
+    )
     for path in write(out, "samples", split):
         made[path.stem] = path
     return made

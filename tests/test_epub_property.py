@@ -134,7 +134,9 @@ def test_every_document_is_well_formed_xhtml(
     ds: list[Digest], site_title: str, author: str | None, cover: Path
 ) -> None:
     corpus = Corpus(Site(title=site_title, author=author, lang=None), tuple(ds))
-    data = EpubExporter().export(corpus, {"cover": cover, "title": None}, Diagnostics())
+    data = EpubExporter().export(
+        corpus, EpubExporter.Options(cover=cover, title=None), Diagnostics()
+    )
     assert isinstance(data, bytes)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()

@@ -117,7 +117,7 @@ def corpus() -> Corpus:
 
 
 def export(c: Corpus | None = None, **options: object) -> bytes:
-    out = EpubExporter().export(c or corpus(), options, Diagnostics())
+    out = EpubExporter().export(c or corpus(), EpubExporter.Options(**options), Diagnostics())
     assert isinstance(out, bytes)
     return out
 
@@ -170,7 +170,7 @@ def test_split_groups_by_year_and_month() -> None:
 
 
 def test_split_returns_one_book_per_period() -> None:
-    out = EpubExporter().export(corpus(), {"split": "month"}, Diagnostics())
+    out = EpubExporter().export(corpus(), EpubExporter.Options(split="month"), Diagnostics())
     assert isinstance(out, Mapping)
     assert sorted(out) == ["2025-10.epub", "2025-11.epub", "2026-01.epub"]
     titles = {}
@@ -426,13 +426,13 @@ def test_unreadable_cover_is_an_export_error(tmp_path: Path) -> None:
 
 def test_no_digests_is_an_export_error() -> None:
     with pytest.raises(ExportError):
-        EpubExporter().export(Corpus(SITE, ()), {}, Diagnostics())
+        EpubExporter().export(Corpus(SITE, ()), EpubExporter.Options(), Diagnostics())
 
 
 def test_bad_site_language_warns_and_falls_back() -> None:
     diags = Diagnostics()
     c = corpus()
-    out = EpubExporter().export(Corpus(Site(title="T", lang="korean!!"), c.digests), {}, diags)
+    out = EpubExporter().export(Corpus(Site(title="T", lang="korean!!"), c.digests), EpubExporter.Options(), diags)
     assert isinstance(out, bytes)
     assert [d.code for d in diags if d.severity == "warning"] == ["export"]
     assert xml(files(out)["EPUB/content.opf"]).findtext(".//dc:language", namespaces=NS) == "ko"

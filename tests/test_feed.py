@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import lxml.html
@@ -16,8 +17,9 @@ from lxml import etree
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed import FeedExporter
+from digestconv.exporters.feed import FeedExporter, FeedOptions
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
+from digestconv.options import OptionError, from_config
 from digestconv.output import confine
 from digestconv.plugins import ExportError
 from digestconv.reader import read_paths
@@ -29,14 +31,14 @@ KST = timezone(timedelta(hours=9))
 OFFSET_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-def export(corpus: Corpus, **options: object) -> bytes:
-    data = FeedExporter().export(corpus, options, Diagnostics())
+def export(corpus: Corpus, **options: Any) -> bytes:
+    data = FeedExporter().export(corpus, FeedOptions(**options), Diagnostics())
     assert isinstance(data, bytes)
     return data
 
 
-def export_files(corpus: Corpus, **options: object) -> Mapping[str, bytes]:
-    data = FeedExporter().export(corpus, options, Diagnostics())
+def export_files(corpus: Corpus, **options: Any) -> Mapping[str, bytes]:
+    data = FeedExporter().export(corpus, FeedOptions(**options), Diagnostics())
     assert isinstance(data, Mapping)
     return data
 
@@ -99,7 +101,7 @@ def entries(data: bytes) -> list[etree._Element]:
 
 def test_same_input_gives_same_bytes(samples_corpus: Corpus) -> None:
     assert export(samples_corpus) == export(samples_corpus)
-    assert export(samples_corpus, feed_format="rss") == export(samples_corpus, feed_format="rss")
+    assert export(samples_corpus, format="rss") == export(samples_corpus, format="rss")
 
 
 def test_updated_is_newest_entry_never_the_clock(samples_corpus: Corpus) -> None:
@@ -186,13 +188,16 @@ def test_feed_head(samples_corpus: Corpus) -> None:
 
 
 def test_flags_override_site_facts(samples_corpus: Corpus) -> None:
+    # --site-url reaches the exporter as the site's url (the core applies it).
+    mirror = Corpus(
+        replace(samples_corpus.site, url="https://mirror.example.net"), samples_corpus.digests
+    )
     root = atom(
         export(
-            samples_corpus,
+            mirror,
             title="Other",
             author="Bo",
             feed_url="https://cdn.example.net/x/atom.xml",
-            site_url="https://mirror.example.net",
         )
     )
     assert root.findtext(f"{A}title") == "Other"
@@ -222,12 +227,15 @@ def test_limit_default_20_and_zero_means_all() -> None:
     assert kept == ["Post 24", "Post 23"]
 
 
-def test_digestconv_section_configures_the_feed() -> None:
+def test_digestconv_section_arrives_as_options_not_from_the_site() -> None:
+    """``digestconv: feed:`` is merged into the options by the core; the exporter never re-reads it."""
     site = replace(SITE, config={"digestconv": {"feed": {"format": "rss", "limit": 1}}})
-    # "format" in config is spelled like the flag's parameter name.
-    site = replace(SITE, config={"digestconv": {"feed": {"feed_format": "rss", "limit": 1}}})
-    data = export(corpus(3, site))
-    assert data.startswith(b"<?xml") and b"<rss" in data
+    assert b"<rss" not in export(corpus(3, site))
+    options = FeedOptions(
+        **from_config(FeedOptions, {"format": "rss", "limit": 1}, "digestconv.feed")
+    )
+    data = FeedExporter().export(corpus(3), options, Diagnostics())
+    assert isinstance(data, bytes) and data.startswith(b"<?xml") and b"<rss" in data
     assert data.count(b"<item>") == 1
 
 
@@ -249,7 +257,8 @@ def test_paper_entries_one_per_paper_stable_ids() -> None:
     first = digest(0, (shared, paper(2, "2501.00002")))
     later = digest(3, (replace(shared, rank=2, anchor="2-again"), paper(1, "2501.00003")))
     diags = Diagnostics()
-    data = FeedExporter().export(Corpus(SITE, (first, later)), {"entries": "paper"}, diags)
+    options = FeedOptions(entries="paper")
+    data = FeedExporter().export(Corpus(SITE, (first, later)), options, diags)
     assert isinstance(data, bytes)
     found = {e.findtext(f"{A}id"): e for e in entries(data)}
     assert len(found) == 3
@@ -285,7 +294,7 @@ def test_duplicate_ids_are_refused() -> None:
 def test_rss_channel_links_the_site_and_items_have_permalink_guids(
     samples_corpus: Corpus,
 ) -> None:
-    data = export(samples_corpus, feed_format="rss")
+    data = export(samples_corpus, format="rss")
     root = etree.fromstring(data)
     channel = root.find("channel")
     assert channel is not None
@@ -305,7 +314,7 @@ def test_rss_channel_links_the_site_and_items_have_permalink_guids(
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
     assert parsed.feed.link == "https://dailypapers.example.org/"
-    tagged = etree.fromstring(export(samples_corpus, feed_format="rss", id_scheme="tag"))
+    tagged = etree.fromstring(export(samples_corpus, format="rss", id_scheme="tag"))
     assert {g.get("isPermaLink") for g in tagged.iter("guid")} == {"false"}
 
 
@@ -400,7 +409,7 @@ def test_archive_pages_link_both_ways_and_stay_stable() -> None:
 
 
 def test_archive_in_rss_uses_atom_links(samples_corpus: Corpus) -> None:
-    files = export_files(samples_corpus, archive=True, limit=2, feed_format="rss")
+    files = export_files(samples_corpus, archive=True, limit=2, format="rss")
     for name, data in files.items():
         parsed = feedparser.parse(data)
         assert parsed.bozo == 0, name
@@ -450,25 +459,35 @@ def test_by_tag_honours_jekyll_feed_only_and_except(samples_corpus: Corpus) -> N
 def test_a_site_without_url_is_an_export_error() -> None:
     with pytest.raises(ExportError, match="site's address"):
         export(corpus(1, Site(title="No url")))
-    # --site-url supplies it.
-    assert entries(export(corpus(1, Site(title="No url")), site_url="https://x.example"))
+    # --site-url supplies it (the core puts it into the site).
+    assert entries(export(corpus(1, Site(title="No url", url="https://x.example"))))
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"limit": -1}, "negative"),
+        ({"limit": -1}, "at least 0"),
         ({"limit": "lots"}, "number"),
-        ({"feed_format": "json"}, "format"),
-        ({"entries": "section"}, "entries"),
-        ({"id_scheme": "uuid"}, "id scheme"),
-        ({"tag_date": "yesterday"}, "tag date"),
-        ({"site_url": "ftp://example.org"}, "http"),
+        ({"format": "json"}, "atom, rss"),
+        ({"entries": "section"}, "digest, paper"),
+        ({"id_scheme": "uuid"}, "permalink, tag"),
     ],
 )
-def test_bad_settings_are_export_errors(options: dict[str, object], message: str) -> None:
-    with pytest.raises(ExportError, match=message):
-        FeedExporter().export(corpus(1), options, Diagnostics())
+def test_bad_option_values_are_refused_by_their_declaration(
+    options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(OptionError, match=message):
+        from_config(FeedOptions, options, "digestconv.feed")
+
+
+def test_bad_tag_date_is_an_export_error() -> None:
+    with pytest.raises(ExportError, match="tag date"):
+        export(corpus(1), tag_date="yesterday")
+
+
+def test_site_url_must_be_http() -> None:
+    with pytest.raises(ExportError, match="http"):
+        export(corpus(1, Site(title="ftp", url="ftp://example.org")))
 
 
 def test_bad_posts_limit_in_config_is_an_export_error() -> None:
@@ -479,7 +498,7 @@ def test_bad_posts_limit_in_config_is_an_export_error() -> None:
 
 def test_empty_corpus_gives_a_valid_feed_and_a_warning() -> None:
     diags = Diagnostics()
-    data = FeedExporter().export(Corpus(SITE, ()), {}, diags)
+    data = FeedExporter().export(Corpus(SITE, ()), FeedOptions(), diags)
     assert isinstance(data, bytes)
     assert atom(data).findtext(f"{A}updated") == "1970-01-01T00:00:00+00:00"
     assert [d.severity for d in diags] == ["warning"]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed import FeedExporter
+from digestconv.exporters.feed import FeedExporter, FeedOptions
 from digestconv.model import Corpus, Digest, Site, SourceSpan
 from digestconv.reader import read_paths
 
@@ -47,10 +47,12 @@ def _documents(name: str, corpus: Corpus, feed_format: str) -> dict[str, bytes]:
     for mode, options in MODES.items():
         if name == "corpus" and mode not in ("digest", "paper"):
             continue  # the big corpus: the two entry shapes are enough
-        data = FeedExporter().export(corpus, {**options, "feed_format": feed_format}, Diagnostics())
+        data = FeedExporter().export(
+            corpus, FeedOptions(**options, format=feed_format), Diagnostics()
+        )
         assert isinstance(data, bytes)
         docs[f"{name}/{mode}"] = data
-    files = FeedExporter().export(corpus, {**SPLIT, "feed_format": feed_format}, Diagnostics())
+    files = FeedExporter().export(corpus, FeedOptions(**SPLIT, format=feed_format), Diagnostics())
     assert isinstance(files, Mapping)
     docs.update({f"{name}/split/{n}": d for n, d in files.items()})
     return docs
@@ -235,11 +237,11 @@ def test_any_title_and_tag_give_a_valid_feed(title: str, tag: str, relaxng: etre
         tags=(tag,),
     )
     corpus = Corpus(SITE, (digest,))
-    data = FeedExporter().export(corpus, {}, Diagnostics())
+    data = FeedExporter().export(corpus, FeedOptions(), Diagnostics())
     assert isinstance(data, bytes)
     assert relaxng.validate(etree.fromstring(data)), str(relaxng.error_log)
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
-    files = FeedExporter().export(corpus, {"by_tag": True}, Diagnostics())
+    files = FeedExporter().export(corpus, FeedOptions(by_tag=True), Diagnostics())
     assert isinstance(files, Mapping)
     assert all(relaxng.validate(etree.fromstring(d)) for d in files.values())

@@ -104,7 +104,7 @@ def jekyll_builds(
 def _ours(source: Path) -> tuple[Corpus, feedparser.FeedParserDict]:
     result = read_paths([str(source)])
     assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
-    data = FeedExporter().export(result.corpus, {"limit": 0}, Diagnostics())
+    data = FeedExporter().export(result.corpus, FeedExporter.Options(limit=0), Diagnostics())
     assert isinstance(data, bytes)
     return result.corpus, feedparser.parse(data)
 

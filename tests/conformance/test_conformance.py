@@ -1,6 +1,6 @@
 """Every exporter, plugins included, over every input, proven by its real client.
 
-The exporters come from ``digestconv.registry.discover()`` at collection time,
+The exporters come from ``digestconv.plugins.discover()`` at collection time,
 so an installed plugin is tested without a line here; formats with a known
 client get that client's verdict, any other still has to exit 0, write
 something and write it deterministically.  Inputs: samples/, the real corpus
@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from digestconv.registry import discover
 
 from conformance import clients
 from conformance.running import Run, Variant, export, invoke, memoized_reader, variant_id
+from digestconv.plugins import discover
 from hostile.catalogue import CONFIG_YML, Case, cases, write_site
 
 HERE = Path(__file__).resolve().parent

@@ -154,11 +154,11 @@ def corpora(draw: st.DrawFn, max_papers: int = 4) -> Corpus:
 
 def export(name: str, corpus: Corpus, **options: object) -> Any:
     """The exporter the CLI would run, found the way the CLI finds it."""
-    from digestconv.registry import discover
+    from digestconv.plugins import discover
 
     cls = discover()[name].load()
     diagnostics = Diagnostics()
-    out = cls().export(corpus, options, diagnostics)
+    out = cls().export(corpus, cls.Options(**options), diagnostics)
     assert not diagnostics.failed(), [d.format() for d in diagnostics]
     return out
 
@@ -223,7 +223,7 @@ def _mojibake_like(text: str) -> bool:
 def _check_feed(corpus: Corpus, feed_format: str) -> None:
     from lxml import etree
 
-    data = export("feed", corpus, feed_format=feed_format, limit=0)
+    data = export("feed", corpus, format=feed_format, limit=0)
     problems, parsed = clients.feedparser_problems(data)
     assert problems == []
     by_link = {e.link: e for e in parsed.entries}
@@ -338,7 +338,7 @@ def _epub_text(data: bytes) -> str:
 
 def _epub_available() -> str | None:
     try:
-        from digestconv.registry import discover
+        from digestconv.plugins import discover
 
         discover()["epub"].load()
     except Exception as exc:  # the exporter is being finished elsewhere

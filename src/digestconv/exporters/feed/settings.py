@@ -115,10 +115,24 @@ def _category_names(options: FeedOptions, jekyll_feed: Mapping[str, JsonValue]) 
 def _limit(options: FeedOptions, jekyll_feed: Mapping[str, JsonValue]) -> int:
     if options.limit is not None:
         return options.limit
-    value = jekyll_feed.get("posts_limit")
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return DEFAULT_LIMIT
+    return _posts_limit(jekyll_feed.get("posts_limit"))
+
+
+def _posts_limit(value: JsonValue) -> int:
+    """jekyll-feed's ``posts_limit`` as the site wrote it: a number, or ``all``/``none``."""
+    if value is None:
+        return DEFAULT_LIMIT
+    if isinstance(value, str) and value.strip().lower() in ("all", "none", "0"):
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ExportError(f"feed.posts_limit must be a number or 'all', not {value!r}")
+    try:
+        limit = int(value)
+    except ValueError:
+        raise ExportError(f"feed.posts_limit must be a number or 'all', not {value!r}") from None
+    if limit < 0:
+        raise ExportError(f"feed.posts_limit must not be negative (got {limit})")
+    return limit
 
 
 def resolve(site: Site, options: FeedOptions) -> FeedSettings:
