@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from digestconv.model import Item
 from digestconv.output import UnsafePathError, confine, write_atomic, write_tree
-from digestconv.text.html import items_html
+from digestconv.text.html import gate, item_html, items_html
 from digestconv.text.markdown import markdown_to_html, markdown_to_text
 from digestconv.text.urls import safe_url
 
@@ -96,3 +97,31 @@ def test_stale_temporaries_of_killed_writers_are_removed(tmp_path: Path) -> None
     assert not stale.exists()
     assert fresh.exists()  # may belong to a writer still running
     assert other.exists()  # another target's business
+
+
+# --------------------------------------------------------------------------- nh3 gate
+
+
+def test_gate_keeps_the_renderers_bytes_when_nothing_is_unsafe() -> None:
+    fragment = markdown_to_html(
+        "line one  \nline two with **bold**, `code` and [a link](https://e.org/?a=1&b=2)"
+    )
+    assert "<br />" in fragment
+    assert gate(fragment) == fragment
+    assert gate("no\xa0break") == "no\xa0break"
+
+
+def test_gate_removes_what_no_reader_may_run_and_stays_well_formed() -> None:
+    hostile = (
+        '<p onclick="x()">a<br>b</p><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">j</a><img src="https://t.example/p.gif"><hr>\xa0'
+    )
+    out = gate(hostile)
+    assert "script" not in out and "onclick" not in out and "javascript" not in out
+    assert "<img" not in out
+    etree.fromstring(f"<div>{out}</div>".encode())  # XHTML-style void elements, no &nbsp;
+
+
+def test_every_html_output_renders_items_through_the_gate() -> None:
+    item = Item("**bold** <think>raw</think>")
+    assert item_html(item) == gate(markdown_to_html(item.text))

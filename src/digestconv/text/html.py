@@ -3,20 +3,24 @@
 The Markdown renderer already escapes raw HTML and drops unsafe link schemes;
 nh3 (ammonia) is the second, independent gate that guarantees no script, no
 event attribute and only http(s)/mailto links reach a feed reader, an e-reader
-or Anki.  ``gate`` keeps a fragment's own bytes when nh3 has nothing to remove
-from it, so outputs stay stable while every fragment still passes the
-sanitiser.
+or Anki.  Every rendered item passes ``gate``: when nh3 has nothing to remove,
+the fragment keeps its own bytes (outputs stay stable); otherwise nh3's cleaned
+fragment is used, with void elements written the XHTML way so that EPUB
+documents stay well-formed.  Whole feed entries pass ``sanitise`` once more.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
-
-import nh3
+from typing import TYPE_CHECKING
 
 from digestconv.model import Item
-from digestconv.text.markdown import markdown_to_html
+from digestconv.text.markdown import is_plain, markdown_to_html
+
+if TYPE_CHECKING:
+    import nh3
 
 ALLOWED_TAGS = frozenset(
     {
@@ -64,27 +68,70 @@ def escape_attribute(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-_cleaner: nh3.Cleaner | None = None
+RENDERED_TAGS = ALLOWED_TAGS | {"h1", "h5", "h6"}
+"""Every element the Markdown renderer writes: what ``gate`` lets through."""
+RENDERED_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "code": {"class"}}
+
+_cleaners: dict[str, nh3.Cleaner] = {}
+
+
+def _cleaner(kind: str) -> nh3.Cleaner:
+    """The shared nh3 cleaner of ``kind`` ("feed" or "gate"), built on first use."""
+    if kind not in _cleaners:
+        import nh3
+
+        feed = kind == "feed"
+        _cleaners[kind] = nh3.Cleaner(
+            tags=set(ALLOWED_TAGS if feed else RENDERED_TAGS),
+            attributes={
+                k: set(v) for k, v in (ALLOWED_ATTRIBUTES if feed else RENDERED_ATTRIBUTES).items()
+            },
+            url_schemes=set(URL_SCHEMES),
+            link_rel="noopener noreferrer" if feed else None,
+            strip_comments=True,
+        )
+    return _cleaners[kind]
 
 
 def sanitise(fragment: str) -> str:
-    """The fragment with anything a reader should not run or follow removed (serialised by nh3)."""
-    global _cleaner
-    if _cleaner is None:
-        _cleaner = nh3.Cleaner(
-            tags=set(ALLOWED_TAGS),
-            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-            url_schemes=set(URL_SCHEMES),
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
-    cleaned: str = _cleaner.clean(fragment)
+    """A feed entry with anything a reader should not run or follow removed (serialised by nh3)."""
+    cleaned: str = _cleaner("feed").clean(fragment)
     return cleaned
+
+
+# The renderer writes void elements and no-break spaces the XHTML way, html5ever the HTML way.
+_XHTML_VOID = re.compile(r"<(br|hr) />")
+_HTML_VOID = re.compile(r"<(br|hr)>")
+
+
+def _as_html5(fragment: str) -> str:
+    return _XHTML_VOID.sub(r"<\1>", fragment).replace("\xa0", "&nbsp;")
+
+
+def _as_xhtml(fragment: str) -> str:
+    return _HTML_VOID.sub(r"<\1 />", fragment).replace("&nbsp;", "\xa0")
+
+
+def gate(fragment: str) -> str:
+    """``fragment`` if nh3 keeps all of it, else what nh3 keeps (still well-formed XHTML)."""
+    cleaned: str = _cleaner("gate").clean(fragment)
+    if cleaned == fragment or cleaned == _as_html5(fragment):
+        return fragment
+    return _as_xhtml(cleaned)
+
+
+def markdown_html(text: str) -> str:
+    """Item Markdown as inline HTML that has passed the gate.
+
+    Plain text is only escaped, never markup, so it has nothing for nh3 to remove.
+    """
+    out = markdown_to_html(text)
+    return out if is_plain(text) else gate(out)
 
 
 def item_html(item: Item, with_label: bool = True) -> str:
     """An item as inline HTML, its label (as written) in bold when asked."""
-    body = markdown_to_html(item.text)
+    body = markdown_html(item.text)
     if with_label and item.label_text:
         return f"<strong>{escape(item.label_text)}:</strong> {body}"
     return body

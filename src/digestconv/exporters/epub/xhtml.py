@@ -23,8 +23,7 @@ from digestconv.exporters.epub.plan import Chapter
 from digestconv.model import Item, Paper, Site
 from digestconv.papers import group_papers
 from digestconv.text.clean import NOT_XHTML
-from digestconv.text.html import escape, escape_attribute, group_items
-from digestconv.text.markdown import markdown_to_html
+from digestconv.text.html import escape, escape_attribute, group_items, markdown_html
 from digestconv.text.urls import paper_links, safe_href
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -122,7 +121,7 @@ def item_html(item: Item, path: str, warn: Warn | None) -> str:
     With ``warn`` (the careful second pass) the rendered fragment is checked
     and, if it is not well-formed, replaced by the escaped source text.
     """
-    body = markdown_to_html(item.text)
+    body = markdown_html(item.text)
     if warn is not None and not _well_formed(body):
         warn("an item could not be rendered as XHTML; shown as its source text", path, item.line)
         body = esc(item.text)
