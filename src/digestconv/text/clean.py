@@ -53,6 +53,9 @@ _BMP_NONCHARS = "\ufffe\uffff"
 CONTROLS_BUT_SPACE = CharFilter("\x00-\x08\x0e-\x1f" + _C1 + _SURROGATES)
 """Controls and lone surrogates, but not the ASCII white space a collapse turns to spaces."""
 
+SURROGATES = CharFilter(_SURROGATES)
+"""Lone surrogates: Python strings may hold them, UTF-8 (and so nh3) cannot."""
+
 NOT_XML = CharFilter(_C0 + _BMP_NONCHARS + _SURROGATES)
 """What XML 1.0 cannot carry at all."""
 

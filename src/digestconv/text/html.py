@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from digestconv.model import Item
+from digestconv.text.clean import SURROGATES
 from digestconv.text.markdown import is_plain, markdown_to_html
 
 if TYPE_CHECKING:
@@ -114,8 +115,10 @@ def _as_xhtml(fragment: str) -> str:
 
 def gate(fragment: str) -> str:
     """``fragment`` if nh3 keeps all of it, else what nh3 keeps (still well-formed XHTML)."""
-    cleaned: str = _cleaner("gate").clean(fragment)
-    if cleaned == fragment or cleaned == _as_html5(fragment):
+    # Lone surrogates cannot reach nh3; each output removes them on its own terms.
+    probe = SURROGATES.remove(fragment)
+    cleaned: str = _cleaner("gate").clean(probe)
+    if cleaned == probe or cleaned == _as_html5(probe):
         return fragment
     return _as_xhtml(cleaned)
 
