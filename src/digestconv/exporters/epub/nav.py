@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.xhtml import attr, esc, finish, page, parse_xml
+from digestconv.exporters.epub.xhtml import attr, clean, esc, finish, page
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -84,39 +85,47 @@ def ncx_document(
     entries: Sequence[NavEntry], *, uid: str, title: str, author: str | None, lang: str
 ) -> bytes:
     """An NCX whose ``dtb:uid`` matches the package identifier and whose depth is real."""
+    root = etree.Element(f"{{{NCX_NS}}}ncx", {"version": "2005-1"}, nsmap={None: NCX_NS})
+    root.set(XML_LANG, clean(lang))
+    head = _ncx(root, "head")
+    depth = _depth(entries) if entries else 1
+    for name, content in (
+        ("dtb:uid", uid),
+        ("dtb:depth", str(depth)),
+        ("dtb:totalPageCount", "0"),
+        ("dtb:maxPageNumber", "0"),
+    ):
+        _ncx(head, "meta", name=name, content=content)
+    _labelled(root, "docTitle", title)
+    if author:
+        _labelled(root, "docAuthor", author)
+    nav_map = _ncx(root, "navMap")
     order = 0
-    lines: list[str] = []
 
-    def points(items: Sequence[NavEntry], indent: str) -> None:
+    def points(parent: etree._Element, items: Sequence[NavEntry]) -> None:
         nonlocal order
         for e in items:
             order += 1
-            lines.append(f'{indent}<navPoint id="n-{e.id}" playOrder="{order}">')
-            lines.append(f"{indent}  <navLabel><text>{esc(e.label)}</text></navLabel>")
-            lines.append(f'{indent}  <content src="{attr(e.href)}"/>')
-            points(e.children, indent + "  ")
-            lines.append(f"{indent}</navPoint>")
+            point = _ncx(parent, "navPoint", id=f"n-{e.id}", playOrder=str(order))
+            _labelled(point, "navLabel", e.label)
+            _ncx(point, "content", src=e.href)
+            points(point, e.children)
 
-    points(entries, "    ")
-    head = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f'<ncx xmlns="{NCX_NS}" version="2005-1" xml:lang="{attr(lang)}">',
-        "  <head>",
-        f'    <meta name="dtb:uid" content="{attr(uid)}"/>',
-        f'    <meta name="dtb:depth" content="{_depth(entries) if entries else 1}"/>',
-        '    <meta name="dtb:totalPageCount" content="0"/>',
-        '    <meta name="dtb:maxPageNumber" content="0"/>',
-        "  </head>",
-        f"  <docTitle><text>{esc(title)}</text></docTitle>",
-    ]
-    if author:
-        head.append(f"  <docAuthor><text>{esc(author)}</text></docAuthor>")
-    doc = "\n".join([*head, "  <navMap>", *lines, "  </navMap>", "</ncx>", ""])
-    return _finish_ncx(doc)
-
-
-def _finish_ncx(doc: str) -> bytes:
-    """Well-formedness check for the NCX (same parser as the XHTML documents)."""
-    root = parse_xml(doc)
+    points(nav_map, entries)
+    etree.indent(root, space="  ")
+    # A label and its text stay on one line, as reading systems' NCX files usually have them.
+    for label in root.iter(
+        *(f"{{{NCX_NS}}}{tag}" for tag in ("docTitle", "docAuthor", "navLabel"))
+    ):
+        label.text = None
+        label[0].tail = None
     out: bytes = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
     return out
+
+
+def _ncx(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    return etree.SubElement(parent, f"{{{NCX_NS}}}{tag}", {k: clean(v) for k, v in attrs.items()})
+
+
+def _labelled(parent: etree._Element, tag: str, text: str) -> None:
+    _ncx(_ncx(parent, tag), "text").text = clean(text)
