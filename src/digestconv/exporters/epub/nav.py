@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.xhtml import attr, clean, esc, finish, page
+from digestconv.exporters.epub.tree import Document, clean, sub
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -42,15 +42,14 @@ def _depth(entries: Sequence[NavEntry]) -> int:
     return 1 + max((_depth(e.children) for e in entries if e.children), default=0)
 
 
-def _nav_list(entries: Sequence[NavEntry]) -> str:
-    out = ["<ol>"]
+def _nav_list(parent: etree._Element, entries: Sequence[NavEntry]) -> None:
+    ol = sub(parent, "ol")
+    ol.text = "\n"
     for e in entries:
-        out.append(f'<li><a href="{attr(e.href)}">{esc(e.label)}</a>')
+        li = sub(ol, "li")
+        sub(li, "a", [("href", e.href)], e.label)
         if e.children:
-            out.append(_nav_list(e.children))
-        out.append("</li>")
-    out.append("</ol>")
-    return "\n".join(out)
+            _nav_list(li, e.children)
 
 
 def nav_document(
@@ -62,23 +61,23 @@ def nav_document(
     css: str,
     labels: Labels,
 ) -> bytes:
-    body = [
-        '<nav epub:type="toc" id="toc" role="doc-toc">',
-        f"<h1>{esc(labels.contents)}</h1>",
-        _nav_list(entries),
-        "</nav>",
-    ]
+    doc = Document(title=title, lang=lang, css=css)
+    toc = sub(doc.body, "nav", [("epub:type", "toc"), ("id", "toc"), ("role", "doc-toc")])
+    toc.text = "\n"
+    sub(toc, "h1", (), labels.contents)
+    _nav_list(toc, entries)
     if landmarks:
-        body.append('<nav epub:type="landmarks" id="landmarks" hidden="hidden">')
-        body.append(f"<h2>{esc(labels.landmarks)}</h2>")
-        body.append("<ol>")
-        body.extend(
-            f'<li><a epub:type="{lm.type}" href="{attr(lm.href)}">{esc(lm.label)}</a></li>'
-            for lm in landmarks
+        marks = sub(
+            doc.body, "nav", [("epub:type", "landmarks"), ("id", "landmarks"), ("hidden", "hidden")]
         )
-        body.append("</ol>")
-        body.append("</nav>")
-    return finish(page(title=title, lang=lang, css=css, body="\n".join(body)))
+        marks.text = "\n"
+        sub(marks, "h2", (), labels.landmarks)
+        ol = sub(marks, "ol")
+        ol.text = "\n"
+        for lm in landmarks:
+            li = sub(ol, "li")
+            sub(li, "a", [("epub:type", lm.type), ("href", lm.href)], lm.label, tail=None)
+    return doc.serialise()
 
 
 def ncx_document(
