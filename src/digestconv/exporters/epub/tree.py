@@ -47,18 +47,22 @@ _PLACEHOLDER_TEXT = re.compile(r"<\?dc-fragment (\d+)\?>")
 _VOID = frozenset(f"{{{XHTML_NS}}}{t}" for t in ("meta", "link", "br", "hr", "img"))
 
 
+_forbidden = NOT_XHTML.regex.search
+
+
 def clean(text: str) -> str:
     """``text`` without the code points no XHTML document may contain."""
-    return NOT_XHTML.remove(text)
+    return text if _forbidden(text) is None else NOT_XHTML.remove(text)
 
 
-def _name(name: str) -> str:
-    if name == "epub:type":
-        return EPUB_TYPE
-    if name == "xml:lang":
-        return XML_LANG
-    if name == "xlink:href":
-        return f"{{{XLINK_NS}}}href"
+_NAMES = {"epub:type": EPUB_TYPE, "xml:lang": XML_LANG, "xlink:href": f"{{{XLINK_NS}}}href"}
+_QNAMES: dict[tuple[str, str], str] = {}
+
+
+def _qname(ns: str, tag: str) -> str:
+    name = _QNAMES.get((ns, tag))
+    if name is None:
+        name = _QNAMES[(ns, tag)] = f"{{{ns}}}{tag}"
     return name
 
 
@@ -72,9 +76,11 @@ def sub(
     ns: str = XHTML_NS,
 ) -> etree._Element:
     """A child element; ``tail`` is the text after it (a newline between block elements)."""
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}")
-    for name, value in attrs:
-        element.set(_name(name), clean(value))
+    element = etree.SubElement(
+        parent,
+        _QNAMES.get((ns, tag)) or _qname(ns, tag),
+        {_NAMES.get(name, name): clean(value) for name, value in attrs} if attrs else None,
+    )
     if text is not None:
         element.text = clean(text)
     element.tail = tail
