@@ -149,7 +149,7 @@ def test_disk_full_is_one_diagnostic_per_output(samples_site: Path, tmp_path: Pa
         _clean(proc)
         assert proc.returncode == 1
         assert "[io-error]" in proc.stderr and "written or up to date:" in proc.stderr
-        assert not [p for p in out.rglob("*.tmp")], "temporary files left behind"
+        assert not list(out.rglob("*.tmp")), "temporary files left behind"
 
 
 def test_read_only_output_folder(samples_site: Path, tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ def test_interrupt_ends_promptly_with_its_status_and_no_workers_left(
     assert b"Traceback" not in err, err.decode()
     assert _wait_gone(mark) == []
     out = tmp_path / "out"
-    assert not out.exists() or not [p for p in out.rglob("*.tmp")]
+    assert not out.exists() or not list(out.rglob("*.tmp"))
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
