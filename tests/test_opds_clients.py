@@ -12,12 +12,12 @@ import feedparser
 import pytest
 from lxml import etree
 
-from clients import NODE_DIR, node_client, palace_python
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.plan import split_digests
 from digestconv.exporters.opds import ATOM_NAME, JSON_NAME, OpdsExporter, OpdsOptions
 from digestconv.model import Corpus
 from digestconv.options import resolve
+from test_publish_tools import NODE_DIR, node_client, palace_python
 
 ACQ = "http://opds-spec.org/acquisition"
 SPLITS = ["none", "year", "month"]

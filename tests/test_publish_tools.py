@@ -64,3 +64,12 @@ def palace_python() -> str:
             return python
     require(False, "palace-opds (Python 3.12+)")
     raise AssertionError("unreachable")
+
+
+def test_a_missing_client_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        require(False, "a client")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        require(False, "a client")
