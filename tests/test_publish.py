@@ -57,7 +57,10 @@ def test_workflow_is_complete(path: Path) -> None:
 
 def test_actionlint_reports_nothing() -> None:
     run = subprocess.run(
-        [tool("actionlint"), "-no-color", *map(str, WORKFLOWS)], capture_output=True, text=True
+        [tool("actionlint"), "-no-color", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
 
@@ -74,6 +77,7 @@ def test_zizmor_reports_nothing() -> None:
             *map(str, WORKFLOWS),
         ],
         capture_output=True,
+        check=False,
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -88,6 +92,7 @@ def test_check_jsonschema_builtin_schemas(schema: str, paths: list[Path]) -> Non
     run = subprocess.run(
         [tool("check-jsonschema"), "--builtin-schema", schema, *map(str, paths)],
         capture_output=True,
+        check=False,
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -128,6 +133,7 @@ def run_action(site: Path, tmp: Path, inputs: dict[str, str]) -> dict[str, str]:
             cwd=site,
             env=env,
             capture_output=True,
+            check=False,
             text=True,
             timeout=300,
         )
@@ -168,7 +174,13 @@ def test_action_steps_build_the_samples(site: Path, tmp_path: Path) -> None:
     outputs = run_action(site, tmp_path, {"output": "_site"})
     assert outputs["output"] == "_site"
     files = set(outputs["files"].splitlines())
-    assert {"feed.xml", "opds/catalog.xml", "opds/catalog.json", "digests.epub", "refs.bib"} <= files
+    assert {
+        "feed.xml",
+        "opds/catalog.xml",
+        "opds/catalog.json",
+        "digests.epub",
+        "refs.bib",
+    } <= files
     assert {"cards.apkg", "cards.csv", "opds/covers/digests.png"} <= files
     assert all((site / "_site" / f).is_file() for f in files)
     # A second run with nothing changed writes nothing.
@@ -189,6 +201,7 @@ def build(site: Path, out: Path, formats: str, *extra: str) -> None:
     run = subprocess.run(
         [digestconv(), "build", str(site), "-o", str(out), "--no-cache", "--only", formats, *extra],
         capture_output=True,
+        check=False,
         text=True,
         timeout=300,
     )
@@ -235,7 +248,9 @@ def test_index_page_lists_split_books_and_honours_formats(site: Path, tmp_path: 
 
 def test_index_escapes_hostile_titles(site: Path, tmp_path: Path) -> None:
     cfg = site / "_config.yml"
-    cfg.write_text(cfg.read_text().replace("title: Daily Papers", 'title: "<script>x</script> & co"'))
+    cfg.write_text(
+        cfg.read_text().replace("title: Daily Papers", 'title: "<script>x</script> & co"')
+    )
     out = tmp_path / "public"
     build(site, out, "index")
     data = (out / "index.html").read_bytes()
@@ -261,7 +276,7 @@ def test_jekyll_include_links_resolve_in_the_built_site(
     shutil.copy(INCLUDE, site / "_includes" / INCLUDE.name)
     (site / "_layouts").mkdir()
     (site / "_layouts" / "default.html").write_text(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{{ page.title }}</title>\n"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{{ page.title }}</title>\n'
         "{% include digestconv-head.html %}\n</head><body>{{ content }}</body></html>\n"
     )
     (site / "index.html").write_text("---\nlayout: default\ntitle: Home\n---\n<p>home</p>\n")
@@ -269,6 +284,7 @@ def test_jekyll_include_links_resolve_in_the_built_site(
     run = subprocess.run(
         [jekyll, "build", "-q", "-s", str(site), "-d", str(dest)],
         capture_output=True,
+        check=False,
         text=True,
         timeout=300,
     )
@@ -318,12 +334,16 @@ def test_pre_commit_try_repo_runs_the_hook(site: Path, tmp_path: Path) -> None:
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
     }
     cmd = [pre_commit, "try-repo", str(ROOT), "digestconv-check-system", "--all-files"]
-    good = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    good = subprocess.run(
+        cmd, check=False, cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
     assert good.returncode == 0, good.stdout + good.stderr
     assert "digestconv check" in good.stdout and "Passed" in good.stdout
     (repo / "_posts" / "2025-12-31-broken.md").write_text("---\ntitle: [unclosed\n---\n")
     git(repo, "add", ".")
-    bad = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        cmd, check=False, cwd=repo, env=env, capture_output=True, text=True, timeout=300
+    )
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout and "yaml-syntax" in bad.stdout
 
