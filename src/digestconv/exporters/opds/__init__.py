@@ -62,9 +62,9 @@ class OpdsExporter:
     name: ClassVar[str] = "opds"
     description: ClassVar[str] = "OPDS 1.2 and 2.0 catalogs of the EPUB books, for e-reader apps."
     Options: ClassVar[type] = OpdsOptions
-    # Not built by default: a catalog is only right when it matches the published books
-    # and their address, so a site enables it (digestconv: opds:) and build writes opds/.
-    build_targets: ClassVar[tuple[BuildTarget, ...]] = ()
+    # Built by default beside the books it lists (opds/ links to ../digests.epub), so that
+    # e-reader apps can subscribe to what a default build publishes.
+    build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("opds"),)
     cost: ClassVar[int] = 2
 
     def outputs(self, options: OpdsOptions) -> OutputSpec:
