@@ -24,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from make_corpus import make
 
 DEFAULT_OUTPUTS = {
+    "opds/catalog.xml",
+    "opds/catalog.json",
     "cards.apkg",
     "cards.csv",
     "digests.epub",
@@ -49,22 +51,25 @@ def test_build_writes_every_format_then_nothing(site: Path, tmp_path: Path) -> N
     out, cache = tmp_path / "out", tmp_path / "cache"
     code, err = build(str(site), "-o", str(out), "--cache-dir", str(cache))
     assert code == 0, err
-    names = {p.name for p in out.iterdir()}
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert names >= DEFAULT_OUTPUTS
     assert "5 post(s), 40 paper(s)" in err
-    for p in out.iterdir():
+    files = [p for p in out.rglob("*") if p.is_file()]
+    for p in files:
         os.utime(p, (1, 1))
     code, err = build(str(site), "-o", str(out), "--cache-dir", str(cache))
     assert code == 0 and "0 output file(s) written" in err
-    assert all(p.stat().st_mtime == 1 for p in out.iterdir())
+    assert all(p.stat().st_mtime == 1 for p in files)
 
 
 def test_build_is_deterministic_without_cache(site: Path, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert build(str(site), "-o", str(a), "--no-cache", "-j", "1")[0] == 0
     assert build(str(site), "-o", str(b), "--no-cache", "-j", "2")[0] == 0
-    for p in sorted(a.iterdir()):
-        assert p.read_bytes() == (b / p.name).read_bytes(), p.name
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
 def test_config_section_selects_formats_and_options(site: Path, tmp_path: Path) -> None:
@@ -259,8 +264,8 @@ def test_parallel_export_is_byte_identical(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert build(str(site), "-o", str(a), "--no-cache", "-j", "1")[0] == 0
     assert build(str(site), "-o", str(b), "--no-cache", "-j", "2")[0] == 0
-    names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(p.name for p in b.iterdir())
+    names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
     assert set(names) >= DEFAULT_OUTPUTS
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,9 +23,10 @@ from digestconv.cache import BuildCache, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.model import Corpus, Site, to_json
 from digestconv.options import resolve
-from digestconv.output import confine, write_atomic
+from digestconv.output import UnsafePathError, confine, write_atomic
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
 from digestconv.plugins import ExportError, Output, PluginInfo
+from digestconv.workers import pool
 
 TOP_KEYS = frozenset({"formats", "output"})
 
@@ -158,6 +158,11 @@ class TargetResult:
     unchanged: int = 0
     skipped: bool = False
     error: str | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Rendered, not yet written."""
+    withheld: bool = False
+    """Rendered fine but not written, because another output of the build failed."""
+    io_failed: bool = False
     recorded: dict[str, str] = field(default_factory=dict)
     """Written file name → sha256, for the next build's up-to-date check."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -178,8 +183,8 @@ def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None
     return 0
 
 
-def export_target(target: Target, cls: type, corpus: Corpus, out_dir: Path) -> TargetResult:
-    """Render one target and write its files (atomically; unchanged files left alone)."""
+def render_target(target: Target, cls: type, corpus: Corpus) -> TargetResult:
+    """Render one target into memory; nothing is written yet (see :func:`write_target`)."""
     result = TargetResult(target)
     diagnostics = Diagnostics()
     try:
@@ -189,20 +194,37 @@ def export_target(target: Target, cls: type, corpus: Corpus, out_dir: Path) -> T
         result.diagnostics = diagnostics.items
         return result
     result.diagnostics = diagnostics.items
-    files: dict[str, bytes]
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
-        files = {f"{base}/{name}": content for name, content in data.items()}
+        result.files = {f"{base}/{name}": content for name, content in sorted(data.items())}
     else:
-        files = {target.output: data}
-    for name, content in sorted(files.items()):
-        path = confine(out_dir, name)
-        if write_atomic(path, content):
-            result.written += 1
-        else:
-            result.unchanged += 1
-        result.recorded[name] = hashlib.sha256(content).hexdigest()
+        result.files = {target.output: data}
     return result
+
+
+def write_target(result: TargetResult, out_dir: Path) -> None:
+    """Write a rendered target's files (atomically; unchanged files left alone).
+
+    Every name is checked before the first write, so an unsafe name writes nothing of
+    the target; a failing disk stops the target at that file and says which.
+    """
+    try:
+        paths = [(confine(out_dir, name), name, content) for name, content in result.files.items()]
+    except (UnsafePathError, OSError) as exc:
+        result.error = str(exc)
+        return
+    for path, name, content in paths:
+        try:
+            if write_atomic(path, content):
+                result.written += 1
+            else:
+                result.unchanged += 1
+        except OSError as exc:
+            result.error = f"{path}: cannot write: {exc.strerror or exc}"
+            result.io_failed = True
+            return
+        result.recorded[name] = hashlib.sha256(content).hexdigest()
+    result.files = {}
 
 
 # What forked export workers inherit instead of receiving it pickled: the corpus is the
@@ -213,9 +235,9 @@ PARALLEL_EXPORT_MIN = 64
 """Posts below which exporting in worker processes costs more than it saves."""
 
 
-def _export_shared(index: int) -> TargetResult:
+def _render_shared(index: int) -> TargetResult:
     target, cls = _SHARED["targets"][index]
-    return export_target(target, cls, _SHARED["corpus"], _SHARED["out_dir"])
+    return render_target(target, cls, _SHARED["corpus"])
 
 
 def run_targets(
@@ -227,8 +249,12 @@ def run_targets(
     cache: BuildCache | None,
     jobs: int = 1,
 ) -> list[TargetResult]:
-    """Build every target that is not up to date, in forked worker processes when the
-    corpus is large and the platform forks; results come back in target order.
+    """Build every target that is not up to date, rendering in forked worker processes
+    when the corpus is large and the platform forks; results come back in target order.
+
+    The rule for several outputs: all are rendered first; if any export fails, none is
+    written (exit 1 writes nothing).  Then each is written; a write that fails (disk
+    full, read-only folder) is reported for that output and the others are still written.
 
     ``corpus`` may be a function: it is called only if some target needs rendering.
     """
@@ -250,25 +276,34 @@ def run_targets(
         corpus = Corpus(site=Site(), digests=())
     forks = "fork" in multiprocessing.get_all_start_methods()
     if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
-        _SHARED.update(targets=list(targets), corpus=corpus, out_dir=out_dir)
+        _SHARED.update(targets=list(targets), corpus=corpus)
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+            with pool(min(jobs, len(todo)), fork=True) as executor:
                 # the slowest targets first, so the pool is not left waiting on one at the end
                 order = sorted(todo, key=lambda i: targets[i][0].cost, reverse=True)
-                for index, result in zip(order, pool.map(_export_shared, order), strict=True):
+                for index, result in zip(order, executor.map(_render_shared, order), strict=True):
                     results[index] = result
         finally:
             _SHARED.clear()
     else:
         for index in todo:
             target, cls = targets[index]
-            results[index] = export_target(target, cls, corpus, out_dir)
+            results[index] = render_target(target, cls, corpus)
+    rendered = [results[i] for i in todo]
+    if any(r is not None and r.error for r in rendered):
+        for r in rendered:
+            if r is not None:
+                r.files = {}
+                r.withheld = r.error is None
+    else:
+        for r in rendered:
+            if r is not None:
+                write_target(r, out_dir)
     final = [r for r in results if r is not None]
     if cache is not None:
         for index in todo:
             done = results[index]
-            if done is not None and done.error is None:
+            if done is not None and done.error is None and not done.withheld:
                 cache.put_output(done.target.label, keys[index], done.recorded)
     return final
 

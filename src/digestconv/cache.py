@@ -21,9 +21,16 @@ from pathlib import Path
 from digestconv import __version__
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS posts (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS posts2 (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL,
+                                   checksum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT NOT NULL);
 """
+
+
+def _checksum(digest: str | None, diagnostics: str) -> str:
+    """Rows are checked before use: a damaged or edited cache must read as a miss, never as
+    a model the exporters then trip over."""
+    return digest_of(__version__, digest if digest is not None else "\0", diagnostics)
 
 
 def digest_of(*parts: bytes | str) -> str:
@@ -39,6 +46,14 @@ def post_key(site_fingerprint: str, path: str, data: bytes) -> str:
     return digest_of(__version__, site_fingerprint, path, data)
 
 
+def _valid_row(digest: object, diagnostics: object, checksum: object) -> bool:
+    return (
+        (digest is None or isinstance(digest, str))
+        and isinstance(diagnostics, str)
+        and checksum == _checksum(digest, diagnostics)
+    )
+
+
 class BuildCache:
     """A small SQLite store; any database problem degrades to "not cached", never to a failure."""
 
@@ -49,7 +64,7 @@ class BuildCache:
             folder.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
             self.db.executescript(SCHEMA)
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):  # a file in the way, a read-only disk, not a database
             self.db = None
 
     def get_posts(self, keys: Iterable[str]) -> dict[str, tuple[str | None, str]]:
@@ -62,11 +77,12 @@ class BuildCache:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self.db.execute(
-                    f"SELECT key, digest, diagnostics FROM posts WHERE key IN ({marks})",
+                    f"SELECT key, digest, diagnostics, checksum FROM posts2 WHERE key IN ({marks})",
                     chunk,
                 )
-                for key, digest, diags in rows:
-                    found[key] = (digest, diags)
+                for key, digest, diags, checksum in rows:
+                    if _valid_row(digest, diags, checksum):
+                        found[key] = (digest, diags)
         except sqlite3.Error:
             return {}
         return found
@@ -75,7 +91,10 @@ class BuildCache:
         if self.db is None:
             return
         with contextlib.suppress(sqlite3.Error), self.db:
-            self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", list(rows))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO posts2 VALUES (?, ?, ?, ?)",
+                [(key, d, diags, _checksum(d, diags)) for key, d, diags in rows],
+            )
 
     def output(self, name: str) -> tuple[str, dict[str, str]] | None:
         if self.db is None:
@@ -86,7 +105,15 @@ class BuildCache:
             ).fetchone()
         except sqlite3.Error:
             return None
-        return None if row is None else (row[0], json.loads(row[1]))
+        if row is None:
+            return None
+        try:
+            files = json.loads(row[1])
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(row[0], str) or not isinstance(files, dict):
+            return None
+        return row[0], {str(k): str(v) for k, v in files.items()}
 
     def put_output(self, name: str, key: str, files: Mapping[str, str]) -> None:
         if self.db is None:

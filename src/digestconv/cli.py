@@ -380,11 +380,8 @@ def _watch(params: Mapping[str, Any]) -> None:
         return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
 
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
-    try:
-        for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
-            _build_once(params)
-    except KeyboardInterrupt:
-        pass
+    for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
+        _build_once(params)
 
 
 def _build_once(params: Mapping[str, Any]) -> int:
@@ -449,11 +446,19 @@ def _build_once(params: Mapping[str, Any]) -> int:
     for res in results:
         build_diags.items.extend(res.diagnostics)
         if res.error:
-            click.echo(f"error: {res.target.label}: {res.error} [export]", err=True)
+            code = "io-error" if res.io_failed else "export"
+            click.echo(f"error: {res.target.label}: {res.error} [{code}]", err=True)
             errors = True
         written += res.written
         unchanged += res.unchanged
     _print_diagnostics(build_diags, strict, quiet, verbose)
+    if any(res.withheld for res in results):
+        click.echo("digestconv build: an export failed; no output was written", err=True)
+    elif any(res.io_failed for res in results):
+        done = [res.target.output for res in results if not res.error]
+        click.echo(
+            "digestconv build: written or up to date: " + (", ".join(done) or "none"), err=True
+        )
     if cache is not None:
         cache.close()
     seconds = time.perf_counter() - started
@@ -503,14 +508,55 @@ cli.add_command(
 )
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that everything unwinds: temporary
+    files are removed, worker processes are killed, nothing half-written is left."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise _Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point; click maps usage errors to exit status 2.
+    """Console entry point: usage errors exit 2, Ctrl-C 130, SIGTERM 143, SIGHUP 129.
 
     The reader allocates millions of short-lived objects; a larger first-generation
     threshold makes the cyclic collector run less often (about 25 % less CPU for
     reading, for a few MB of memory).
     """
     import gc
+    import signal
 
     gc.set_threshold(50_000, 20, 100)
-    cli.main(args=list(argv) if argv is not None else None, prog_name="digestconv")
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _terminate)
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="digestconv",
+            standalone_mode=False,
+        )
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _interrupted(130)
+    except _Terminated as exc:
+        _interrupted(128 + exc.signum)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted(code: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt cleanup
+    with contextlib.suppress(Exception):
+        click.echo("digestconv: interrupted; nothing more was written", err=True)
+    sys.exit(code)

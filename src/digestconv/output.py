@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Mapping
@@ -21,8 +22,26 @@ class UnsafePathError(ValueError):
     """An exporter asked for a file name outside the output folder."""
 
 
+def _special(path: Path) -> bool:
+    """A character device or FIFO (``-o /dev/stdout``, a named pipe): written through,
+    never replaced by a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; return False when the file already held it."""
+    """Write ``data`` to ``path`` atomically; return False when the file already held it.
+
+    An existing regular file keeps its permission bits, but never setuid, setgid or
+    sticky: a site's output must not become a privileged program by inheritance.
+    """
+    if _special(path):
+        with open(path, "wb", buffering=0) as fh:
+            fh.write(data)
+        return True
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
@@ -36,7 +55,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -79,10 +98,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def confine(root: Path, name: str) -> Path:
-    """``root / name`` after checking that ``name`` is a plain relative path inside root.
+    """``root / name`` after checking that ``name`` is a plain relative path inside root,
+    also once symbolic links are followed.
 
-    Exporters build file names from post data (tags, slugs); ``../../x`` or an
-    absolute name must never escape the output folder.
+    Exporters build file names from post data (tags, slugs); ``../../x``, an absolute
+    name, or a symlinked folder inside the output folder must never make a write land
+    outside it.
     """
     pure = PurePosixPath(name.replace("\\", "/"))
     if (
@@ -93,7 +114,12 @@ def confine(root: Path, name: str) -> Path:
         or "\x00" in name
     ):
         raise UnsafePathError(f"unsafe output file name {name!r}")
-    return root.joinpath(*pure.parts)
+    target = root.joinpath(*pure.parts)
+    real_root = root.resolve()
+    real = target.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise UnsafePathError(f"{name!r} leads outside the output folder through a symbolic link")
+    return target
 
 
 def write_tree(root: Path, files: Mapping[str, bytes]) -> tuple[int, int]:
