@@ -22,7 +22,7 @@ EXPORTERS = PACKAGE / "exporters"
 READER_SIDE = ("reader", "body", "site", "inputs", "cache", "readers", "textclean")
 """Modules of ``digestconv`` that belong to reading posts, never to writing outputs."""
 
-FORMATS = ("bibtex", "feed", "epub", "anki", "json")
+FORMATS = ("bibtex", "feed", "epub", "anki", "json", "opds", "index")
 HEAVY = ("genanki", "ebooklib", "lxml", "pylatexenc", "PIL", "arxiv", "bibtexparser", "feedgen")
 
 

@@ -13,7 +13,8 @@ from digestconv.exporters.index import IndexOptions
 from digestconv.exporters.index.published import Group, Published
 from digestconv.exporters.opds.books import catalog_lang, one_line
 from digestconv.model import Corpus
-from digestconv.render import markdown_to_text, safe_url
+from digestconv.text.markdown import markdown_to_text
+from digestconv.text.urls import safe_url
 
 HEADINGS: dict[Group, str] = {
     "subscribe": "Subscribe",

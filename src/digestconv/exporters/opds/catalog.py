@@ -32,7 +32,7 @@ from digestconv.exporters.opds.published import (
 )
 from digestconv.model import Corpus
 from digestconv.plugins import ExportError, Output
-from digestconv.render import markdown_to_text
+from digestconv.text.markdown import markdown_to_text
 
 COVER_NAME = "covers/{stem}.png"
 SPLITS = ("none", "year", "month")
