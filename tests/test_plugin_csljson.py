@@ -93,10 +93,10 @@ def shared_items(shared_site: Path) -> list[dict[str, Any]]:
 def test_formats_lists_the_plugin_with_its_distribution() -> None:
     run = digestconv("formats")
     assert run.returncode == 0, run.stdout + run.stderr
-    rows = {line.split("\t")[0]: line.split("\t") for line in run.stdout.splitlines()}
+    rows = {line.split("\t")[1]: line.split("\t") for line in run.stdout.splitlines()}
     assert "csljson" in rows, run.stdout
-    _, suffix, description, origin = rows["csljson"]
-    assert suffix == ".json"
+    kind, _, description, origin = rows["csljson"]
+    assert kind == "exporter"
     assert "CSL-JSON" in description
     assert origin == f"digestconv-csljson {plugin_version()}"
 

@@ -31,9 +31,10 @@ from digestconv.model import (
     SourceSpan,
     paper_from_json,
 )
-from digestconv.plugins import Exporter, ExportError
+from digestconv.options import OptionError, from_config
+from digestconv.plugins import Exporter
 
-from digestconv_csljson.exporter import CslJsonExporter
+from digestconv_csljson.exporter import CslJsonExporter, CslJsonOptions
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = json.loads((HERE / "csl-data.json").read_text(encoding="utf-8"))
@@ -121,7 +122,7 @@ CORPUS = Corpus(
 
 def export(corpus: Corpus = CORPUS, **options: object) -> tuple[list[dict[str, Any]], Diagnostics]:
     diagnostics = Diagnostics()
-    data = CslJsonExporter().export(corpus, options, diagnostics)
+    data = CslJsonExporter().export(corpus, CslJsonOptions(**options), diagnostics)  # type: ignore[arg-type]
     items: list[dict[str, Any]] = json.loads(data)
     return items, diagnostics
 
@@ -153,7 +154,9 @@ def test_uses_only_the_public_api() -> None:
 def test_satisfies_the_exporter_protocol() -> None:
     assert isinstance(CslJsonExporter(), Exporter)
     assert CslJsonExporter.name == "csljson"
-    assert not CslJsonExporter.binary
+    spec = CslJsonExporter().outputs(CslJsonOptions())
+    assert not spec.binary
+    assert spec.suffix == ".json"
 
 
 def test_one_item_per_distinct_paper_sorted_with_stable_keys() -> None:
@@ -239,9 +242,10 @@ def test_no_summary_by_default() -> None:
     assert all("abstract" not in i and "note" not in i for i in items)
 
 
-def test_bad_summary_option_is_an_export_error() -> None:
-    with pytest.raises(ExportError, match="--summary"):
-        export(summary="footnote")
+def test_bad_summary_option_is_a_config_error() -> None:
+    """Values are checked once, by the declaration, for the CLI and _config.yml alike."""
+    with pytest.raises(OptionError, match="expected one of none, abstract, note"):
+        from_config(CslJsonOptions, {"summary": "footnote"}, "digestconv.csljson")
 
 
 def test_title_with_csl_markup_is_noted() -> None:
@@ -266,14 +270,15 @@ def test_empty_corpus_is_an_empty_bibliography_with_a_warning() -> None:
 
 def test_deterministic_whatever_the_reading_order() -> None:
     reordered = Corpus(CORPUS.site, tuple(reversed(CORPUS.digests)))
-    a = CslJsonExporter().export(CORPUS, {}, Diagnostics())
-    b = CslJsonExporter().export(CORPUS, {}, Diagnostics())
+    a = CslJsonExporter().export(CORPUS, CslJsonOptions(), Diagnostics())
+    b = CslJsonExporter().export(CORPUS, CslJsonOptions(), Diagnostics())
     assert a == b
     assert a.endswith(b"\n")
     # Keys and order do not depend on which digest came first (titles may).
     ids = [i["id"] for i in json.loads(a)]
     assert [
-        i["id"] for i in json.loads(CslJsonExporter().export(reordered, {}, Diagnostics()))
+        i["id"]
+        for i in json.loads(CslJsonExporter().export(reordered, CslJsonOptions(), Diagnostics()))
     ] == ids
 
 
@@ -303,7 +308,7 @@ def normalise(text: str) -> str:
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 def test_pandoc_citeproc_resolves_every_key_and_renders_every_title(tmp_path: Path) -> None:
-    data = CslJsonExporter().export(CORPUS, {"summary": "abstract"}, Diagnostics())
+    data = CslJsonExporter().export(CORPUS, CslJsonOptions(summary="abstract"), Diagnostics())
     (tmp_path / "refs.json").write_bytes(data)
     # Citing every key in the text proves each id parses as a pandoc @key:
     # an unresolved citation would be a warning on stderr.
