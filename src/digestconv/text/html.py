@@ -128,8 +128,9 @@ def markdown_html(text: str) -> str:
 
     Plain text is only escaped, never markup, so it has nothing for nh3 to remove.
     """
-    out = markdown_to_html(text)
-    return out if is_plain(text) else gate(out)
+    if is_plain(text):
+        return escape(text)
+    return gate(markdown_to_html(text))
 
 
 def item_html(item: Item, with_label: bool = True) -> str:

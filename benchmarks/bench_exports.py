@@ -1,0 +1,95 @@
+"""Per-export in-process timings against a peer installation, side by side in one run.
+
+    python benchmarks/bench_exports.py SITE [--peer PYTHON] [--runs 3]
+
+SITE is a generated site (``make_corpus.py 400 SITE``).  Each interpreter – the
+one running this script and the peer (another virtual environment with an
+older digestconv, e.g. the release before a refactoring) – runs this file as a
+worker in a fresh process: it reads SITE once, then times each export with its
+default options.  ``first`` is the first export of the process, imports and
+per-process caches included (what a forked ``build`` worker pays); ``best``
+is the best of ``--runs`` further calls.  Printed as a table with ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+# (label, exporter module, class, options given to the exporter)
+EXPORTS: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("json", "json", "JsonExporter", {}),
+    ("bibtex", "bibtex", "BibtexExporter", {}),
+    ("feed", "feed", "FeedExporter", {}),
+    ("epub", "epub", "EpubExporter", {}),
+    ("anki csv", "anki", "AnkiExporter", {}),
+    ("anki apkg", "anki", "AnkiExporter", {"format": "apkg"}),
+]
+
+
+def _options(exporter: Any, given: dict[str, Any]) -> Any:
+    """The exporter's typed options when it declares them, else the mapping older ones take."""
+    declared = getattr(exporter, "Options", None)
+    return declared(**given) if isinstance(declared, type) else given
+
+
+def worker(site: str, runs: int) -> dict[str, tuple[float, float]]:
+    from digestconv.diagnostics import Diagnostics
+    from digestconv.reader import read_paths
+
+    corpus = read_paths([site]).corpus
+    out: dict[str, tuple[float, float]] = {}
+    for label, module, cls, given in EXPORTS:
+        exporter = getattr(importlib.import_module(f"digestconv.exporters.{module}"), cls)()
+        options = _options(exporter, given)
+        times = []
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            exporter.export(corpus, options, Diagnostics())
+            times.append(time.perf_counter() - start)
+        out[label] = (times[0], min(times[1:]))
+    return out
+
+
+def _run(python: str, site: str, runs: int) -> dict[str, tuple[float, float]]:
+    done = subprocess.run(
+        [python, __file__, "--worker", site, "--runs", str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, tuple[float, float]] = json.loads(done.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site")
+    parser.add_argument("--peer", help="python of the peer installation")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.site, args.runs)))
+        return
+    ours = _run(sys.executable, args.site, args.runs)
+    peer = _run(args.peer, args.site, args.runs) if args.peer else None
+    head = f"{'export':<10} {'first':>7} {'best':>7}"
+    if peer is not None:
+        head += f" {'peer 1st':>8} {'peer best':>9} {'ratio 1st':>9} {'ratio best':>10}"
+    print(head)
+    for label, (first, best) in ours.items():
+        line = f"{label:<10} {first:7.3f} {best:7.3f}"
+        if peer is not None and label in peer:
+            p_first, p_best = peer[label]
+            line += f" {p_first:8.3f} {p_best:9.3f} {first / p_first:9.2f} {best / p_best:10.2f}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
