@@ -8,7 +8,8 @@ older digestconv, e.g. the release before a refactoring) – runs this file as a
 worker in a fresh process: it reads SITE once, then times each export with its
 default options.  ``first`` is the first export of the process, imports and
 per-process caches included (what a forked ``build`` worker pays); ``best``
-is the best of ``--runs`` further calls.  Printed as a table with ratios.
+is the best of ``--runs`` further calls; the two sides alternate for ``--rounds``
+rounds and each figure is the best of its rounds.  Printed as a table with ratios.
 """
 
 from __future__ import annotations
@@ -67,18 +68,31 @@ def _run(python: str, site: str, runs: int) -> dict[str, tuple[float, float]]:
     return result
 
 
+def _merge(into: dict[str, tuple[float, float]], new: dict[str, tuple[float, float]]) -> None:
+    for label, (first, best) in new.items():
+        old = into.get(label)
+        into[label] = (first, best) if old is None else (min(old[0], first), min(old[1], best))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site")
     parser.add_argument("--peer", help="python of the peer installation")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each side")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.site, args.runs)))
         return
-    ours = _run(sys.executable, args.site, args.runs)
-    peer = _run(args.peer, args.site, args.runs) if args.peer else None
+    # Alternate the two, round by round, and keep each figure's best: load from other
+    # processes on the machine then slows both sides alike instead of one.
+    ours: dict[str, tuple[float, float]] = {}
+    peer: dict[str, tuple[float, float]] | None = {} if args.peer else None
+    for _ in range(args.rounds):
+        _merge(ours, _run(sys.executable, args.site, args.runs))
+        if peer is not None:
+            _merge(peer, _run(args.peer, args.site, args.runs))
     head = f"{'export':<10} {'first':>7} {'best':>7}"
     if peer is not None:
         head += f" {'peer 1st':>8} {'peer best':>9} {'ratio 1st':>9} {'ratio best':>10}"

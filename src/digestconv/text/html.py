@@ -123,14 +123,28 @@ def gate(fragment: str) -> str:
     return _as_xhtml(cleaned)
 
 
+_RENDERED_LIMIT = 8192
+"""Markdown items whose gated HTML is kept: enough for a site's repeated texts, bounded."""
+_rendered: dict[str, str] = {}
+
+
 def markdown_html(text: str) -> str:
     """Item Markdown as inline HTML that has passed the gate.
 
     Plain text is only escaped, never markup, so it has nothing for nh3 to remove.
+    Markup is parsed by mistletoe and checked by nh3 once per distinct text in a
+    process: the result depends on the text alone, and a build worker that
+    renders the feed and then the Anki notes, or a site whose posts repeat an
+    item, would otherwise pay for the same text again.
     """
     if is_plain(text):
         return escape(text)
-    return gate(markdown_to_html(text))
+    out = _rendered.get(text)
+    if out is None:
+        if len(_rendered) >= _RENDERED_LIMIT:
+            _rendered.clear()
+        out = _rendered[text] = gate(markdown_to_html(text))
+    return out
 
 
 def item_html(item: Item, with_label: bool = True) -> str:

@@ -123,7 +123,9 @@ def ncx_document(
 
 
 def _ncx(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{NCX_NS}}}{tag}", {k: clean(v) for k, v in attrs.items()})
+    return etree.SubElement(
+        parent, f"{{{NCX_NS}}}{tag}", {k: clean(v) for k, v in attrs.items()} if attrs else None
+    )
 
 
 def _labelled(parent: etree._Element, tag: str, text: str) -> None:

@@ -97,16 +97,25 @@ def add_text(parent: etree._Element, text: str) -> None:
         last.tail = (last.tail or "") + text
 
 
+_SPAN = f"{{{XHTML_NS}}}span"
+_A = f"{{{XHTML_NS}}}a"
+
+
 def link(
     parent: etree._Element, url: str, text: str, cls: str = "", tail: str | None = None
 ) -> None:
-    """An anchor when EPUBCheck accepts the URL, else the text in a ``span``."""
+    """An anchor when EPUBCheck accepts the URL, else the text in a ``span``.
+
+    ``safe_href`` only returns URLs already free of forbidden code points (it
+    removes them, or the URL is plain ASCII), so only the class and text are cleaned.
+    """
     href = safe_href(url)
-    attrs: list[tuple[str, str]] = [("class", cls)] if cls else []
-    if href is None:
-        sub(parent, "span", attrs, text, tail=tail)
-    else:
-        sub(parent, "a", [*attrs, ("href", href)], text, tail=tail)
+    attrs = {"class": clean(cls)} if cls else {}
+    if href is not None:
+        attrs["href"] = href
+    element = etree.SubElement(parent, _SPAN if href is None else _A, attrs)
+    element.text = clean(text)
+    element.tail = tail
 
 
 class Document:
@@ -211,9 +220,14 @@ def _repair(parsed: Iterable[etree._Element]) -> bool:
     return changed
 
 
+# Empty XHTML elements found by libxml2 itself: walking every element of a document
+# from Python to find the few empty ones cost more than building them.
+_EMPTY = etree.XPath("//x:*[not(node())]", namespaces={"x": XHTML_NS})
+
+
 def _close_empty(root: etree._Element) -> None:
     """Non-void elements written as a start and an end tag, never ``<p/>``."""
-    for element in root.iter(f"{{{XHTML_NS}}}*"):
+    for element in _EMPTY(root):
         if element.text is None and len(element) == 0 and element.tag not in _VOID:
             element.text = ""
 
