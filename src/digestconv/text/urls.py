@@ -10,7 +10,7 @@ links read alike in a feed, a book and a flash card.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from digestconv.model import Paper
@@ -92,12 +92,13 @@ def absolute_url(root: str, path: str) -> str:
     return root.rstrip("/") + (path if path.startswith("/") else "/" + path)
 
 
-@dataclass(frozen=True)
-class PaperLink:
+class PaperLink(NamedTuple):
     """A link shown with a paper.
 
     ``kind`` is ``arxiv`` for the paper's arXiv abstract page, ``source`` for its
     own URL when it is not on arXiv, else the kind of one of the post's links.
+    A named tuple rather than a frozen dataclass: every export asks for every
+    paper's links, and a tuple is made several times faster.
     """
 
     url: str

@@ -49,6 +49,8 @@ _SECTION_TITLES: dict[CardKind, str] = {
 }
 _LABEL_TITLES = {"goal": "Goal", "contribution": "Contribution"}
 _GUID_ALPHABET = string.digits + string.ascii_letters
+_GUID_BASE2 = len(_GUID_ALPHABET) ** 2
+_GUID_PAIRS = tuple(a + b for a in _GUID_ALPHABET for b in _GUID_ALPHABET)
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,13 @@ def note_guid(paper_key: str, kind: str) -> str:
     """A stable GUID for (paper, card kind): letters and digits only (CSV- and formula-safe)."""
     digest = hashlib.sha256(f"digestconv\x00{paper_key}\x00{kind}".encode()).digest()
     number = int.from_bytes(digest[:12], "big")
+    # Base 62 two digits at a time (half the big-number divisions); the top pair's
+    # leading zero, which one digit at a time would not write, is stripped.
     out = []
     while number:
-        number, rem = divmod(number, 62)
-        out.append(_GUID_ALPHABET[rem])
-    return "dc" + "".join(reversed(out))
+        number, rem = divmod(number, _GUID_BASE2)
+        out.append(_GUID_PAIRS[rem])
+    return "dc" + "".join(reversed(out)).lstrip(_GUID_ALPHABET[0])
 
 
 _NAME_END = re.compile(r":(?:\s|$)")
