@@ -220,14 +220,9 @@ def _repair(parsed: Iterable[etree._Element]) -> bool:
     return changed
 
 
-# Empty XHTML elements found by libxml2 itself: walking every element of a document
-# from Python to find the few empty ones cost more than building them.
-_EMPTY = etree.XPath("//x:*[not(node())]", namespaces={"x": XHTML_NS})
-
-
 def _close_empty(root: etree._Element) -> None:
     """Non-void elements written as a start and an end tag, never ``<p/>``."""
-    for element in _EMPTY(root):
+    for element in root.iter(f"{{{XHTML_NS}}}*"):
         if element.text is None and len(element) == 0 and element.tag not in _VOID:
             element.text = ""
 
