@@ -39,7 +39,7 @@ from digestconv.model import (
     site_from_json,
     site_to_json,
 )
-from digestconv.site import absolute, load_site, post_url
+from digestconv.site import absolute, defaults_for, load_site, post_url
 from digestconv.textclean import clean, decode
 from digestconv.yamlsafe import YamlError, load_yaml
 
@@ -52,6 +52,31 @@ _KNOWN_KEYS = frozenset(
     {"title", "date", "tags", "tag", "categories", "category", "lang", "slug", "permalink"}
 )
 _handler = YAMLHandler()
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+)
+# Dates of plain Markdown digests: in the file name, a folder name or the first heading.
+_NAME_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[-_.]?)(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?!\d)"
+)
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?!\d)")
+_HEADING_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]\s*|年\s*|년\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*|월\s*)"
+    r"(\d{1,2})(?!\d)"
+)
 
 
 @dataclass
@@ -94,6 +119,9 @@ def _fixed(dt: datetime, zone: tzinfo) -> datetime:
 def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
     """A front-matter date string as Ruby's ``Time.parse`` reads the usual forms."""
     text = text.strip()
+    # Themes' templates ship "+/-TTTT"-style placeholders; Ruby's Time.parse reads
+    # "+/-0000" as the zone "-0000", i.e. UTC.
+    text = re.sub(r"\s*\+/-\s*(\d{2}:?\d{2})$", r" -\1", text)
     tz: tzinfo | None = None
     m = _OFFSET.search(text)
     if (m and re.search(r"\d:\d\d", text[: m.start()])) or (m and m.group(1) == "Z"):
@@ -117,7 +145,7 @@ def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         text = text[: m.start()].strip()
     text = text.replace("T", " ", 1) if "T" in text[:11] else text
-    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+    for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
@@ -243,7 +271,10 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
             diagnostics.error("front-matter-type", "front matter is not a mapping", path, 2, 1)
             return None
         front = {str(k): v for k, v in loaded.items()}
-    else:
+        if site.defaults:
+            defaults = defaults_for(site, _site_relative(path))
+            front = {**defaults, **front} if defaults else front
+    elif dm or _in_posts(path):
         diagnostics.warning(
             "no-front-matter",
             "no front matter (--- … ---); Jekyll would copy this file, not publish it as a post",
@@ -251,6 +282,7 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
             1,
             1,
         )
+    plain = not front and not _handler.detect(text)
 
     if isinstance(front.get("slug"), str | int) and str(front["slug"]).strip():
         slug = str(front["slug"]).strip()
@@ -276,6 +308,15 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         except ValueError:
             diagnostics.error("bad-date", f"file name date {stem[:10]!r} is not a date", path)
             return None
+    parsed: tuple[list[Paper], list[Item], str | None] | None = None
+    if when is None and plain:
+        when = _plain_date(path, zone)
+        if when is None:
+            got = _read_body(body, body_line, path, front, site, diagnostics)
+            if got is None:
+                return None
+            parsed = got
+            when = _heading_date(got[2], zone)
     if when is None:
         diagnostics.error(
             "no-date",
@@ -286,7 +327,17 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         )
         return None
 
-    title = _title(front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics)
+    if plain and parsed is None:
+        got = _read_body(body, body_line, path, front, site, diagnostics)
+        if got is None:
+            return None
+        parsed = got
+    if plain and front.get("title") is None and parsed is not None and parsed[2]:
+        title = parsed[2]
+    else:
+        title = _title(
+            front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics
+        )
     tags = _as_list(front.get("tags", front.get("tag")))
     categories = _as_list(front.get("categories", front.get("category")))
     lang_value = front.get("lang")
@@ -298,30 +349,11 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
 
     line_count = text.count("\n") + 1
-    if not body.strip():
-        diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
-        papers: list[Paper] = []
-        preamble: list[Item] = []
-    else:
-        from digestconv.body import BodyReader  # mistletoe loads only when a body is parsed
-
-        try:
-            papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
-        except RecursionError:
-            diagnostics.error(
-                "too-deep",
-                "the Markdown is nested too deeply to read (lists or quotes thousands of levels)",
-                path,
-                body_line,
-                1,
-            )
+    if parsed is None:
+        parsed = _read_body(body, body_line, path, front, site, diagnostics)
+        if parsed is None:
             return None
-        if not papers:
-            diagnostics.note(
-                "no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1
-            )
-        _check_papers(papers, path, diagnostics)
-
+    papers, preamble, _ = parsed
     return Digest(
         source=SourceSpan(path, 1, line_count),
         title=title,
@@ -337,6 +369,142 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         preamble=tuple(preamble),
         meta=frozen_mapping(meta),
     )
+
+
+def _in_posts(path: str) -> bool:
+    return "_posts" in Path(path).parts
+
+
+def _site_relative(path: str) -> str:
+    """The post's path below the site root (from its ``_posts`` folder), for ``defaults:``."""
+    parts = Path(path).parts
+    if "_posts" in parts:
+        i = len(parts) - 1 - parts[::-1].index("_posts")
+        return "/".join(parts[i:])
+    return Path(path).name
+
+
+def _valid(y: int, m: int, d: int, zone: tzinfo) -> datetime | None:
+    try:
+        return _fixed(datetime(y, m, d, tzinfo=zone), zone)
+    except ValueError:
+        return None
+
+
+def _plain_date(path: str, zone: tzinfo) -> datetime | None:
+    """A plain Markdown digest's date: in its file name, else in its folders."""
+    if path == STDIN:
+        return None
+    p = Path(path)
+    for part in [p.stem, *reversed(p.parent.parts)]:
+        m = _NAME_DATE.search(part)
+        if m is not None:
+            found = _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")), zone)
+            if found is not None:
+                return found
+    joined = "/".join([*p.parent.parts, p.stem])
+    for m in _PATH_DATE.finditer(joined):
+        found = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+        if found is not None:
+            return found
+    return None
+
+
+def _heading_date(heading: str | None, zone: tzinfo) -> datetime | None:
+    m = _HEADING_DATE.search(heading or "")
+    return None if m is None else _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+
+
+def _read_body(
+    body: str,
+    body_line: int,
+    path: str,
+    front: Mapping[str, Any],
+    site: Site,
+    diagnostics: Diagnostics,
+) -> tuple[list[Paper], list[Item], str | None] | None:
+    """The body by the reader detection picks; None when it cannot be read at all."""
+    if not body.strip():
+        diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
+        return [], [], None
+    from digestconv.readers import Source, pick_reader  # loads mistletoe only for a body
+
+    source = Source(path=path, text=body, first_line=body_line, front=front, site=site)
+    reader = pick_reader(source)
+    try:
+        result = reader.read(source, reader_options(site, reader.name), diagnostics)
+    except RecursionError:
+        diagnostics.error(
+            "too-deep",
+            "the Markdown is nested too deeply to read (lists or quotes thousands of levels)",
+            path,
+            body_line,
+            1,
+        )
+        return None
+    papers = list(result.papers)
+    diagnostics.note(
+        "reader",
+        f"read by the {reader.name!r} reader: {result.shape}, "
+        f"{len(papers)} entr{'y' if len(papers) == 1 else 'ies'}",
+        path,
+        body_line,
+        1,
+    )
+    if not papers:
+        diagnostics.note(
+            "no-papers",
+            "no paper entries found; the post's text is kept as digest text",
+            path,
+            body_line,
+            1,
+        )
+    _check_papers(papers, path, diagnostics)
+    return papers, list(result.preamble), result.first_heading
+
+
+def check_reader_config(site: Site, config: Path | None, diagnostics: Diagnostics) -> None:
+    """Report each invalid ``digestconv: reader:`` value once, at its line of ``_config.yml``."""
+    section = site.config.get("digestconv")
+    if not isinstance(section, Mapping) or "reader" not in section:
+        return
+    from digestconv.readers.digest import parse_options
+
+    _, problems = parse_options(section.get("reader"))
+    if not problems:
+        return
+    lines: list[str] = []
+    if config is not None:
+        try:
+            lines = config.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        except OSError:
+            lines = []
+    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("reader:")), 0)
+    for key, problem in problems:
+        line = next(
+            (
+                i + 1
+                for i, ln in enumerate(lines[start:], start=start)
+                if ln.strip().startswith(f"{key}:")
+            ),
+            start + 1,
+        )
+        diagnostics.error(
+            "config", f"digestconv.reader.{key}: {problem}", str(config or "_config.yml"), line, 1
+        )
+
+
+def reader_options(site: Site, name: str) -> Any:
+    """The reader's options from ``digestconv: reader:`` (invalid values: the defaults;
+    ``read_paths`` reports them once as ``config`` errors)."""
+    if name != "digest":
+        return None
+    from digestconv.readers.digest import parse_options
+
+    section = site.config.get("digestconv")
+    raw = section.get("reader") if isinstance(section, Mapping) else None
+    options, _ = parse_options(raw)
+    return options
 
 
 def _check_papers(papers: Sequence[Any], path: str, diagnostics: Diagnostics) -> None:
@@ -442,6 +610,7 @@ def read_paths(
     inputs = collect(list(paths), diagnostics)
     cfg = Path(config) if config is not None else inputs.config
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
+    check_reader_config(site, cfg, diagnostics)
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
     if cache is None and jobs <= 1:

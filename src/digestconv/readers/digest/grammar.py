@@ -1,0 +1,210 @@
+"""A post body → papers, by the general digest grammar.
+
+One block parse of the body; the entry shape is chosen from it (``shapes``);
+each entry's blocks become a paper (``entries``).  A post in the home blog's
+dialect (``# N. [Title](url)`` headings with sections and no field lines) is read
+by ``digestconv.body`` on the same parse, so its output stays exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from mistletoe import Document
+
+from digestconv.body import BodyReader, _blocks_only, kramdown_id
+from digestconv.diagnostics import Diagnostics
+from digestconv.model import Item, Paper
+from digestconv.readers import Body
+from digestconv.readers.digest.blocks import Unit, source, units_of, with_ids
+from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
+from digestconv.readers.digest.fields import parse_field
+from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
+from digestconv.readers.digest.titles import plain
+from digestconv.recursion import room_to_recurse
+
+_FACT_ROLES = frozenset({"authors", "affiliations", "abstract", "original_title", "summary", "link"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The declarative form's choices (``digestconv: reader:``), all optional."""
+
+    entry: str = "auto"
+    level: int | None = None
+    link: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    abstract: tuple[str, ...] = ()
+
+
+def read_body(
+    text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
+) -> Body:
+    lines = text.split("\n")
+    with _blocks_only(), room_to_recurse():
+        doc = Document(lines)
+    units = with_ids(units_of(list(doc.children or ()), lines, len(lines)), lines)
+    first = next((u for u in units if u.heading), None)
+    first_heading = plain(heading_text(first, lines)) if first is not None else None
+    shape = _forced(units, lines, settings) if settings.entry != "auto" else choose(units, lines)
+    if shape.kind == "heading" and _home_dialect(shape, units, lines):
+        papers, preamble = BodyReader(text, path, first_line, diagnostics).read_document(doc)
+        return Body(
+            tuple(papers),
+            tuple(preamble),
+            f"numbered level-{shape.level} headings linking the title (sections under them)",
+            first_heading,
+        )
+    if shape.kind == "none":
+        preamble = [
+            Item(text=source(u, lines), line=u.start + first_line - 1, bullet=u.list_item)
+            for u in units
+            if u.kind != "ThematicBreak" and source(u, lines).strip()
+        ]
+        return Body((), tuple(preamble), "no entries", first_heading)
+    return _read_entries(shape, units, lines, path, first_line, diagnostics, first_heading)
+
+
+def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
+    from digestconv.readers.digest.shapes import heading_shapes
+
+    if settings.entry == "list":
+        return list_shape(units, lines)
+    shapes = heading_shapes(units, lines)
+    if settings.level is not None:
+        shapes = [s for s in shapes if s.level == settings.level]
+    return max(shapes, key=lambda s: s.score, default=Shape("none"))
+
+
+def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
+    """Numbered headings (levels 1–3) whose link is on the heading, and no field lines."""
+    if not shape.numbered or shape.level > 3 or not shape.entries:
+        return False
+    linked = [c for c in shape.entries if c.link is not None]
+    if not linked or any(c.link is None and (c.ids or c.head_id) for c in shape.entries):
+        return False
+    for c in shape.entries:
+        for j in range(c.index + 1, c.end):
+            u = units[j]
+            if u.kind not in ("Paragraph", "ListItem"):
+                continue
+            for ln in lines[u.start - 1 : u.end]:
+                fields = parse_field(ln.strip().lstrip("-*+ ").strip())
+                if fields and any(f.role in _FACT_ROLES for f in fields):
+                    return False
+    return True
+
+
+def _read_entries(
+    shape: Shape,
+    units: list[Unit],
+    lines: list[str],
+    path: str,
+    first_line: int,
+    diagnostics: Diagnostics,
+    first_heading: str | None,
+) -> Body:
+    offset = first_line - 1
+    reader = EntryReader(lines, offset)
+    anchors = _anchors(units, lines) if shape.kind == "heading" else {}
+    starts = {c.index: c for c in shape.entries}
+    stops = set(shape.containers)
+    preamble: list[Item] = []
+    papers: list[Paper] = []
+    current: Draft | None = None
+    current_end = -1
+    position = 0
+    linked = sum(1 for c in shape.entries if c.link is not None or c.ids or c.head_id)
+
+    def close() -> None:
+        nonlocal current
+        if current is None:
+            return
+        if has_link(current):
+            papers.append(finish(current, path))
+        elif linked >= 2:
+            diagnostics.error(
+                "paper-no-link",
+                f"entry {current.title[:60]!r} looks like paper {current.rank} of this digest "
+                "but has no link",
+                path,
+                current.line,
+                1,
+            )
+        current = None
+
+    for index, unit in enumerate(units):
+        cand: Candidate | None = starts.get(index)
+        if cand is not None:
+            close()
+            position += 1
+            end_unit = units[cand.end - 1] if cand.end - 1 < len(units) else unit
+            current = Draft(
+                rank=cand.rank if cand.rank is not None else position,
+                title=cand.title,
+                line=unit.start + offset,
+                end=end_unit.end + offset,
+                anchor=anchors.get(index, ""),
+                title_link=cand.link,
+                extra=cand.extra,
+            )
+            current_end = cand.end
+            if shape.kind == "list":
+                _list_entry(reader, current, unit, lines)
+            continue
+        if index in stops or (current is not None and index >= current_end):
+            close()
+        if current is None:
+            text = source(unit, lines)
+            if unit.kind != "ThematicBreak" and text.strip():
+                preamble.append(Item(text=text, line=unit.start + offset, bullet=unit.list_item))
+            continue
+        reader.block(current, unit)
+    close()
+    return Body(
+        tuple(papers), tuple(preamble), shape.describe(), first_heading
+    )
+
+
+def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str]) -> None:
+    """The blocks of a list-item entry after its title lines."""
+    token = unit.token
+    kids = list(token.children or ())
+    sub = units_of(kids, lines, unit.end, depth=1)
+    if not sub:
+        return
+    head = sub[0]
+    title_lines = _title_lines(head, token, lines)
+    rest_start = head.start + title_lines
+    if rest_start <= head.end:
+        rest = Unit(head.token, rest_start, head.end, list_item=False, depth=1, kind="Paragraph")
+        reader.paragraph(draft, _dedent(lines[rest_start - 1 : head.end]), rest_start, False)
+        del rest
+    for u in sub[1:]:
+        reader.block(draft, u)
+
+
+def _title_lines(head: Unit, token: Any, lines: list[str]) -> int:
+    count = 0
+    for n in range(head.start, head.end + 1):
+        ln = lines[n - 1]
+        if not ln.strip() or (count and parse_field(ln.strip()) is not None):
+            break
+        count += 1
+    return max(count, 1)
+
+
+def _dedent(chunk: list[str]) -> str:
+    return "\n".join(ln.strip() for ln in chunk)
+
+
+def _anchors(units: list[Unit], lines: list[str]) -> dict[int, str]:
+    """kramdown's auto ids of every heading, in order (later duplicates get -1, -2…)."""
+    counter: defaultdict[str, int] = defaultdict(lambda: -1)
+    out = {}
+    for i, u in enumerate(units):
+        if u.heading:
+            out[i] = kramdown_id(plain(heading_text(u, lines)), counter)
+    return out

@@ -1,0 +1,206 @@
+"""Which blocks start an entry: the post's entry shape, chosen by evidence.
+
+Each candidate shape (headings of one level, numbered or not; items of top-level
+lists; rows of a table) is scored by the distinct papers its entries identify.
+A container that names several papers (a table of contents, a summary table, an
+"honorable mentions" list under a heading) is not an entry, so a paper listed
+twice is one entry; a post where no shape identifies a paper is not a digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from digestconv.arxiv import parse_paper_url
+from digestconv.readers.digest.blocks import Unit, content_column
+from digestconv.readers.digest.fields import parse_field
+from digestconv.readers.digest.titles import rank_of, split_title
+
+
+@dataclass
+class Candidate:
+    """One unit that may start an entry, and what it shows."""
+
+    index: int
+    rank: int | None
+    title: str
+    link: Any
+    extra: str
+    end: int
+    """Index of the first unit after its block."""
+    ids: set[str] = field(default_factory=set)
+    head_id: str | None = None
+
+
+@dataclass
+class Shape:
+    kind: str
+    """``heading``, ``list``, ``table`` or ``none``."""
+    level: int = 0
+    numbered: bool = False
+    entries: list[Candidate] = field(default_factory=list)
+    containers: list[int] = field(default_factory=list)
+    """Unit indexes of same-level headings that are not entries (they end an entry)."""
+
+    @property
+    def score(self) -> tuple[int, int, int, int]:
+        ids = {i for c in self.entries for i in (c.ids if c.head_id is None else {c.head_id})}
+        identified = sum(1 for c in self.entries if c.ids or c.head_id)
+        return (len(ids), identified, int(self.numbered), -self.level)
+
+    def describe(self) -> str:
+        if self.kind == "heading":
+            return f"{'numbered ' if self.numbered else ''}level-{self.level} headings"
+        if self.kind == "list":
+            return f"{'numbered' if self.numbered else 'bulleted'} list items"
+        if self.kind == "table":
+            return "table rows"
+        return "no entries"
+
+
+def heading_text(unit: Unit, lines: list[str]) -> str:
+    token = unit.token
+    if unit.kind == "Heading":
+        return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
+    return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
+        "".join(getattr(c, "content", "") for c in (token.children or ()))
+    )
+
+
+def _head_id(link: Any, title_line: str) -> str | None:
+    if link is not None:
+        found = parse_paper_url(str(link.target))
+        if found is not None:
+            return found.id
+    return None
+
+
+def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
+    """One candidate shape per heading level 1–4."""
+    heads = [i for i, u in enumerate(units) if u.heading and 1 <= u.token.level <= 4]
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    for j in heads:
+        while stack and units[stack[-1]].token.level >= units[j].token.level:
+            ends[stack.pop()] = j
+        stack.append(j)
+    for j in stack:
+        ends[j] = len(units)
+    shapes = []
+    for level in sorted({units[i].token.level for i in heads}):
+        at_level = [i for i in heads if units[i].token.level == level]
+        cands: list[Candidate] = []
+        for i in at_level:
+            end = ends[i]
+            text = heading_text(units[i], lines)
+            rank, rest = rank_of(text)
+            title, link, extra = split_title(rest)
+            ids: set[str] = set()
+            for j in range(i + 1, end):
+                ids.update(a.id for a in units[j].ids)
+            head = _head_id(link, text)
+            ids.update(a.id for a in units[i].ids)
+            cands.append(Candidate(i, rank, title, link, extra, end, ids, head))
+        numbered_cands = [c for c in cands if c.rank is not None]
+        numbered = len(numbered_cands) >= 2 or (
+            len(numbered_cands) == 1 and bool(numbered_cands[0].ids or numbered_cands[0].head_id)
+        )
+        shape = Shape("heading", level, numbered)
+        for c in cands:
+            if numbered and c.rank is None:
+                shape.containers.append(c.index)
+                continue
+            if numbered or c.head_id is not None or len(c.ids) == 1:
+                shape.entries.append(c)
+            else:
+                shape.containers.append(c.index)
+        shapes.append(shape)
+    return shapes
+
+
+def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | None:
+    """(title, link, text beside it, title lines) of a list item, or None if it is a field."""
+    token = unit.token
+    kids = list(token.children or ())
+    if not kids or type(kids[0]).__name__ != "Paragraph":
+        return None
+    first = kids[0]
+    width = content_column(token, lines[first.line_number - 1])
+    nxt = kids[1].line_number if len(kids) > 1 else unit.end + 1
+    raw = [ln[width:] if ln[:width].strip() == "" else ln.strip() for ln in lines[first.line_number - 1 : nxt - 1]]
+    raw[0] = lines[first.line_number - 1][width:] if len(lines[first.line_number - 1]) > width else lines[first.line_number - 1].strip()
+    title_lines: list[str] = []
+    for ln in raw:
+        if not ln.strip() or (title_lines and parse_field(ln) is not None):
+            break
+        title_lines.append(ln.strip())
+    if not title_lines or parse_field(title_lines[0]) is not None:
+        return None
+    title, link, extra = split_title("\n".join(title_lines))
+    if not title:
+        return None
+    return title, link, extra, len(title_lines)
+
+
+def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
+    """Items of top-level lists whose first line is a title and whose block names one paper."""
+    shape = Shape("list")
+    ordered = 0
+    absorbed = -1
+    for i, unit in enumerate(units):
+        if not unit.list_item or unit.depth != 0 or i < absorbed:
+            continue
+        got = _item_title(unit, lines)
+        if got is None:
+            continue
+        title, link, extra, _ = got
+        rank, rest = rank_of(title)
+        if rank is not None and rest.strip():
+            title = rest.strip()
+        ids = {a.id for a in unit.ids}
+        end = i + 1
+        if len(unit.token.children or ()) == 1:
+            # "10. **Title**" followed by sub-bullets indented less than the marker's
+            # width: CommonMark makes them a sibling list, the author meant them inside.
+            while (
+                end < len(units)
+                and units[end].list_item
+                and units[end].parent is not unit.parent
+                and getattr(units[end].parent, "start", None) is None
+                and (end == i + 1 or units[end].parent is units[i + 1].parent)
+            ):
+                ids.update(a.id for a in units[end].ids)
+                end += 1
+            absorbed = end
+        head = _head_id(link, title)
+        if head is None and len(ids) != 1:
+            continue
+        leader = getattr(unit.token, "leader", "") or ""
+        number = int(leader.rstrip(".)")) if leader[:1].isdigit() and leader.rstrip(".)").isdigit() else None
+        if number is not None:
+            ordered += 1
+        shape.entries.append(Candidate(i, number, title, link, extra, end, ids, head))
+    shape.numbered = bool(shape.entries) and ordered == len(shape.entries)
+    return shape
+
+
+def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
+    """The shape whose entries identify the most papers; headings win ties."""
+    best = Shape("none")
+    by_heading = heading_shapes(units, lines)
+    for shape in by_heading:
+        if shape.score > best.score:
+            best = shape
+    listed = list_shape(units, lines)
+    if listed.score[0] > best.score[0]:
+        best = listed
+    if best.score[0] == 0:
+        # A digest of papers without arXiv ids: numbered headings that carry their links.
+        for shape in by_heading:
+            linked = [c for c in shape.entries if c.link is not None]
+            if shape.numbered and len(linked) >= 3 and len(linked) * 2 > len(shape.entries):
+                return shape
+        return Shape("none")
+    return best

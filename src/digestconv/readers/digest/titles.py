@@ -1,0 +1,102 @@
+"""Entry titles: numbering removed, markup removed, the paper's own words kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from mistletoe.span_token import tokenize_inner
+
+_WS = re.compile(r"\s+")
+# "1. " "1) " "1、" "#1 — " "#1: " "No. 1 — " "No.1 " "Nº 1 " "[1] " "第1篇"
+_RANK = re.compile(
+    r"\s*(?:"
+    r"(?:No\.?|Nº|N°|nº|Paper|Rank)\s*#?\s*(?P<a>\d{1,4})\s*[.):：—–-]?\s+"
+    r"|#\s*(?P<b>\d{1,4})\s*[.):：—–-]?\s+"
+    r"|\[(?P<c>\d{1,4})\]\s+"
+    r"|第\s*(?P<d>\d{1,4})\s*[篇个名位]?\s*[.:：、]?\s*"
+    r"|(?P<e>\d{1,4})\s*(?:[.)]\s+|[、．]\s*|\s*[:：—–]\s+|\s+-\s+)"
+    r")",
+    re.IGNORECASE,
+)
+_SEPARATORS = " \t.:：-–—|·,;"
+
+
+def symbol(ch: str) -> bool:
+    """Emoji and other pictographs that digests put before titles and labels."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cs") or ch in "\ufe0f\u200d\u20e3"
+
+
+def strip_symbols(text: str) -> str:
+    i = 0
+    while i < len(text) and (symbol(text[i]) or text[i].isspace()):
+        i += 1
+    return text[i:]
+
+
+def rank_of(text: str) -> tuple[int | None, str]:
+    """(number, rest) when ``text`` starts with an entry number, else (None, text)."""
+    m = _RANK.match(strip_symbols(text))
+    if m is None:
+        return None, text
+    number = next(g for g in m.groups() if g is not None)
+    return int(number), strip_symbols(text)[m.end() :]
+
+
+def inline_text(token: Any) -> str:
+    """The text a span token shows, as written (raw HTML stays literal text)."""
+    children = getattr(token, "children", None)
+    if children:
+        return "".join(inline_text(c) for c in children)
+    if type(token).__name__ == "LineBreak":
+        return " "
+    content = getattr(token, "content", None)
+    return content if isinstance(content, str) else ""
+
+
+def spans(text: str) -> list[Any]:
+    try:
+        return list(tokenize_inner(text))
+    except (RecursionError, IndexError, ValueError):
+        return []
+
+
+def plain(text: str) -> str:
+    """Markdown inline text without its markup, white space collapsed, NFC."""
+    toks = spans(text) if any(c in text for c in "[]*_`<>&\\!~") else []
+    shown = "".join(inline_text(t) for t in toks) if toks else text
+    return unicodedata.normalize("NFC", _WS.sub(" ", shown).strip())
+
+
+def clean_title(text: str) -> str:
+    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip(_SEPARATORS + "\n"))
+
+
+def split_title(text: str) -> tuple[str, Any, str]:
+    """(title, title link token or None, text beside it) of a heading or an item's first line.
+
+    A title set off as bold or a link is that span; text after it (scores, likes)
+    is returned apart.  Otherwise the whole line is the title.
+    """
+    toks = spans(text)
+    lead = [t for t in toks if not (type(t).__name__ == "RawText" and not t.content.strip())]
+    if lead and type(lead[0]).__name__ in ("Strong", "Link", "Emphasis"):
+        first = lead[0]
+        link = first if type(first).__name__ == "Link" else _only_link(first)
+        title = clean_title(inline_text(first))
+        rest = clean_title("".join(inline_text(t) for t in toks[toks.index(first) + 1 :]))
+        if title:
+            return title, link, rest
+    link = next((t for t in toks if type(t).__name__ == "Link"), None)
+    shown = "".join(inline_text(t) for t in toks) if toks else text
+    return clean_title(shown), link, ""
+
+
+def _only_link(token: Any) -> Any:
+    kids = [
+        c
+        for c in getattr(token, "children", None) or ()
+        if not (type(c).__name__ == "RawText" and not c.content.strip())
+    ]
+    return kids[0] if len(kids) == 1 and type(kids[0]).__name__ == "Link" else None
