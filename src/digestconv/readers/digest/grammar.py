@@ -116,6 +116,7 @@ def _read_entries(
     current: Draft | None = None
     current_end = -1
     position = 0
+    skip_until = -1
     linked = sum(1 for c in shape.entries if c.link is not None or c.ids or c.head_id)
 
     def close() -> None:
@@ -124,7 +125,7 @@ def _read_entries(
             return
         if has_link(current):
             papers.append(finish(current, path))
-        elif linked >= 2:
+        elif linked >= 1:
             diagnostics.error(
                 "paper-no-link",
                 f"entry {current.title[:60]!r} looks like paper {current.rank} of this digest "
@@ -151,8 +152,11 @@ def _read_entries(
                 extra=cand.extra,
             )
             current_end = cand.end
+            skip_until = index + cand.consumed
             if shape.kind == "list":
                 _list_entry(reader, current, unit, lines)
+            continue
+        if index <= skip_until:
             continue
         if index in stops or (current is not None and index >= current_end):
             close()

@@ -32,6 +32,8 @@ class Candidate:
     """Index of the first unit after its block."""
     ids: set[str] = field(default_factory=set)
     head_id: str | None = None
+    consumed: int = 0
+    """Following units that belong to the title (a link text wrapped onto the next line)."""
 
 
 @dataclass
@@ -97,15 +99,28 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             text = heading_text(units[i], lines)
             rank, rest = rank_of(text)
             title, link, extra = split_title(rest)
+            consumed = 0
+            if link is None and "[" in rest and i + 1 < end and units[i + 1].kind == "Paragraph":
+                # "# 1. [Long\ntitle](url)": the link text wrapped onto the next line.
+                nxt = units[i + 1]
+                joined = rest + "\n" + "\n".join(
+                    ln.strip() for ln in lines[nxt.start - 1 : nxt.end]
+                )
+                j_title, j_link, j_extra = split_title(joined)
+                if j_link is not None:
+                    title, link, extra, consumed = j_title, j_link, j_extra, 1
             ids: set[str] = set()
             for j in range(i + 1, end):
                 ids.update(a.id for a in units[j].ids)
             head = _head_id(link, text)
             ids.update(a.id for a in units[i].ids)
-            cands.append(Candidate(i, rank, title, link, extra, end, ids, head))
+            cands.append(Candidate(i, rank, title, link, extra, end, ids, head, consumed))
         numbered_cands = [c for c in cands if c.rank is not None]
         numbered = len(numbered_cands) >= 2 or (
-            len(numbered_cands) == 1 and bool(numbered_cands[0].ids or numbered_cands[0].head_id)
+            len(numbered_cands) == 1
+            and bool(
+                numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].link
+            )
         )
         shape = Shape("heading", level, numbered)
         for c in cands:
@@ -200,7 +215,7 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
         # A digest of papers without arXiv ids: numbered headings that carry their links.
         for shape in by_heading:
             linked = [c for c in shape.entries if c.link is not None]
-            if shape.numbered and len(linked) >= 3 and len(linked) * 2 > len(shape.entries):
+            if shape.numbered and linked and len(linked) * 2 >= len(shape.entries):
                 return shape
         return Shape("none")
     return best
