@@ -113,10 +113,12 @@ def post_url(
     front_matter_permalink: str | None = None,
 ) -> PostUrl:
     """The site-relative URL and ``post.id`` Jekyll gives a post."""
-    if front_matter_permalink:
+    if front_matter_permalink and ":" not in front_matter_permalink:
         path = _sanitize(front_matter_permalink)
     else:
-        template = STYLES.get(permalink, permalink)
+        # A front-matter permalink (one set through ``defaults:`` included) is a template
+        # like the site's: Jekyll fills its placeholders the same way.
+        template = front_matter_permalink or STYLES.get(permalink, permalink)
         values = _placeholders(date, slug, categories, ".html")
 
         def sub(m: re.Match[str]) -> str:
