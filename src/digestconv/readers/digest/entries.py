@@ -343,7 +343,8 @@ def _primary(draft: Draft) -> tuple[str, ArxivId | None]:
         return f"https://arxiv.org/abs/{ident.versioned}", ident
     if draft.title_link is not None:
         return str(draft.title_link.target).strip(), None
-    for lk, primary in draft.links:
-        if primary and lk.kind in ("other", "pdf"):
-            return lk.url, None
-    return "", None
+    for want_primary in (True, False):
+        for lk, primary in draft.links:
+            if primary == want_primary and lk.kind in ("other", "pdf"):
+                return lk.url, None
+    return (draft.links[0][0].url, None) if draft.links else ("", None)

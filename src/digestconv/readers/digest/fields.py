@@ -56,6 +56,7 @@ _add(
     "link", "link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "arxiv id",
     "论文链接", "论文地址", "链接", "原文链接", "论文", "来源", "地址", "링크", "논문 링크",
     "논문", "논문링크", "enlace", "enlaces", "ver paper", "artículo", "paper url", "source link",
+    "openreview", "acl anthology", "doi", "semantic scholar",
 )
 _add("pdf", "pdf", "pdf link", "pdf 링크", "pdf链接")
 _add("code", "code", "github", "repo", "repository", "代码", "代码链接", "코드", "código")

@@ -100,7 +100,12 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             rank, rest = rank_of(text)
             title, link, extra = split_title(rest)
             consumed = 0
-            if link is None and "[" in rest and i + 1 < end and units[i + 1].kind == "Paragraph":
+            if (
+                link is None
+                and rest.count("[") > rest.count("]")
+                and i + 1 < end
+                and units[i + 1].kind == "Paragraph"
+            ):
                 # "# 1. [Long\ntitle](url)": the link text wrapped onto the next line.
                 nxt = units[i + 1]
                 joined = rest + "\n" + "\n".join(

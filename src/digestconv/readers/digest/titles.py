@@ -79,6 +79,9 @@ def split_title(text: str) -> tuple[str, Any, str]:
     A title set off as bold or a link is that span; text after it (scores, likes)
     is returned apart.  Otherwise the whole line is the title.
     """
+    bold = _bold_raw(text)
+    if bold is not None:
+        return bold
     toks = spans(text)
     lead = [t for t in toks if not (type(t).__name__ == "RawText" and not t.content.strip())]
     if lead and type(lead[0]).__name__ in ("Strong", "Link", "Emphasis"):
@@ -89,8 +92,34 @@ def split_title(text: str) -> tuple[str, Any, str]:
         if title:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
-    shown = "".join(inline_text(t) for t in toks) if toks else text
-    return clean_title(shown), link, ""
+    shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
+    if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
+        shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
+    return shown, link, ""
+
+
+_BOLD_END = re.compile(r"(\*\*|__)(?![\w*])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _bold_raw(text: str) -> tuple[str, Any, str] | None:
+    """A ``**Title**`` written plainly, taken as written: a lone ``*`` inside it
+    ("GigaBrain-0.5M*") is part of the name, though CommonMark would pair it up."""
+    stripped = text.lstrip()
+    mark = stripped[:2]
+    if mark not in ("**", "__"):
+        return None
+    m = _BOLD_END.search(stripped, 2)
+    while m is not None and m.group(1) != mark:
+        m = _BOLD_END.search(stripped, m.end())
+    if m is None:
+        return None
+    inner = stripped[2 : m.start()]
+    if not inner.strip() or any(c in inner for c in "[]`<") or mark in inner:
+        return None
+    title = clean_title(_ESCAPE.sub(r"\1", inner))
+    rest = clean_title(plain(stripped[m.end() :]))
+    return (title, None, rest) if title else None
 
 
 def _only_link(token: Any) -> Any:
