@@ -58,7 +58,9 @@ def parse_options(raw: object) -> tuple[DigestOptions, list[tuple[str, str]]]:
                 values[name] = value
         else:
             items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
+            if not isinstance(items, list | tuple) or not all(
+                isinstance(v, str) and v for v in items
+            ):
                 problems.append((str(key), "must be a label or a list of labels"))
             else:
                 values[name] = tuple(items)
@@ -79,12 +81,8 @@ class DigestReader:
         return 0.5
 
     def read(self, source: Source, options: Any, diagnostics: Diagnostics) -> Body:
-        from digestconv.readers.digest.fields import ROLES, norm
         from digestconv.readers.digest.grammar import Settings, read_body
 
         opts = options if isinstance(options, DigestOptions) else DigestOptions()
-        for role, labels in (("link", opts.link), ("authors", opts.authors), ("abstract", opts.abstract)):
-            for label in labels:
-                ROLES.setdefault(norm(label), role)
         settings = Settings(opts.entry, opts.level, opts.link, opts.authors, opts.abstract)
         return read_body(source.text, source.path, source.first_line, diagnostics, settings)

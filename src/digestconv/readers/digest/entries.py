@@ -9,6 +9,7 @@ field or a section item.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from digestconv.readers.digest.titles import inline_text, plain, spans
 
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _TAGS = re.compile(r"</?[A-Za-z][^<>]*>")
+_ID_LINE = re.compile(r"(?i)\W*arxiv\s*[:：]?\s*[\w./-]+\W*(?:\[[\w.\- ]+\])?")
 _LINK_ROLES = frozenset({"link", "pdf", "code", "project", "huggingface"})
 
 
@@ -44,6 +46,8 @@ class Draft:
     links: list[tuple[Link, bool]] = field(default_factory=list)
     """Each link, and whether it came from a link field or a links-only line."""
     bare_ids: list[ArxivId] = field(default_factory=list)
+    text_ids: list[ArxivId] = field(default_factory=list)
+    """Identifiers named in running text: the entry's own only when it names no other."""
     authors: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
     abstract: str | None = None
@@ -111,9 +115,12 @@ def links_only(text: str) -> list[tuple[str, str]] | None:
 class EntryReader:
     """Reads the blocks of one entry into a ``Draft``."""
 
-    def __init__(self, lines: list[str], offset: int) -> None:
+    def __init__(
+        self, lines: list[str], offset: int, extra: Mapping[str, str] | None = None
+    ) -> None:
         self.lines = lines
         self.offset = offset
+        self.extra = extra
 
     def line(self, n: int) -> int:
         return n + self.offset
@@ -164,7 +171,7 @@ class EntryReader:
                 if kind == "other" and f.role != "link":
                     kind = link_kind(url, f.label)
                 draft.links.append((Link(label or f.label, url, kind), True))
-            draft.bare_ids.extend(find_ids(value))
+            draft.bare_ids.extend(find_ids(f"{f.label}: {value}"))
             if not found:
                 self._keep(draft, f.label, value)
         else:
@@ -188,7 +195,7 @@ class EntryReader:
                 self._add_text(draft, text, start, bullet)
             return
         first, _, _ = stripped.partition("\n")
-        fields = parse_field(first)
+        fields = parse_field(first, self.extra)
         if fields is not None:
             pieces: list[tuple[list[Field], int]] = []
             lines = stripped.split("\n")
@@ -196,7 +203,7 @@ class EntryReader:
             cur_line = start
             extra: list[str] = []
             for offset, ln in enumerate(lines[1:], start=1):
-                more = parse_field(ln) if not bullet or not ln.startswith((" ", "\t")) else None
+                more = parse_field(ln, self.extra) if not bullet or not ln.startswith((" ", "\t")) else None
                 if more is not None:
                     if extra:
                         last = current[-1]
@@ -221,6 +228,10 @@ class EntryReader:
             self._add_links(draft, only, True)
             draft.bare_ids.extend(find_ids(stripped))
             return
+        if len(stripped) < 60 and _ID_LINE.fullmatch(stripped):
+            draft.bare_ids.extend(find_ids(stripped))
+            return
+        draft.text_ids.extend(find_ids(stripped))
         label = label_line(stripped) if not bullet else None
         if label is not None:
             draft.pending = None
@@ -267,7 +278,9 @@ class EntryReader:
         fields = [table_field(r) for r in cells]
         if sum(f is not None and f.role != "other" for f in fields) == 0:
             return False
-        for row, f in zip(rows, fields, strict=True):
+        for n, (row, f) in enumerate(zip(rows, fields, strict=True)):
+            if n == 0 and f is not None and f.role == "other" and not find_ids(f.value):
+                continue  # a "| Field | Value |" header row
             if f is not None and plain(f.value) and f.label.strip("-: "):
                 self.field(draft, f, getattr(row, "line_number", unit.start))
         return True
@@ -320,7 +333,12 @@ def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:
 
 
 def has_link(draft: Draft) -> bool:
-    return bool(draft.title_link is not None or draft.links or draft.bare_ids)
+    return bool(
+        draft.title_link is not None
+        or draft.links
+        or draft.bare_ids
+        or len({i.id for i in draft.text_ids}) == 1
+    )
 
 
 def _primary(draft: Draft) -> tuple[str, ArxivId | None]:
@@ -340,6 +358,9 @@ def _primary(draft: Draft) -> tuple[str, ArxivId | None]:
                     return lk.url, ident
     if draft.bare_ids:
         ident = draft.bare_ids[0]
+        return f"https://arxiv.org/abs/{ident.versioned}", ident
+    if draft.title_link is None and not draft.links and len({i.id for i in draft.text_ids}) == 1:
+        ident = draft.text_ids[0]
         return f"https://arxiv.org/abs/{ident.versioned}", ident
     if draft.title_link is not None:
         return str(draft.title_link.target).strip(), None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from digestconv.model import LinkKind
@@ -69,6 +70,15 @@ _add(
     "hugging face page", "hf papers", "hf论文", "hf 링크",
 )
 
+_add(
+    "score", "score", "scores", "upvotes", "likes", "stars", "rating", "votes", "hf upvotes",
+    "좋아요", "추천", "점수", "点赞", "评分", "得分", "votos", "puntuación", "me gusta",
+)
+_add(
+    "tags", "tags", "tag", "keywords", "categories", "category", "track", "topics", "标签",
+    "关键词", "分类", "태그", "키워드", "트랙", "분야", "etiquetas", "palabras clave", "categoría",
+)
+
 LINK_ROLES: dict[str, LinkKind] = {
     "link": "other",
     "pdf": "pdf",
@@ -94,11 +104,13 @@ class Field:
     """The value's Markdown as written."""
 
 
-def parse_field(line: str) -> list[Field] | None:
+def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field] | None:
     """The field(s) of one line, or None when the line is not ``Label: value``.
 
-    ``**Upvotes:** 18 | **Sources:** HF`` holds two fields.
+    ``**Upvotes:** 18 | **Sources:** HF`` holds two fields; ``extra`` maps more
+    (normalised) labels to roles, from the site's declarative reader settings.
     """
+    roles = {**ROLES, **extra} if extra else ROLES
     text = line.strip()
     if not text:
         return None
@@ -113,12 +125,12 @@ def parse_field(line: str) -> list[Field] | None:
                     out[-1] = Field(out[-1].label, out[-1].role, out[-1].value + " | " + part)
                 continue
             label = pm.group("label").strip()
-            out.append(Field(label, ROLES.get(norm(label), "other"), part.strip()[pm.end() :]))
+            out.append(Field(label, roles.get(norm(label), "other"), part.strip()[pm.end() :]))
         return out or None
     m = _PLAIN_FIELD.match(text)
     if m is not None:
         label = m.group("label").strip()
-        role = ROLES.get(norm(label))
+        role = roles.get(norm(label))
         if role is not None:
             return [Field(label, role, text[m.end() :])]
     return None

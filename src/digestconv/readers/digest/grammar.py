@@ -14,13 +14,14 @@ from typing import Any
 
 from mistletoe import Document
 
+from digestconv.arxiv import find_ids
 from digestconv.body import BodyReader, _blocks_only, kramdown_id
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
 from digestconv.readers.digest.blocks import Unit, source, units_of, with_ids
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
-from digestconv.readers.digest.fields import parse_field
+from digestconv.readers.digest.fields import norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
 from digestconv.readers.digest.titles import plain
 from digestconv.recursion import room_to_recurse
@@ -49,6 +50,15 @@ def read_body(
     first = next((u for u in units if u.heading), None)
     first_heading = plain(heading_text(first, lines)) if first is not None else None
     shape = _forced(units, lines, settings) if settings.entry != "auto" else choose(units, lines)
+    extra = {
+        norm(label): role
+        for role, labels in (
+            ("link", settings.link),
+            ("authors", settings.authors),
+            ("abstract", settings.abstract),
+        )
+        for label in labels
+    }
     if shape.kind == "heading" and _home_dialect(shape, units, lines):
         papers, preamble = BodyReader(text, path, first_line, diagnostics).read_document(doc)
         return Body(
@@ -57,6 +67,8 @@ def read_body(
             f"numbered level-{shape.level} headings linking the title (sections under them)",
             first_heading,
         )
+    if shape.kind == "table":
+        return _read_table(units, lines, path, first_line, first_heading)
     if shape.kind == "none":
         preamble = [
             Item(text=source(u, lines), line=u.start + first_line - 1, bullet=u.list_item)
@@ -64,7 +76,7 @@ def read_body(
             if u.kind != "ThematicBreak" and source(u, lines).strip()
         ]
         return Body((), tuple(preamble), "no entries", first_heading)
-    return _read_entries(shape, units, lines, path, first_line, diagnostics, first_heading)
+    return _read_entries(shape, units, lines, path, first_line, diagnostics, first_heading, extra)
 
 
 def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
@@ -105,9 +117,10 @@ def _read_entries(
     first_line: int,
     diagnostics: Diagnostics,
     first_heading: str | None,
+    extra: dict[str, str],
 ) -> Body:
     offset = first_line - 1
-    reader = EntryReader(lines, offset)
+    reader = EntryReader(lines, offset, extra)
     anchors = _anchors(units, lines) if shape.kind == "heading" else {}
     starts = {c.index: c for c in shape.entries}
     stops = set(shape.containers)
@@ -170,6 +183,38 @@ def _read_entries(
     return Body(
         tuple(papers), tuple(preamble), shape.describe(), first_heading
     )
+
+
+def _read_table(
+    units: list[Unit], lines: list[str], path: str, first_line: int, first_heading: str | None
+) -> Body:
+    """A digest that is one table of papers: a row per paper, its cells kept as fields."""
+    from digestconv.readers.digest.entries import links_in
+    from digestconv.readers.digest.shapes import _cell_text, table_rows
+
+    offset = first_line - 1
+    papers: list[Paper] = []
+    preamble: list[Item] = []
+    for unit in units:
+        rows = table_rows(unit) if unit.kind == "Table" and len(unit.ids) >= 2 else []
+        if not rows:
+            text = source(unit, lines)
+            if unit.kind != "ThematicBreak" and text.strip():
+                preamble.append(Item(text=text, line=unit.start + offset, bullet=unit.list_item))
+            continue
+        names = [_cell_text(c).strip() for c in (unit.token.header.children or ())]
+        for line, title, cells in rows:
+            draft = Draft(len(papers) + 1, title, line + offset, line + offset)
+            reader = EntryReader(lines, offset)
+            for name, cell in zip(names, cells, strict=False):
+                found = links_in(cell)
+                for label, url in found:
+                    reader._add_links(draft, [(label or name, url)], True)
+                draft.bare_ids.extend(find_ids(cell))
+                if cell.strip() and plain(cell) != title and not found:
+                    draft.fields[name or "field"] = cell.strip()
+            papers.append(finish(draft, path))
+    return Body(tuple(papers), tuple(preamble), "table rows", first_heading)
 
 
 def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str]) -> None:

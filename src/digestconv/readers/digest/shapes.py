@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestconv.arxiv import parse_paper_url
+from digestconv.arxiv import find_ids, parse_paper_url
 from digestconv.readers.digest.blocks import Unit, content_column
 from digestconv.readers.digest.fields import parse_field
 from digestconv.readers.digest.titles import rank_of, split_title
@@ -32,6 +32,8 @@ class Candidate:
     """Index of the first unit after its block."""
     ids: set[str] = field(default_factory=set)
     head_id: str | None = None
+    rich: bool = False
+    """A list item with a block of its own (sub-bullets, field lines)."""
     consumed: int = 0
     """Following units that belong to the title (a link text wrapped onto the next line)."""
 
@@ -119,7 +121,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
                 ids.update(a.id for a in units[j].ids)
             head = _head_id(link, text)
             ids.update(a.id for a in units[i].ids)
-            cands.append(Candidate(i, rank, title, link, extra, end, ids, head, consumed))
+            cands.append(Candidate(i, rank, title, link, extra, end, ids, head, consumed=consumed))
         numbered_cands = [c for c in cands if c.rank is not None]
         numbered = len(numbered_cands) >= 2 or (
             len(numbered_cands) == 1
@@ -201,8 +203,61 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
         number = int(leader.rstrip(".)")) if leader[:1].isdigit() and leader.rstrip(".)").isdigit() else None
         if number is not None:
             ordered += 1
-        shape.entries.append(Candidate(i, number, title, link, extra, end, ids, head))
+        rich = len(unit.token.children or ()) > 1 or end > i + 1
+        shape.entries.append(Candidate(i, number, title, link, extra, end, ids, head, rich=rich))
+    if any(c.rich for c in shape.entries):
+        # Entries with a block of their own (fields, sub-bullets) make the digest; lists of
+        # one-line links beside them ("honorable mentions", a contents list) are digest text.
+        lists = {id(units[c.index].parent) for c in shape.entries if c.rich}
+        shape.entries = [c for c in shape.entries if id(units[c.index].parent) in lists]
+    ordered = sum(1 for c in shape.entries if c.rank is not None)
     shape.numbered = bool(shape.entries) and ordered == len(shape.entries)
+    return shape
+
+
+_TITLE_HEADERS = frozenset(
+    {"title", "paper", "papers", "name", "제목", "논문", "논문명", "标题", "论文", "论文标题",
+     "título", "titulo", "artículo", "題名", "タイトル"}
+)
+
+
+def table_rows(unit: Unit) -> list[tuple[int, str, list[str]]]:
+    """(line, title, cells) of each row of a table of papers; [] when it is not one."""
+    token = unit.token
+    header = getattr(token, "header", None)
+    if header is None:
+        return []
+    names = [_cell_text(c).strip().strip("*_ ").casefold() for c in header.children or ()]
+    title_col = next((i for i, n in enumerate(names) if n in _TITLE_HEADERS), None)
+    out = []
+    for row in token.children or ():
+        cells = [_cell_text(c) for c in row.children or ()]
+        ids = {a.id for c in cells for a in find_ids(c)}
+        if len(ids) != 1:
+            continue
+        if title_col is not None and title_col < len(cells):
+            title = cells[title_col]
+        else:
+            texts = [c for c in cells if not find_ids(c) and any(ch.isalpha() for ch in c)]
+            title = max(texts, key=len, default="")
+        title_text, _, _ = split_title(title)
+        if title_text:
+            out.append((getattr(row, "line_number", unit.start), title_text, cells))
+    return out
+
+
+def _cell_text(cell: Any) -> str:
+    return "".join(getattr(c, "content", "") for c in (cell.children or ()))
+
+
+def table_shape(units: Sequence[Unit]) -> Shape:
+    shape = Shape("table")
+    for i, unit in enumerate(units):
+        if unit.kind == "Table" and unit.depth == 0 and len(unit.ids) >= 2:
+            for line, title, _ in table_rows(unit):
+                shape.entries.append(Candidate(i, None, title, None, "", line))
+    for c in shape.entries:
+        c.ids = set()
     return shape
 
 
@@ -216,6 +271,10 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     listed = list_shape(units, lines)
     if listed.score[0] > best.score[0]:
         best = listed
+    if best.score[0] == 0 and any(u.kind == "Table" and len(u.ids) >= 2 for u in units):
+        tabled = table_shape(units)
+        if tabled.entries:
+            return tabled
     if best.score[0] == 0:
         # A digest of papers without arXiv ids: numbered headings that carry their links.
         for shape in by_heading:
