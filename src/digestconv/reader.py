@@ -312,7 +312,7 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     if when is None and plain:
         when = _plain_date(path, zone)
         if when is None:
-            got = _read_body(body, body_line, path, front, site, diagnostics)
+            got = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
             if got is None:
                 return None
             parsed = got
@@ -328,7 +328,7 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         return None
 
     if plain and parsed is None:
-        got = _read_body(body, body_line, path, front, site, diagnostics)
+        got = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
         if got is None:
             return None
         parsed = got
@@ -350,7 +350,7 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
 
     line_count = text.count("\n") + 1
     if parsed is None:
-        parsed = _read_body(body, body_line, path, front, site, diagnostics)
+        parsed = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
         if parsed is None:
             return None
     papers, preamble, _ = parsed
@@ -419,6 +419,7 @@ def _read_body(
     body: str,
     body_line: int,
     path: str,
+    *,
     front: Mapping[str, Any],
     site: Site,
     diagnostics: Diagnostics,

@@ -111,9 +111,7 @@ def expected(name: str, path: Path) -> list[str]:
     if name == "lim4349.github.io":
         return expected_lim(path)
     if name == "AlirezaShamsoshoara.github.io":
-        return expected_heading_titles(
-            path, r"#{2,3} (?:#\d+ — |\d+\. )(?P<title>.+)$"
-        )
+        return expected_heading_titles(path, r"#{2,3} (?:#\d+ — |\d+\. )(?P<title>.+)$")
     return expected_heading_titles(path, r"### \d+\. (?P<title>.+)$")
 
 

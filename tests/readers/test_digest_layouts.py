@@ -132,7 +132,10 @@ def test_plain_markdown_folder_dates_from_names_paths_and_headings() -> None:
     result = read_paths([str(FIXTURES / "plain")])
     assert not result.diagnostics.failed()
     assert "no-front-matter" not in {d.code for d in result.diagnostics}
-    got = {Path(d.source.path).name: (d.date.date().isoformat(), d.title) for d in result.corpus.digests}
+    got = {
+        Path(d.source.path).name: (d.date.date().isoformat(), d.title)
+        for d in result.corpus.digests
+    }
     assert got == {
         "2026-03-24.md": ("2026-03-24", "2026-03-24 논문 요약"),
         "digest.md": ("2026-04-17", "Papers of the day"),
@@ -205,8 +208,11 @@ def test_declarative_reader_config_names_field_labels(tmp_path: Path) -> None:
     [
         "".join(f"{i}. **Paper {i}**\n   - arXiv: 2501.{i:05d}\n" for i in range(1, 5001)),
         "".join(f"## Paper {i}\n\nhttps://arxiv.org/abs/2501.{i:05d}\n\n" for i in range(1, 5001)),
-        "".join(f"#### {i}) T\n**Link:** https://arxiv.org/abs/2501.{i:05d}\n" for i in range(1, 5001)),
-        "| a | b |\n|---|---|\n" + "".join(f"| T{i} | arXiv:2501.{i:05d} |\n" for i in range(1, 5001)),
+        "".join(
+            f"#### {i}) T\n**Link:** https://arxiv.org/abs/2501.{i:05d}\n" for i in range(1, 5001)
+        ),
+        "| a | b |\n|---|---|\n"
+        + "".join(f"| T{i} | arXiv:2501.{i:05d} |\n" for i in range(1, 5001)),
     ],
     ids=["list", "headings", "level4-fields", "table"],
 )

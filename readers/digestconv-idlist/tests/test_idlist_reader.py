@@ -7,6 +7,7 @@ from pathlib import Path
 from digestconv.diagnostics import Diagnostics
 from digestconv.reader import read_paths
 from digestconv.readers import Source, discover_readers, pick_reader
+
 from digestconv_idlist import IdListReader
 
 LIST = """# Reading list, 2026-03-24

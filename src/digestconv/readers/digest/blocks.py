@@ -42,7 +42,14 @@ def units_of(tokens: list[Any], lines: list[str], last: int, depth: int = 0) -> 
         if name == "List":
             for li in token.children or ():
                 units.append(
-                    Unit(li, li.line_number, list_item=True, depth=depth, kind="ListItem", parent=token)
+                    Unit(
+                        li,
+                        li.line_number,
+                        list_item=True,
+                        depth=depth,
+                        kind="ListItem",
+                        parent=token,
+                    )
                 )
         else:
             units.append(Unit(token, token.line_number, depth=depth, kind=name))

@@ -203,7 +203,11 @@ class EntryReader:
             cur_line = start
             extra: list[str] = []
             for offset, ln in enumerate(lines[1:], start=1):
-                more = parse_field(ln, self.extra) if not bullet or not ln.startswith((" ", "\t")) else None
+                more = (
+                    parse_field(ln, self.extra)
+                    if not bullet or not ln.startswith((" ", "\t"))
+                    else None
+                )
                 if more is not None:
                     if extra:
                         last = current[-1]
@@ -245,8 +249,8 @@ class EntryReader:
         if kind == "ThematicBreak" or not text.strip():
             return
         if unit.heading:
-            heading = plain(text.lstrip("#").strip()) if kind == "Heading" else plain(
-                text.split("\n")[0]
+            heading = (
+                plain(text.lstrip("#").strip()) if kind == "Heading" else plain(text.split("\n")[0])
             )
             draft.pending = None
             draft.sections.append((heading, section_kind(heading), self.line(unit.start), []))

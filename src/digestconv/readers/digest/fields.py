@@ -36,47 +36,180 @@ def norm(label: str) -> str:
 
 
 _add(
-    "authors", "authors", "author", "author(s)", "作者", "作者们", "autores", "autor", "autoras",
-    "저자", "저자들", "著者", "auteurs", "auteur", "autori",
+    "authors",
+    "authors",
+    "author",
+    "author(s)",
+    "作者",
+    "作者们",
+    "autores",
+    "autor",
+    "autoras",
+    "저자",
+    "저자들",
+    "著者",
+    "auteurs",
+    "auteur",
+    "autori",
 )
 _add(
-    "affiliations", "기관", "소속", "affiliation", "affiliations", "organization",
-    "organisation", "organizations", "institution", "institutions", "机构", "单位", "作者单位",
-    "institución", "instituciones", "afiliación", "afiliaciones", "所属",
+    "affiliations",
+    "기관",
+    "소속",
+    "affiliation",
+    "affiliations",
+    "organization",
+    "organisation",
+    "organizations",
+    "institution",
+    "institutions",
+    "机构",
+    "单位",
+    "作者单位",
+    "institución",
+    "instituciones",
+    "afiliación",
+    "afiliaciones",
+    "所属",
 )
 _add("abstract", "abstract", "摘要", "초록", "论文摘要", "resumen del artículo", "要旨", "概要原文")
 _add(
-    "summary", "summary", "tl;dr", "tldr", "요약", "한줄요약", "한 줄 요약", "总结", "概要", "概述",
-    "简介", "resumen", "síntesis", "核心内容", "한줄 요약", "one-line summary", "key idea",
+    "summary",
+    "summary",
+    "tl;dr",
+    "tldr",
+    "요약",
+    "한줄요약",
+    "한 줄 요약",
+    "总结",
+    "概要",
+    "概述",
+    "简介",
+    "resumen",
+    "síntesis",
+    "核心内容",
+    "한줄 요약",
+    "one-line summary",
+    "key idea",
 )
 _add(
-    "original_title", "original title", "原文标题", "原标题", "英文标题", "英文题目", "原始标题",
-    "원제", "원제목", "원문 제목", "영문 제목", "título original", "titulo original", "原題",
+    "original_title",
+    "original title",
+    "原文标题",
+    "原标题",
+    "英文标题",
+    "英文题目",
+    "原始标题",
+    "원제",
+    "원제목",
+    "원문 제목",
+    "영문 제목",
+    "título original",
+    "titulo original",
+    "原題",
 )
 _add(
-    "link", "link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "arxiv id",
-    "论文链接", "论文地址", "链接", "原文链接", "论文", "来源", "地址", "링크", "논문 링크",
-    "논문", "논문링크", "enlace", "enlaces", "ver paper", "artículo", "paper url", "source link",
-    "openreview", "acl anthology", "doi", "semantic scholar",
+    "link",
+    "link",
+    "links",
+    "url",
+    "paper",
+    "paper link",
+    "arxiv",
+    "arxiv link",
+    "arxiv id",
+    "论文链接",
+    "论文地址",
+    "链接",
+    "原文链接",
+    "论文",
+    "来源",
+    "地址",
+    "링크",
+    "논문 링크",
+    "논문",
+    "논문링크",
+    "enlace",
+    "enlaces",
+    "ver paper",
+    "artículo",
+    "paper url",
+    "source link",
+    "openreview",
+    "acl anthology",
+    "doi",
+    "semantic scholar",
 )
 _add("pdf", "pdf", "pdf link", "pdf 링크", "pdf链接")
 _add("code", "code", "github", "repo", "repository", "代码", "代码链接", "코드", "código")
 _add(
-    "project", "project", "project page", "homepage", "website", "项目", "项目主页", "主页",
-    "프로젝트", "프로젝트 페이지", "proyecto", "página del proyecto", "demo",
+    "project",
+    "project",
+    "project page",
+    "homepage",
+    "website",
+    "项目",
+    "项目主页",
+    "主页",
+    "프로젝트",
+    "프로젝트 페이지",
+    "proyecto",
+    "página del proyecto",
+    "demo",
 )
 _add(
-    "huggingface", "hf", "hugging face", "huggingface", "hf page", "hf 페이지", "hf link",
-    "hugging face page", "hf papers", "hf论文", "hf 링크",
+    "huggingface",
+    "hf",
+    "hugging face",
+    "huggingface",
+    "hf page",
+    "hf 페이지",
+    "hf link",
+    "hugging face page",
+    "hf papers",
+    "hf论文",
+    "hf 링크",
 )
 
 _add(
-    "score", "score", "scores", "upvotes", "likes", "stars", "rating", "votes", "hf upvotes",
-    "좋아요", "추천", "점수", "点赞", "评分", "得分", "votos", "puntuación", "me gusta",
+    "score",
+    "score",
+    "scores",
+    "upvotes",
+    "likes",
+    "stars",
+    "rating",
+    "votes",
+    "hf upvotes",
+    "좋아요",
+    "추천",
+    "점수",
+    "点赞",
+    "评分",
+    "得分",
+    "votos",
+    "puntuación",
+    "me gusta",
 )
 _add(
-    "tags", "tags", "tag", "keywords", "categories", "category", "track", "topics", "标签",
-    "关键词", "分类", "태그", "키워드", "트랙", "분야", "etiquetas", "palabras clave", "categoría",
+    "tags",
+    "tags",
+    "tag",
+    "keywords",
+    "categories",
+    "category",
+    "track",
+    "topics",
+    "标签",
+    "关键词",
+    "分类",
+    "태그",
+    "키워드",
+    "트랙",
+    "분야",
+    "etiquetas",
+    "palabras clave",
+    "categoría",
 )
 
 LINK_ROLES: dict[str, LinkKind] = {
@@ -92,7 +225,9 @@ _BOLD_FIELD = re.compile(
     r"(?:\*\*|__)\s*(?P<label>[^*_\n:：|]{1,40}?)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*"
 )
 _PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*[:：]\s+")
-_SEGMENT = re.compile(r"\s+\|\s+(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))")
+_SEGMENT = re.compile(
+    r"\s+\|\s+(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +252,7 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
     m = _BOLD_FIELD.match(text)
     if m is not None:
         parts = _SEGMENT.split(text)
-        out = []
+        out: list[Field] = []
         for part in parts:
             pm = _BOLD_FIELD.match(part.strip())
             if pm is None:
@@ -167,6 +302,9 @@ def link_kind(url: str, label: str) -> LinkKind:
     return "other"
 
 
+_AND = re.compile(r"\s+(?:and|&|y|e|und|et|및|和|与|以及)\s+")
+
+
 def split_people(value: str) -> tuple[str, ...]:
     """An author or affiliation list as written, one name per element.
 
@@ -177,7 +315,9 @@ def split_people(value: str) -> tuple[str, ...]:
     if not text:
         return ()
     tail = None
-    m = re.search(r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))\s*$", text)
+    m = re.search(
+        r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))\s*$", text
+    )
     if m is not None:
         tail = "et al."
         text = text[: m.start()].rstrip(" ,")
@@ -195,12 +335,11 @@ def split_people(value: str) -> tuple[str, ...]:
             continue
         current.append(ch)
     parts.append("".join(current))
-    names = []
-    for part in parts:
-        for name in re.split(r"\s+(?:and|&|y|및|和|与)\s+", part.strip()) if len(parts) <= 2 else [part]:
-            name = name.strip()
-            if name:
-                names.append(name)
+    names: list[str] = []
+    for index, part in enumerate(parts):
+        # "A, B and C": only the last part joins two names with a conjunction
+        pieces = _AND.split(part.strip()) if index == len(parts) - 1 else [part]
+        names.extend(piece.strip() for piece in pieces if piece.strip())
     if tail:
         names.append(tail)
     return tuple(names)

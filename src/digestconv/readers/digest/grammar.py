@@ -26,7 +26,9 @@ from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_t
 from digestconv.readers.digest.titles import plain
 from digestconv.recursion import room_to_recurse
 
-_FACT_ROLES = frozenset({"authors", "affiliations", "abstract", "original_title", "summary", "link"})
+_FACT_ROLES = frozenset(
+    {"authors", "affiliations", "abstract", "original_title", "summary", "link"}
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,16 @@ def read_body(
             if u.kind != "ThematicBreak" and source(u, lines).strip()
         ]
         return Body((), tuple(preamble), "no entries", first_heading)
-    return _read_entries(shape, units, lines, path, first_line, diagnostics, first_heading, extra)
+    return _read_entries(
+        shape,
+        units,
+        lines,
+        path=path,
+        first_line=first_line,
+        diagnostics=diagnostics,
+        first_heading=first_heading,
+        extra=extra,
+    )
 
 
 def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
@@ -113,6 +124,7 @@ def _read_entries(
     shape: Shape,
     units: list[Unit],
     lines: list[str],
+    *,
     path: str,
     first_line: int,
     diagnostics: Diagnostics,
@@ -180,9 +192,7 @@ def _read_entries(
             continue
         reader.block(current, unit)
     close()
-    return Body(
-        tuple(papers), tuple(preamble), shape.describe(), first_heading
-    )
+    return Body(tuple(papers), tuple(preamble), shape.describe(), first_heading)
 
 
 def _read_table(

@@ -110,8 +110,8 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             ):
                 # "# 1. [Long\ntitle](url)": the link text wrapped onto the next line.
                 nxt = units[i + 1]
-                joined = rest + "\n" + "\n".join(
-                    ln.strip() for ln in lines[nxt.start - 1 : nxt.end]
+                joined = (
+                    rest + "\n" + "\n".join(ln.strip() for ln in lines[nxt.start - 1 : nxt.end])
                 )
                 j_title, j_link, j_extra = split_title(joined)
                 if j_link is not None:
@@ -125,9 +125,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
         numbered_cands = [c for c in cands if c.rank is not None]
         numbered = len(numbered_cands) >= 2 or (
             len(numbered_cands) == 1
-            and bool(
-                numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].link
-            )
+            and bool(numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].link)
         )
         shape = Shape("heading", level, numbered)
         for c in cands:
@@ -151,8 +149,15 @@ def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | Non
     first = kids[0]
     width = content_column(token, lines[first.line_number - 1])
     nxt = kids[1].line_number if len(kids) > 1 else unit.end + 1
-    raw = [ln[width:] if ln[:width].strip() == "" else ln.strip() for ln in lines[first.line_number - 1 : nxt - 1]]
-    raw[0] = lines[first.line_number - 1][width:] if len(lines[first.line_number - 1]) > width else lines[first.line_number - 1].strip()
+    raw = [
+        ln[width:] if ln[:width].strip() == "" else ln.strip()
+        for ln in lines[first.line_number - 1 : nxt - 1]
+    ]
+    raw[0] = (
+        lines[first.line_number - 1][width:]
+        if len(lines[first.line_number - 1]) > width
+        else lines[first.line_number - 1].strip()
+    )
     title_lines: list[str] = []
     for ln in raw:
         if not ln.strip() or (title_lines and parse_field(ln) is not None):
@@ -200,7 +205,11 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
         if head is None and len(ids) != 1:
             continue
         leader = getattr(unit.token, "leader", "") or ""
-        number = int(leader.rstrip(".)")) if leader[:1].isdigit() and leader.rstrip(".)").isdigit() else None
+        number = (
+            int(leader.rstrip(".)"))
+            if leader[:1].isdigit() and leader.rstrip(".)").isdigit()
+            else None
+        )
         if number is not None:
             ordered += 1
         rich = len(unit.token.children or ()) > 1 or end > i + 1
@@ -216,8 +225,23 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
 
 
 _TITLE_HEADERS = frozenset(
-    {"title", "paper", "papers", "name", "제목", "논문", "논문명", "标题", "论文", "论文标题",
-     "título", "titulo", "artículo", "題名", "タイトル"}
+    {
+        "title",
+        "paper",
+        "papers",
+        "name",
+        "제목",
+        "논문",
+        "논문명",
+        "标题",
+        "论文",
+        "论文标题",
+        "título",
+        "titulo",
+        "artículo",
+        "題名",
+        "タイトル",
+    }
 )
 
 
