@@ -227,3 +227,19 @@ def test_cli_exit_status_zero_without_keep_going(name: str, command: str) -> Non
     assert result.exit_code == 0, result.output[-2000:]
     if command == "check":
         assert "[reader]" in result.stderr
+
+
+@pytest.mark.parametrize("name", list(TOTALS))
+def test_model_json_validates_and_round_trips(name: str) -> None:
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    from digestconv.model import from_json, to_json
+
+    schema = json.loads(files("digestconv").joinpath("schema/digests.schema.json").read_text())
+    c = corpus(name)
+    text = to_json(c)
+    jsonschema.validate(json.loads(text), schema)
+    assert from_json(text) == c
