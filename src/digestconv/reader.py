@@ -461,7 +461,12 @@ def _read_body(
             1,
         )
     _check_papers(papers, path, diagnostics)
-    return papers, list(result.preamble), result.first_heading
+    heading = result.first_heading
+    if heading is not None and not front:
+        from digestconv.readers.digest.titles import plain as plain_text
+
+        heading = plain_text(heading)
+    return papers, list(result.preamble), heading
 
 
 def check_reader_config(site: Site, config: Path | None, diagnostics: Diagnostics) -> None:

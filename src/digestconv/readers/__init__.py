@@ -43,7 +43,8 @@ class Body:
     shape: str = "none"
     """How entries were recognised, in words, for ``check -v``."""
     first_heading: str | None = None
-    """The text of the body's first heading: the title and date of a post without front matter."""
+    """The Markdown of the body's first heading (the inputs layer removes its markup): the
+    title and date of a post without front matter."""
 
 
 @runtime_checkable

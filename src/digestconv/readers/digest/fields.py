@@ -17,11 +17,13 @@ from digestconv.model import LinkKind
 from digestconv.readers.digest.titles import symbol
 
 ROLES: dict[str, str] = {}
+WORDS: dict[str, list[str]] = {}
 
 
 def _add(role: str, *words: str) -> None:
     for word in words:
         ROLES[norm(word)] = role
+        WORDS.setdefault(role, []).append(word)
 
 
 def norm(label: str) -> str:
@@ -211,6 +213,15 @@ _add(
     "palabras clave",
     "categoría",
 )
+
+_FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
+FACT_LINE = re.compile(
+    r"(?im)^[ \t>*+\-|]*(?:\*\*|__)?[ \t]*(?:"
+    + "|".join(sorted((re.escape(w) for r in _FACTS for w in WORDS[r]), key=len, reverse=True))
+    + r")[ \t]*(?:\*\*|__)?[ \t]*[:：|]"
+)
+"""A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``):
+one scan of a whole body tells a post with entry fields from one without."""
 
 LINK_ROLES: dict[str, LinkKind] = {
     "link": "other",

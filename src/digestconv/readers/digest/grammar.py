@@ -21,9 +21,9 @@ from digestconv.model import Item, Paper
 from digestconv.readers import Body
 from digestconv.readers.digest.blocks import Unit, source, units_of, with_ids
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
-from digestconv.readers.digest.fields import norm, parse_field
+from digestconv.readers.digest.fields import FACT_LINE, norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
-from digestconv.readers.digest.titles import plain
+from digestconv.readers.digest.titles import plain, rank_of
 from digestconv.recursion import room_to_recurse
 
 _FACT_ROLES = frozenset(
@@ -48,9 +48,19 @@ def read_body(
     lines = text.split("\n")
     with _blocks_only(), room_to_recurse():
         doc = Document(lines)
+    if settings.entry == "auto":
+        level = _home_dialect_fast(doc, lines, text)
+        if level is not None:
+            papers, preamble = BodyReader(text, path, first_line, diagnostics).read_document(doc)
+            first = next(
+                (t for t in doc.children or () if type(t).__name__ in ("Heading", "SetextHeading")),
+                None,
+            )
+            heading = None if first is None else _token_heading(first, lines)
+            return Body(tuple(papers), tuple(preamble), _HOME.format(level=level), heading)
     units = with_ids(units_of(list(doc.children or ()), lines, len(lines)), lines)
     first = next((u for u in units if u.heading), None)
-    first_heading = plain(heading_text(first, lines)) if first is not None else None
+    first_heading = heading_text(first, lines) if first is not None else None
     shape = _forced(units, lines, settings) if settings.entry != "auto" else choose(units, lines)
     extra = {
         norm(label): role
@@ -66,7 +76,7 @@ def read_body(
         return Body(
             tuple(papers),
             tuple(preamble),
-            f"numbered level-{shape.level} headings linking the title (sections under them)",
+            _HOME.format(level=shape.level),
             first_heading,
         )
     if shape.kind == "table":
@@ -90,6 +100,50 @@ def read_body(
     )
 
 
+_FIELD_WINDOW = 12
+_RANK_STARTS = frozenset("NnPpRr第")
+_HOME = "numbered level-{level} headings linking the title (sections under them)"
+
+
+def _token_heading(token: Any, lines: list[str]) -> str:
+    if type(token).__name__ == "Heading":
+        line: str = lines[token.line_number - 1]
+        return line.lstrip().lstrip("#").strip().rstrip("#").strip()
+    return "".join(str(getattr(c, "content", "")) for c in (token.children or ()))
+
+
+def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
+    """The home blog's dialect, told without the full shape analysis: every numbered
+    heading (levels 1-3) carries its link, and the lines right under each hold no entry
+    field.  Returns the entry level, or None to let the general analysis decide."""
+    level: int | None = None
+    children = list(doc.children or ())
+    for index, token in enumerate(children):
+        if type(token).__name__ != "Heading" or token.level > 3:
+            continue
+        shown = _token_heading(token, lines)
+        if shown[:1].isalpha() and shown[:1] not in _RANK_STARTS:
+            continue  # "Introduction", "방법": cannot start with an entry number
+        rank, rest = rank_of(shown)
+        if rank is None:
+            continue
+        if "](" not in rest and rest.count("[") <= rest.count("]"):
+            return None
+        level = token.level if level is None else min(level, token.level)
+        # Field lines ("**Authors:** …", "- 기관: …") sit right under an entry's heading.
+        stop = min(len(lines), token.line_number + _FIELD_WINDOW)
+        j = index + 1
+        while j < len(children) and children[j].line_number <= stop:
+            if type(children[j]).__name__ in ("Heading", "SetextHeading"):
+                stop = children[j].line_number - 1
+                break
+            j += 1
+        for ln in lines[token.line_number : stop]:
+            if (":" in ln or "：" in ln or "|" in ln) and FACT_LINE.match(ln):
+                return None
+    return level
+
+
 def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
     from digestconv.readers.digest.shapes import heading_shapes
 
@@ -105,8 +159,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
     """Numbered headings (levels 1–3) whose link is on the heading, and no field lines."""
     if not shape.numbered or shape.level > 3 or not shape.entries:
         return False
-    linked = [c for c in shape.entries if c.link is not None]
-    if not linked or any(c.link is None and (c.ids or c.head_id) for c in shape.entries):
+    linked = [c for c in shape.entries if c.has_link]
+    if not linked or any(not c.has_link and (c.ids or c.head_id) for c in shape.entries):
         return False
     for c in shape.entries:
         for j in range(c.index + 1, c.end):
@@ -114,6 +168,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
             if u.kind not in ("Paragraph", "ListItem"):
                 continue
             for ln in lines[u.start - 1 : u.end]:
+                if ":" not in ln and "：" not in ln and "|" not in ln:
+                    continue
                 fields = parse_field(ln.strip().lstrip("-*+ ").strip())
                 if fields and any(f.role in _FACT_ROLES for f in fields):
                     return False
@@ -142,7 +198,7 @@ def _read_entries(
     current_end = -1
     position = 0
     skip_until = -1
-    linked = sum(1 for c in shape.entries if c.link is not None or c.ids or c.head_id)
+    linked = sum(1 for c in shape.entries if c.has_link or c.ids or c.head_id)
 
     def close() -> None:
         nonlocal current
@@ -164,6 +220,7 @@ def _read_entries(
     for index, unit in enumerate(units):
         cand: Candidate | None = starts.get(index)
         if cand is not None:
+            cand.resolve()
             close()
             position += 1
             end_unit = units[cand.end - 1] if cand.end - 1 < len(units) else unit

@@ -32,10 +32,26 @@ class Candidate:
     """Index of the first unit after its block."""
     ids: set[str] = field(default_factory=set)
     head_id: str | None = None
+    rest: str = ""
+    """The heading's text after its number, parsed for a title only when needed."""
+    hint: bool = False
+    """Whether the heading shows link syntax (before it is parsed)."""
+    resolved: bool = True
     rich: bool = False
     """A list item with a block of its own (sub-bullets, field lines)."""
     consumed: int = 0
     """Following units that belong to the title (a link text wrapped onto the next line)."""
+
+    @property
+    def has_link(self) -> bool:
+        return self.link is not None if self.resolved else self.hint
+
+    def resolve(self) -> Candidate:
+        """Parse the title of a heading candidate (once): only entries need it."""
+        if not self.resolved:
+            self.title, self.link, self.extra = _heading_title(self.rest)
+            self.resolved = True
+        return self
 
 
 @dataclass
@@ -81,6 +97,14 @@ def _head_id(link: Any, title_line: str) -> str | None:
     return None
 
 
+def _heading_title(rest: str) -> tuple[str, Any, str]:
+    """``split_title`` of a heading, skipping the inline parse when there is no markup:
+    headings such as "Introduction" are most of a long post's headings."""
+    if not any(c in rest for c in "[]*_`<>&\\!~"):
+        return " ".join(rest.split()).strip(" \t.:：-–—|·,;"), None, ""
+    return split_title(rest)
+
+
 def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     """One candidate shape per heading level 1–4."""
     heads = [i for i, u in enumerate(units) if u.heading and 1 <= u.token.level <= 4]
@@ -100,11 +124,11 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             end = ends[i]
             text = heading_text(units[i], lines)
             rank, rest = rank_of(text)
-            title, link, extra = split_title(rest)
+            title, link, extra = "", None, ""
+            resolved = False
             consumed = 0
             if (
-                link is None
-                and rest.count("[") > rest.count("]")
+                rest.count("[") > rest.count("]")
                 and i + 1 < end
                 and units[i + 1].kind == "Paragraph"
             ):
@@ -116,16 +140,36 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
                 j_title, j_link, j_extra = split_title(joined)
                 if j_link is not None:
                     title, link, extra, consumed = j_title, j_link, j_extra, 1
+                    resolved = True
             ids: set[str] = set()
             for j in range(i + 1, end):
                 ids.update(a.id for a in units[j].ids)
-            head = _head_id(link, text)
+            hint = "](" in rest or "<http" in rest
+            if resolved:
+                head = _head_id(link, text)
+            else:
+                head = units[i].ids[0].id if hint and units[i].ids else None
             ids.update(a.id for a in units[i].ids)
-            cands.append(Candidate(i, rank, title, link, extra, end, ids, head, consumed=consumed))
+            cands.append(
+                Candidate(
+                    i,
+                    rank,
+                    title,
+                    link,
+                    extra,
+                    end,
+                    ids,
+                    head,
+                    rest=rest,
+                    hint=hint or resolved,
+                    resolved=resolved,
+                    consumed=consumed,
+                )
+            )
         numbered_cands = [c for c in cands if c.rank is not None]
         numbered = len(numbered_cands) >= 2 or (
             len(numbered_cands) == 1
-            and bool(numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].link)
+            and bool(numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].hint)
         )
         shape = Shape("heading", level, numbered)
         for c in cands:
@@ -179,6 +223,13 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
     for i, unit in enumerate(units):
         if not unit.list_item or unit.depth != 0 or i < absorbed:
             continue
+        if not unit.ids and not (
+            len(unit.token.children or ()) == 1
+            and i + 1 < len(units)
+            and units[i + 1].list_item
+            and units[i + 1].parent is not unit.parent
+        ):
+            continue  # names no paper, and no sibling list can lend it one
         got = _item_title(unit, lines)
         if got is None:
             continue
@@ -302,7 +353,7 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     if best.score[0] == 0:
         # A digest of papers without arXiv ids: numbered headings that carry their links.
         for shape in by_heading:
-            linked = [c for c in shape.entries if c.link is not None]
+            linked = [c for c in shape.entries if c.has_link]
             if shape.numbered and linked and len(linked) * 2 >= len(shape.entries):
                 return shape
         return Shape("none")
