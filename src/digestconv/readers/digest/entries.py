@@ -197,35 +197,7 @@ class EntryReader:
         first, _, _ = stripped.partition("\n")
         fields = parse_field(first, self.extra)
         if fields is not None:
-            pieces: list[tuple[list[Field], int]] = []
-            lines = stripped.split("\n")
-            current: list[Field] = fields
-            cur_line = start
-            extra: list[str] = []
-            for offset, ln in enumerate(lines[1:], start=1):
-                more = (
-                    parse_field(ln, self.extra)
-                    if not bullet or not ln.startswith((" ", "\t"))
-                    else None
-                )
-                if more is not None:
-                    if extra:
-                        last = current[-1]
-                        current[-1] = Field(
-                            last.label, last.role, last.value + "\n" + "\n".join(extra)
-                        )
-                        extra = []
-                    pieces.append((current, cur_line))
-                    current, cur_line = more, start + offset
-                else:
-                    extra.append(ln.strip() if not bullet else ln)
-            if extra:
-                last = current[-1]
-                current[-1] = Field(last.label, last.role, last.value + "\n" + "\n".join(extra))
-            pieces.append((current, cur_line))
-            for group, ln_no in pieces:
-                for f in group:
-                    self.field(draft, f, ln_no)
+            self._field_lines(draft, stripped.split("\n"), start, bullet, fields)
             return
         only = links_only(stripped) if ("http" in stripped or "](" in stripped) else None
         if only is not None:
@@ -242,6 +214,38 @@ class EntryReader:
             draft.sections.append((label, section_kind(label), self.line(start), []))
             return
         self._add_text(draft, text, start, bullet)
+
+    def _field_lines(
+        self, draft: Draft, lines: list[str], start: int, bullet: bool, first: list[Field]
+    ) -> None:
+        """Consecutive lines of fields: a line that is not a field continues the last one,
+        unless it holds only links or an id (``[Link](…)`` under ``**Authors:** …``)."""
+        current, cur_line, extra = first, start, []
+
+        def flush() -> None:
+            if extra:
+                last = current[-1]
+                current[-1] = Field(last.label, last.role, last.value + "\n" + "\n".join(extra))
+            for f in current:
+                self.field(draft, f, cur_line)
+
+        for offset, ln in enumerate(lines[1:], start=1):
+            indented = bullet and ln.startswith((" ", "\t"))
+            more = None if indented else parse_field(ln, self.extra)
+            if more is not None:
+                flush()
+                current, cur_line, extra = more, start + offset, []
+                continue
+            bare = ln.strip()
+            only = links_only(bare) if not indented and ("http" in bare or "](" in bare) else None
+            if only is not None:
+                self._add_links(draft, only, True)
+                draft.bare_ids.extend(find_ids(bare))
+            elif not indented and len(bare) < 60 and _ID_LINE.fullmatch(bare):
+                draft.bare_ids.extend(find_ids(bare))
+            else:
+                extra.append(ln if bullet else bare)
+        flush()
 
     def block(self, draft: Draft, unit: Unit) -> None:
         kind = unit.kind

@@ -168,10 +168,7 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
             if u.kind not in ("Paragraph", "ListItem"):
                 continue
             for ln in lines[u.start - 1 : u.end]:
-                if ":" not in ln and "：" not in ln and "|" not in ln:
-                    continue
-                fields = parse_field(ln.strip().lstrip("-*+ ").strip())
-                if fields and any(f.role in _FACT_ROLES for f in fields):
+                if (":" in ln or "：" in ln or "|" in ln) and FACT_LINE.match(ln):
                     return False
     return True
 

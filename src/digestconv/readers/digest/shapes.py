@@ -16,7 +16,7 @@ from typing import Any
 from digestconv.arxiv import find_ids, parse_paper_url
 from digestconv.readers.digest.blocks import Unit, content_column
 from digestconv.readers.digest.fields import parse_field
-from digestconv.readers.digest.titles import rank_of, split_title
+from digestconv.readers.digest.titles import clean_title, rank_of, split_title
 
 
 @dataclass
@@ -64,11 +64,24 @@ class Shape:
     containers: list[int] = field(default_factory=list)
     """Unit indexes of same-level headings that are not entries (they end an entry)."""
 
+    titled: bool = False
+    """Whether an entry would be the post's own title (its first heading)."""
+
     @property
-    def score(self) -> tuple[int, int, int, int]:
+    def score(self) -> tuple[int, int, int, int, int, int]:
         ids = {i for c in self.entries for i in (c.ids if c.head_id is None else {c.head_id})}
         identified = sum(1 for c in self.entries if c.ids or c.head_id)
-        return (len(ids), identified, int(self.numbered), -self.level)
+        # On a tie: numbered entries, then entries with distinct titles (repeated names such
+        # as "Links" are sections), then not the post's title, then the outer level.
+        distinct = len({c.rest or c.title for c in self.entries}) == len(self.entries)
+        return (
+            len(ids),
+            identified,
+            int(self.numbered),
+            int(distinct),
+            int(not self.titled),
+            -self.level,
+        )
 
     def describe(self) -> str:
         if self.kind == "heading":
@@ -101,7 +114,7 @@ def _heading_title(rest: str) -> tuple[str, Any, str]:
     """``split_title`` of a heading, skipping the inline parse when there is no markup:
     headings such as "Introduction" are most of a long post's headings."""
     if not any(c in rest for c in "[]*_`<>&\\!~"):
-        return " ".join(rest.split()).strip(" \t.:：-–—|·,;"), None, ""
+        return clean_title(rest), None, ""
     return split_title(rest)
 
 
@@ -172,12 +185,14 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             and bool(numbered_cands[0].ids or numbered_cands[0].head_id or numbered_cands[0].hint)
         )
         shape = Shape("heading", level, numbered)
+        first = heads[0] if heads else -1
         for c in cands:
             if numbered and c.rank is None:
                 shape.containers.append(c.index)
                 continue
             if numbered or c.head_id is not None or len(c.ids) == 1:
                 shape.entries.append(c)
+                shape.titled = shape.titled or (c.index == first and c.rank is None)
             else:
                 shape.containers.append(c.index)
         shapes.append(shape)
@@ -344,7 +359,10 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
         if shape.score > best.score:
             best = shape
     listed = list_shape(units, lines)
-    if listed.score[0] > best.score[0]:
+    rich = bool(listed.entries) and all(c.rich for c in listed.entries)
+    if listed.score[0] > best.score[0] or (
+        listed.score[0] == best.score[0] and best.titled and rich
+    ):
         best = listed
     if best.score[0] == 0 and any(u.kind == "Table" and len(u.ids) >= 2 for u in units):
         tabled = table_shape(units)

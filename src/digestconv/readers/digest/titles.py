@@ -70,7 +70,10 @@ def plain(text: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip(_SEPARATORS + "\n"))
+    """White space collapsed, separators left by a removed number or score trimmed; a title's
+    own final ``.``, ``:`` or ``?`` is kept."""
+    text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
+    return unicodedata.normalize("NFC", text)
 
 
 def split_title(text: str) -> tuple[str, Any, str]:
@@ -93,11 +96,16 @@ def split_title(text: str) -> tuple[str, Any, str]:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
     shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
+    score = _SCORE.search(shown)
+    if score is not None and score.start() > 0:
+        # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
+        return clean_title(shown[: score.start()]), link, score.group(1).strip()
     if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
         shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
     return shown, link, ""
 
 
+_SCORE = re.compile(r"\s+[-–—|·]\s+([^\w\s][^\w]*(?:\d[\d.,]*[kK%]?)?[^\w]*)$")
 _BOLD_END = re.compile(r"(\*\*|__)(?![\w*])")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
