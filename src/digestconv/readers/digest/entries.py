@@ -220,7 +220,8 @@ class EntryReader:
     ) -> None:
         """Consecutive lines of fields: a line that is not a field continues the last one,
         unless it holds only links or an id (``[Link](…)`` under ``**Authors:** …``)."""
-        current, cur_line, extra = first, start, []
+        current, cur_line = first, start
+        extra: list[str] = []
 
         def flush() -> None:
             if extra:
