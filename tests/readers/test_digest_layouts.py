@@ -224,3 +224,27 @@ def test_five_thousand_entries_in_linear_time(body: str) -> None:
     elapsed = time.process_time() - start
     assert digest is not None and len(digest.papers) == 5000
     assert elapsed < 20, elapsed
+
+
+HOSTILE_BODIES = {
+    "long-heading": "## 1. " + "x " * 100_000 + "\n\n**Link:** https://arxiv.org/abs/2501.00001\n",
+    "spaces-in-field": "## 1. T\n\n**Authors:**" + " " * 200_000 + "x\n\narXiv:2501.00001\n",
+    "stars-line": "## 1. T\n\n- " + "*" * 200_000 + " -" * 1000 + ":\n\narXiv:2501.00001\n",
+    "details-tags": "## 1. T\n\n<details>" + "<a" * 100_000 + "\n\narXiv:2501.00001\n",
+    "summary-open": "## 1. T\n\n<details>" + "<summary>" * 20_000 + "\n\narXiv:2501.00001\n",
+    "score-dashes": "1. **T** " + " - !" * 50_000 + "\n   - arXiv:2501.00001\n",
+    "pipes": "## 1. T\n\n**A:** x" + " | " * 100_000 + "\n\narXiv:2501.00001\n",
+    "ids-everywhere": "## 1. T\n\n" + "arXiv:2501.00001 " * 50_000 + "\n",
+    "brackets": "## 1. " + "[" * 100_000 + "\n\ntext\n",
+    "numbered-empties": "".join(f"## {i}. \n" for i in range(1, 5001)),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_BODIES))
+def test_hostile_bodies_read_in_linear_time(name: str) -> None:
+    diags = Diagnostics()
+    data = ("---\ntitle: t\ndate: 2026-01-01\n---\n\n" + HOSTILE_BODIES[name]).encode()
+    start = time.process_time()
+    read_post(data, "hostile.md", Site(), diags)
+    assert time.process_time() - start < 10
+    assert any(d.code == "reader" for d in diags) or diags.failed()

@@ -27,7 +27,7 @@ from digestconv.readers.digest.sections import label_line, section_kind
 from digestconv.readers.digest.titles import inline_text, plain, spans
 
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
-_TAGS = re.compile(r"</?[A-Za-z][^<>]*>")
+_TAGS = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _ID_LINE = re.compile(r"(?i)\W*arxiv\s*[:：]?\s*[\w./-]+\W*(?:\[[\w.\- ]+\])?")
 _LINK_ROLES = frozenset({"link", "pdf", "code", "project", "huggingface"})
 
@@ -187,7 +187,7 @@ class EntryReader:
         """A paragraph or list item: field lines, a links line, a label, or text."""
         stripped = text.strip()
         if stripped.lower().startswith("<details"):
-            inner = _TAGS.sub(" ", re.sub(r"(?is)<summary>.*?</summary>", " ", stripped))
+            inner = _TAGS.sub(" ", re.sub(r"(?is)<summary>.{0,2000}?</summary>", " ", stripped))
             inner = re.sub(r"[ \t]+", " ", inner).strip()
             if draft.abstract is None and inner:
                 draft.abstract = inner

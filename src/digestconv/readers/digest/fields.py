@@ -216,9 +216,9 @@ _add(
 
 _FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
 FACT_LINE = re.compile(
-    r"(?im)^[ \t>*+\-|]*(?:\*\*|__)?[ \t]*(?:"
+    r"(?im)^[ \t>*+\-|]{0,8}(?:\*\*|__)?[ \t]{0,4}(?:"
     + "|".join(sorted((re.escape(w) for r in _FACTS for w in WORDS[r]), key=len, reverse=True))
-    + r")[ \t]*(?:\*\*|__)?[ \t]*[:：|]"
+    + r")[ \t]{0,4}(?:\*\*|__)?[ \t]{0,4}[:：|]"
 )
 """A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``):
 one scan of a whole body tells a post with entry fields from one without."""
@@ -237,7 +237,7 @@ _BOLD_FIELD = re.compile(
 )
 _PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*[:：]\s+")
 _SEGMENT = re.compile(
-    r"\s+\|\s+(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"
+    r"[ \t]{1,8}\|[ \t]{1,8}(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"
 )
 
 

@@ -20,6 +20,9 @@ _RANK = re.compile(
     r")",
     re.IGNORECASE,
 )
+_HEAD = 120
+"""Numbers, scores and labels sit in a line's first characters: the patterns that look for
+them see only those, so a hostile 200,000-character heading costs nothing extra."""
 _SEPARATORS = " \t.:：-–—|·,;"
 
 
@@ -37,11 +40,12 @@ def strip_symbols(text: str) -> str:
 
 def rank_of(text: str) -> tuple[int | None, str]:
     """(number, rest) when ``text`` starts with an entry number, else (None, text)."""
-    m = _RANK.match(strip_symbols(text))
+    shown = strip_symbols(text[:_HEAD])
+    m = _RANK.match(shown)
     if m is None:
         return None, text
     number = next(g for g in m.groups() if g is not None)
-    return int(number), strip_symbols(text)[m.end() :]
+    return int(number), shown[m.end() :] + text[_HEAD:]
 
 
 def inline_text(token: Any) -> str:
@@ -96,16 +100,17 @@ def split_title(text: str) -> tuple[str, Any, str]:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
     shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
-    score = _SCORE.search(shown)
+    score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
     if score is not None and score.start() > 0:
         # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
-        return clean_title(shown[: score.start()]), link, score.group(1).strip()
+        cut = max(len(shown) - _HEAD, 0) + score.start()
+        return clean_title(shown[:cut]), link, score.group(1).strip()
     if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
         shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
     return shown, link, ""
 
 
-_SCORE = re.compile(r"\s+[-–—|·]\s+([^\w\s][^\w]*(?:\d[\d.,]*[kK%]?)?[^\w]*)$")
+_SCORE = re.compile(r"\s+[-–—|·]\s+([^\w\s][^\w]*(?:\d+(?:[.,]\d+)?[kK%]?[^\w]*)?)$")
 _BOLD_END = re.compile(r"(\*\*|__)(?![\w*])")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
