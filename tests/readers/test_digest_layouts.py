@@ -248,3 +248,13 @@ def test_hostile_bodies_read_in_linear_time(name: str) -> None:
     read_post(data, "hostile.md", Site(), diags)
     assert time.process_time() - start < 10
     assert any(d.code == "reader" for d in diags) or diags.failed()
+
+
+def test_bold_numbered_title_lines_head_entries() -> None:
+    digest, diags = read("en-bold-lines.md")
+    assert "numbered bold title lines, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Agents That Plan", "2601.00001")
+    assert first.authors == ("A. One", "B. Two")
+    assert (second.title, str(second.arxiv)) == ("Diffusion for Text", "2601.00002")
+    assert second.authors == ("张伟",) and second.fields["heading_extra"] == "⭐ 5"

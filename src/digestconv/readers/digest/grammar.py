@@ -234,6 +234,10 @@ def _read_entries(
             skip_until = index + cand.consumed
             if shape.kind == "list":
                 _list_entry(reader, current, unit, lines)
+            elif unit.kind == "Paragraph" and unit.end > unit.start:
+                # "**1. Title**" with its fields on the next lines of the same paragraph
+                rest = _dedent(lines[unit.start : unit.end])
+                reader.paragraph(current, rest, unit.start + 1, False)
             continue
         if index <= skip_until:
             continue

@@ -84,6 +84,8 @@ class Shape:
         )
 
     def describe(self) -> str:
+        if self.kind == "heading" and self.level == BOLD_LEVEL:
+            return "numbered bold title lines"
         if self.kind == "heading":
             return f"{'numbered ' if self.numbered else ''}level-{self.level} headings"
         if self.kind == "list":
@@ -93,8 +95,40 @@ class Shape:
         return "no entries"
 
 
+BOLD_LEVEL = 5
+"""The level given to ``**1. Title**`` lines: paragraphs that head an entry like a heading."""
+
+
+def bold_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title text of a paragraph whose first line is a bold, numbered title."""
+    if unit.kind != "Paragraph":
+        return None
+    first = lines[unit.start - 1].strip()
+    if not first.startswith(("**", "__")) or not first[2:3].strip():
+        return None
+    mark = first[:2]
+    close = first.find(mark, 2)
+    if close < 0 or any(ch.isalpha() for ch in first[close + 2 :]):
+        return None  # bold text that runs on into a sentence is emphasis, not a title
+    inner = first[2:close]
+    rank, rest = rank_of(inner)
+    if rank is None or not rest.strip():
+        return None
+    after = first[close + 2 :].strip()
+    return inner + (f" - {after}" if after else "")
+
+
+def level_of(unit: Unit, lines: list[str]) -> int:
+    """A heading's level; ``BOLD_LEVEL`` for a bold entry line; 0 for anything else."""
+    if unit.heading:
+        return int(unit.token.level)
+    return BOLD_LEVEL if bold_entry(unit, lines) is not None else 0
+
+
 def heading_text(unit: Unit, lines: list[str]) -> str:
     token = unit.token
+    if unit.kind == "Paragraph":
+        return bold_entry(unit, lines) or ""
     if unit.kind == "Heading":
         return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
     return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
@@ -113,25 +147,31 @@ def _head_id(link: Any, title_line: str) -> str | None:
 def _heading_title(rest: str) -> tuple[str, Any, str]:
     """``split_title`` of a heading, skipping the inline parse when there is no markup:
     headings such as "Introduction" are most of a long post's headings."""
-    if not any(c in rest for c in "[]*_`<>&\\!~"):
+    if not any(c in rest for c in "[]*_`<>&\\!~|—–") and " - " not in rest:
         return clean_title(rest), None, ""
     return split_title(rest)
 
 
 def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
-    """One candidate shape per heading level 1–4."""
-    heads = [i for i, u in enumerate(units) if u.heading and 1 <= u.token.level <= 4]
+    """One candidate shape per heading level 1–4 (and one for bold entry lines)."""
+    levels = {}
+    for i, u in enumerate(units):
+        if u.heading or (u.kind == "Paragraph" and lines[u.start - 1].lstrip()[:2] in ("**", "__")):
+            lv = level_of(u, lines)
+            if 1 <= lv <= 4 or lv == BOLD_LEVEL:
+                levels[i] = lv
+    heads = sorted(levels)
     ends: dict[int, int] = {}
     stack: list[int] = []
     for j in heads:
-        while stack and units[stack[-1]].token.level >= units[j].token.level:
+        while stack and levels[stack[-1]] >= levels[j]:
             ends[stack.pop()] = j
         stack.append(j)
     for j in stack:
         ends[j] = len(units)
     shapes = []
-    for level in sorted({units[i].token.level for i in heads}):
-        at_level = [i for i in heads if units[i].token.level == level]
+    for level in sorted(set(levels.values())):
+        at_level = [i for i in heads if levels[i] == level]
         cands: list[Candidate] = []
         for i in at_level:
             end = ends[i]
