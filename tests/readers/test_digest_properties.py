@@ -86,7 +86,7 @@ def digests(draw: st.DrawFn) -> tuple[str, list[Entry]]:
         )
         for i in range(n)
     ]
-    shape = draw(st.sampled_from(["heading", "list"]))
+    shape = draw(st.sampled_from(["heading", "list", "bold"]))
     level = draw(st.integers(1, 4))
     numbering = draw(st.sampled_from(NUMBERING))
     if shape == "heading" and numbering == "" and n == 1:
@@ -133,7 +133,15 @@ def digests(draw: st.DrawFn) -> tuple[str, list[Entry]]:
             "linkline": f"[{draw(st.sampled_from(LINK_LABELS))}]({url(e)})",
             "bareid": f"arXiv:{e.ident}",
         }[placement]
-        if shape == "heading":
+        if shape == "bold":
+            plain_title = e.title if markup in ("plain", "bold") else shown
+            number = (numbering or "{n}. ").format(n=i)
+            out += [f"**{number}{plain_title}**"]
+            out += [authors] + ([link] if link else []) + ["", "Commentary.", ""]
+            if markup in ("link", "boldlink"):
+                out[-5] = f"**{number}{e.title}**"
+                out.insert(len(out) - 3, f"[Paper]({url(e)})")
+        elif shape == "heading":
             out += ["#" * level + " " + numbering.format(n=i) + shown, ""]
             out += [f"**{authors.replace(':', ':**', 1)}"]
             out += [link] if link else []
