@@ -178,3 +178,62 @@ def test_generated_digests_read_back(case: tuple[str, list[Entry]]) -> None:
     assert got == want, text
     for paper, entry in zip(digest.papers, entries, strict=True):
         assert paper.authors == entry.authors, text
+
+
+MARKDOWN_BITS = [
+    "# ",
+    "## ",
+    "#### ",
+    "1. ",
+    "2) ",
+    "- ",
+    "  - ",
+    "   ",
+    "**",
+    "__",
+    "*",
+    "[",
+    "]",
+    "(",
+    ")",
+    "|",
+    "---",
+    "\n",
+    "\n\n",
+    "<details>",
+    "</details>",
+    "<summary>",
+    "`",
+    "> ",
+    ":",
+    "：",
+    "Authors:",
+    "**Link:**",
+    "원제:",
+    "作者：",
+    "arXiv:",
+    "2501.00001",
+    "https://arxiv.org/abs/",
+    "https://huggingface.co/papers/",
+    "No. 3 — ",
+    "#1 — ",
+    "Title",
+    "제목",
+    "标题",
+    "👍 3",
+    "\\",
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(MARKDOWN_BITS), max_size=80).map("".join))
+def test_any_markdown_reads_without_an_exception(body: str) -> None:
+    diags = Diagnostics()
+    data = ("---\ntitle: t\ndate: 2026-01-01\n---\n\n" + body).encode()
+    digest = read_post(data, "fuzz.md", Site(), diags)
+    if digest is not None:
+        for paper in digest.papers:
+            assert paper.title == paper.title.strip()
+            assert paper.arxiv is None or paper.arxiv.id in paper.url or "arxiv" not in paper.url
+    else:
+        assert diags.failed()
