@@ -258,3 +258,25 @@ def test_bold_numbered_title_lines_head_entries() -> None:
     assert first.authors == ("A. One", "B. Two")
     assert (second.title, str(second.arxiv)) == ("Diffusion for Text", "2601.00002")
     assert second.authors == ("张伟",) and second.fields["heading_extra"] == "⭐ 5"
+
+
+def test_table_with_an_id_column() -> None:
+    digest, _ = read("table-bare-ids.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Row Paper A", "2601.00005"),
+        ("Row Paper B", "2601.00006v2"),
+    ]
+
+
+def test_emoji_marked_headings_and_ids_written_on_the_heading() -> None:
+    digest, _ = read("en-emoji-headings.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Emoji Marked Title", "2601.00003"),
+        ("Another One", "2601.00004"),
+    ]
+
+
+def test_a_title_field_gives_the_title_and_keeps_the_heading_as_translation() -> None:
+    digest, _ = read("zh-title-field.md")
+    (paper,) = digest.papers
+    assert paper.title == "Sparse Attention Again" and paper.translated_title == "稀疏注意力"

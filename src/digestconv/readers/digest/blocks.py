@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestconv.arxiv import ArxivId, find_ids
+from digestconv.arxiv import ArxivId, find_ids, parse_id
 
 KIND_HEADING = frozenset({"Heading", "SetextHeading"})
 
@@ -82,8 +82,40 @@ def content_column(item: Any, first: str) -> int:
     return lead + len(leader) + (min(pad, 4) if after.strip() else 1)
 
 
+_ID_COLUMNS = frozenset({"arxiv", "arxivid", "id", "paperid", "论文id", "논문id", "编号"})
+
+
+def id_columns(token: Any) -> set[int]:
+    """Columns of a table headed ``arXiv`` or ``ID``: their cells hold bare identifiers."""
+    header = getattr(token, "header", None)
+    if header is None:
+        return set()
+    out = set()
+    for i, cell in enumerate(header.children or ()):
+        name = "".join(getattr(c, "content", "") for c in (cell.children or ()))
+        if "".join(ch for ch in name.casefold() if ch.isalnum()) in _ID_COLUMNS:
+            out.add(i)
+    return out
+
+
+def table_ids(token: Any) -> list[ArxivId]:
+    """Bare identifiers (``2501.00001``) in a table's id columns, row by row."""
+    columns = id_columns(token)
+    found: list[ArxivId] = []
+    for row in token.children or () if columns else ():
+        for i, cell in enumerate(row.children or ()):
+            if i in columns:
+                text = "".join(getattr(c, "content", "") for c in (cell.children or ()))
+                ident = parse_id(text.strip().strip("`*_ ")[:40])
+                if ident is not None:
+                    found.append(ident)
+    return found
+
+
 def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
     """Record the paper identifiers each unit's source names (one scan of each line)."""
     for unit in units:
         unit.ids = find_ids("\n".join(lines[unit.start - 1 : unit.end]))
+        if unit.kind == "Table":
+            unit.ids.extend(table_ids(unit.token))
     return units

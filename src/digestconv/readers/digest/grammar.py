@@ -14,12 +14,12 @@ from typing import Any
 
 from mistletoe import Document
 
-from digestconv.arxiv import find_ids
+from digestconv.arxiv import find_ids, parse_id
 from digestconv.body import BodyReader, _blocks_only, kramdown_id
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
-from digestconv.readers.digest.blocks import Unit, source, units_of, with_ids
+from digestconv.readers.digest.blocks import Unit, id_columns, source, units_of, with_ids
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
 from digestconv.readers.digest.fields import FACT_LINE, norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
@@ -232,6 +232,9 @@ def _read_entries(
             )
             current_end = cand.end
             skip_until = index + cand.consumed
+            if shape.kind == "heading":
+                # "## Title (arXiv:2601.00004)": an id written on the heading itself
+                current.bare_ids.extend(unit.ids)
             if shape.kind == "list":
                 _list_entry(reader, current, unit, lines)
             elif unit.kind == "Paragraph" and unit.end > unit.start:
@@ -271,14 +274,18 @@ def _read_table(
                 preamble.append(Item(text=text, line=unit.start + offset, bullet=unit.list_item))
             continue
         names = [_cell_text(c).strip() for c in (unit.token.header.children or ())]
+        id_cols = id_columns(unit.token)
         for line, title, cells in rows:
             draft = Draft(len(papers) + 1, title, line + offset, line + offset)
             reader = EntryReader(lines, offset)
-            for name, cell in zip(names, cells, strict=False):
+            for col, (name, cell) in enumerate(zip(names, cells, strict=False)):
                 found = links_in(cell)
                 for label, url in found:
                     reader._add_links(draft, [(label or name, url)], True)
                 draft.bare_ids.extend(find_ids(cell))
+                bare = parse_id(cell.strip().strip("`*_ ")[:40]) if col in id_cols else None
+                if bare is not None:
+                    draft.bare_ids.append(bare)
                 if cell.strip() and plain(cell) != title and not found:
                     draft.fields[name or "field"] = cell.strip()
             papers.append(finish(draft, path))

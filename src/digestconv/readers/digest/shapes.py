@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestconv.arxiv import find_ids, parse_paper_url
-from digestconv.readers.digest.blocks import Unit, content_column
+from digestconv.arxiv import find_ids, parse_id, parse_paper_url
+from digestconv.readers.digest.blocks import Unit, content_column, id_columns
 from digestconv.readers.digest.fields import parse_field
-from digestconv.readers.digest.titles import clean_title, rank_of, split_title
+from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
 
 
 @dataclass
@@ -177,6 +177,8 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             end = ends[i]
             text = heading_text(units[i], lines)
             rank, rest = rank_of(text)
+            if rank is None:
+                rest = strip_symbols(rest)  # "📄 Title": a pictograph marks it, it is not in it
             title, link, extra = "", None, ""
             resolved = False
             consumed = 0
@@ -359,16 +361,25 @@ def table_rows(unit: Unit) -> list[tuple[int, str, list[str]]]:
         return []
     names = [_cell_text(c).strip().strip("*_ ").casefold() for c in header.children or ()]
     title_col = next((i for i, n in enumerate(names) if n in _TITLE_HEADERS), None)
+    id_cols = id_columns(token)
     out = []
     for row in token.children or ():
         cells = [_cell_text(c) for c in row.children or ()]
         ids = {a.id for c in cells for a in find_ids(c)}
+        for i in id_cols:
+            bare = parse_id(cells[i].strip().strip("`*_ ")[:40]) if i < len(cells) else None
+            if bare is not None:
+                ids.add(bare.id)
         if len(ids) != 1:
             continue
         if title_col is not None and title_col < len(cells):
             title = cells[title_col]
         else:
-            texts = [c for c in cells if not find_ids(c) and any(ch.isalpha() for ch in c)]
+            texts = [
+                c
+                for i, c in enumerate(cells)
+                if i not in id_cols and not find_ids(c) and any(ch.isalpha() for ch in c)
+            ]
             title = max(texts, key=len, default="")
         title_text, _, _ = split_title(title)
         if title_text:

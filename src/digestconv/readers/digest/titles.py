@@ -74,10 +74,19 @@ def plain(text: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    """White space collapsed, separators left by a removed number or score trimmed; a title's
-    own final ``.``, ``:`` or ``?`` is kept."""
+    """White space collapsed, separators left by a removed number or score trimmed, a trailing
+    ``(arXiv:ID)`` dropped (the id is the paper's link); a title's own final ``.``, ``:`` or
+    ``?`` is kept."""
     text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
+    tail = _ID_TAIL.search(text[-60:])
+    if tail is not None and len(text) > len(tail.group(0)):
+        text = text[: len(text) - len(tail.group(0))].rstrip(" \t-–—|·,;")
     return unicodedata.normalize("NFC", text)
+
+
+_ID_TAIL = re.compile(
+    r"\s[(\[]\s?arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?\s?[)\]]$", re.I
+)
 
 
 def split_title(text: str) -> tuple[str, Any, str]:
