@@ -469,6 +469,17 @@ def _read_body(
     return papers, list(result.preamble), heading
 
 
+def _report_broken_readers(diagnostics: Diagnostics) -> None:
+    """A reader plugin that does not load is left out of detection, and said so once."""
+    from digestconv.readers import broken_readers, discover_readers
+
+    for name in broken_readers():
+        origin = discover_readers()[name].origin
+        diagnostics.warning(
+            "plugin", f"reader plugin {name!r} ({origin}) failed to load; posts use the others"
+        )
+
+
 def check_reader_config(site: Site, config: Path | None, diagnostics: Diagnostics) -> None:
     """Report each invalid ``digestconv: reader:`` value once, at its line of ``_config.yml``."""
     section = site.config.get("digestconv")
@@ -617,6 +628,7 @@ def read_paths(
     cfg = Path(config) if config is not None else inputs.config
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
     check_reader_config(site, cfg, diagnostics)
+    _report_broken_readers(diagnostics)
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
     if cache is None and jobs <= 1:

@@ -280,3 +280,25 @@ def test_a_title_field_gives_the_title_and_keeps_the_heading_as_translation() ->
     digest, _ = read("zh-title-field.md")
     (paper,) = digest.papers
     assert paper.title == "Sparse Attention Again" and paper.translated_title == "稀疏注意力"
+
+
+def test_a_broken_reader_plugin_is_reported_and_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from digestconv import readers
+
+    def broken() -> type:
+        raise ImportError("no such module")
+
+    found = dict(readers.discover_readers())
+    found["broken"] = readers.ReaderInfo("broken", "digestconv-broken 1.0", broken)
+    monkeypatch.setattr(readers, "discover_readers", lambda: found)
+    readers._instance.cache_clear()
+    try:
+        (tmp_path / "2026-01-01.md").write_text("# 1. A\n\narXiv:2601.00001\n", "utf-8")
+        result = read_paths([str(tmp_path)])
+        warned = [d for d in result.diagnostics if d.code == "plugin"]
+        assert len(warned) == 1 and "'broken'" in warned[0].message
+        assert len(result.corpus.digests[0].papers) == 1
+    finally:
+        readers._instance.cache_clear()

@@ -300,17 +300,16 @@ def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str])
     if not sub:
         return
     head = sub[0]
-    title_lines = _title_lines(head, token, lines)
-    rest_start = head.start + title_lines
+    rest_start = head.start + _title_lines(head, lines)
     if rest_start <= head.end:
-        rest = Unit(head.token, rest_start, head.end, list_item=False, depth=1, kind="Paragraph")
+        # field lines in the title's own paragraph ("1. **T**\n   Authors: …")
         reader.paragraph(draft, _dedent(lines[rest_start - 1 : head.end]), rest_start, False)
-        del rest
     for u in sub[1:]:
         reader.block(draft, u)
 
 
-def _title_lines(head: Unit, token: Any, lines: list[str]) -> int:
+def _title_lines(head: Unit, lines: list[str]) -> int:
+    """How many lines of an item's first paragraph are its (possibly wrapped) title."""
     count = 0
     for n in range(head.start, head.end + 1):
         ln = lines[n - 1]
