@@ -138,6 +138,7 @@ def test_plain_markdown_folder_dates_from_names_paths_and_headings() -> None:
     }
     assert got == {
         "2026-03-24.md": ("2026-03-24", "2026-03-24 논문 요약"),
+        "2026-03-25.md": ("2026-03-25", "📚 브리핑 - 2026-03-25"),
         "digest.md": ("2026-04-17", "Papers of the day"),
         "20260505-daily.md": ("2026-05-05", "Daily papers"),
         "2026-05-06_digest.md": ("2026-05-06", "Daily papers"),
@@ -302,3 +303,19 @@ def test_a_broken_reader_plugin_is_reported_and_left_out(
         assert len(result.corpus.digests[0].papers) == 1
     finally:
         readers._instance.cache_clear()
+
+
+def test_a_one_paper_summary_table_does_not_become_an_entry() -> None:
+    result = read_paths([str(FIXTURES / "plain" / "2026" / "03" / "2026-03-25.md")])
+    (digest,) = result.corpus.digests
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [("Only Paper Title", "2603.22117")]
+
+
+def test_entries_that_cite_other_papers_and_details_abstracts() -> None:
+    digest, _ = read("en-citing-entries.md")
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Scaling Agents", "2601.00011")
+    assert first.abstract == "We scale agents."
+    assert (second.title, str(second.arxiv)) == ("World Models", "2601.00012")
+    assert second.fields["Related"] == "https://arxiv.org/abs/2301.00001"
+    assert any("Honorable" in i.text for i in digest.preamble)

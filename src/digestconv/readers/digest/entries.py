@@ -186,13 +186,18 @@ class EntryReader:
     def paragraph(self, draft: Draft, text: str, start: int, bullet: bool) -> None:
         """A paragraph or list item: field lines, a links line, a label, or text."""
         stripped = text.strip()
-        if stripped.lower().startswith("<details"):
+        lowered = stripped[:12].lower()
+        if lowered.startswith("<details"):
             inner = _TAGS.sub(" ", re.sub(r"(?is)<summary>.{0,2000}?</summary>", " ", stripped))
             inner = re.sub(r"[ \t]+", " ", inner).strip()
             if draft.abstract is None and inner:
                 draft.abstract = inner
+            elif draft.abstract is None:
+                draft.pending = "abstract"  # "<details>…</summary>", blank line, the text
             else:
                 self._add_text(draft, text, start, bullet)
+            return
+        if lowered.startswith("</details>") and len(stripped) <= 12:
             return
         first, _, _ = stripped.partition("\n")
         fields = parse_field(first, self.extra)

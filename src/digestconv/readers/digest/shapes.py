@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
-from digestconv.readers.digest.blocks import Unit, content_column, id_columns
+from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
 from digestconv.readers.digest.fields import parse_field
 from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
 
@@ -71,13 +71,13 @@ class Shape:
     def score(self) -> tuple[int, int, int, int, int, int]:
         ids = {i for c in self.entries for i in (c.ids if c.head_id is None else {c.head_id})}
         identified = sum(1 for c in self.entries if c.ids or c.head_id)
-        # On a tie: numbered entries, then entries with distinct titles (repeated names such
-        # as "Links" are sections), then not the post's title, then the outer level.
+        # On a tie: numbered entries, then more entries, then distinct titles (repeated
+        # names such as "Links" are sections), then not the post's title, then the outer level.
         distinct = len({c.rest or c.title for c in self.entries}) == len(self.entries)
         return (
             len(ids),
-            identified,
             int(self.numbered),
+            identified,
             int(distinct),
             int(not self.titled),
             -self.level,
@@ -232,13 +232,35 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             if numbered and c.rank is None:
                 shape.containers.append(c.index)
                 continue
-            if numbered or c.head_id is not None or len(c.ids) == 1:
+            if (
+                numbered
+                or c.head_id is not None
+                or len(c.ids) == 1
+                or (len(c.ids) > 1 and not _lists_papers(units, c, lines))
+            ):
                 shape.entries.append(c)
                 shape.titled = shape.titled or (c.index == first and c.rank is None)
             else:
                 shape.containers.append(c.index)
         shapes.append(shape)
     return shapes
+
+
+def _lists_papers(units: Sequence[Unit], cand: Candidate, lines: list[str]) -> bool:
+    """Whether a heading's block lists several papers (a table of them, or list items that
+    each name one) rather than being one paper's entry that also cites others."""
+    seen: set[str] = set()
+    for j in range(cand.index + 1, cand.end):
+        u = units[j]
+        if u.kind == "Table" and len({a.id for a in u.ids}) >= 2:
+            return True
+        if u.list_item and u.ids:
+            first = source(u, lines).split("\n", 1)[0]
+            if parse_field(first) is None:
+                seen.update(a.id for a in u.ids)
+                if len(seen) >= 2:
+                    return True
+    return False
 
 
 def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | None:
