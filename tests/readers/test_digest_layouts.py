@@ -319,3 +319,12 @@ def test_entries_that_cite_other_papers_and_details_abstracts() -> None:
     assert (second.title, str(second.arxiv)) == ("World Models", "2601.00012")
     assert second.fields["Related"] == "https://arxiv.org/abs/2301.00001"
     assert any("Honorable" in i.text for i in digest.preamble)
+
+
+def test_a_generic_link_beside_the_title_is_not_part_of_it() -> None:
+    digest, _ = read("en-link-beside-title.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Title Beside Its Link", "2601.00021"),
+        ("Second Paper", "2601.00022"),
+    ]
+    assert digest.papers[1].link("code") is not None

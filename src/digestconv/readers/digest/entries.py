@@ -24,7 +24,7 @@ from digestconv.readers.digest.fields import (
     table_field,
 )
 from digestconv.readers.digest.sections import label_line, section_kind
-from digestconv.readers.digest.titles import inline_text, plain, spans
+from digestconv.readers.digest.titles import inline_text, plain, spans, symbol
 
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _TAGS = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
@@ -93,7 +93,7 @@ def links_only(text: str) -> list[tuple[str, str]] | None:
             for m in _BARE_URL.finditer(rest):
                 found.append(("", m.group(0)))
             rest = _BARE_URL.sub("", rest)
-            if rest.strip(" \t|·,-–—>•/\n"):
+            if "".join(c for c in rest if not symbol(c)).strip(" \t|·,-–—>•/\n:："):
                 return None
         elif name == "LineBreak":
             continue

@@ -127,8 +127,10 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
         rank, rest = rank_of(shown)
         if rank is None:
             continue
-        if "](" not in rest and rest.count("[") <= rest.count("]"):
-            return None
+        if not rest.lstrip().startswith("[") or (
+            "](" not in rest and rest.count("[") <= rest.count("]")
+        ):
+            return None  # the dialect's heading is the title link itself: "# 1. [Title](url)"
         level = token.level if level is None else min(level, token.level)
         # Field lines ("**Authors:** …", "- 기관: …") sit right under an entry's heading.
         stop = min(len(lines), token.line_number + _FIELD_WINDOW)
@@ -162,6 +164,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
     linked = [c for c in shape.entries if c.has_link]
     if not linked or any(not c.has_link and (c.ids or c.head_id) for c in shape.entries):
         return False
+    if any(not c.rest.lstrip().startswith("[") for c in linked):
+        return False  # the dialect's heading is the title link itself: "# 1. [Title](url)"
     for c in shape.entries:
         for j in range(c.index + 1, c.end):
             u = units[j]

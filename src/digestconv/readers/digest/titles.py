@@ -108,6 +108,9 @@ def split_title(text: str) -> tuple[str, Any, str]:
         if title:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
+    if link is not None and _generic(inline_text(link), str(link.target)):
+        # "Title [arXiv](…)": the link beside the title is the paper's, not part of its name
+        toks = [t for t in toks if t is not link]
     shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
     score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
     if score is not None and score.start() > 0:
@@ -142,6 +145,20 @@ def _bold_raw(text: str) -> tuple[str, Any, str] | None:
     title = clean_title(_ESCAPE.sub(r"\1", inner))
     rest = clean_title(plain(stripped[m.end() :]))
     return (title, None, rest) if title else None
+
+
+def _generic(label: str, target: str) -> bool:
+    """A link label that names a kind of link ("arXiv", "PDF", "논문 링크"), not a title."""
+    from digestconv.readers.digest.fields import ROLES, norm
+
+    shown = label.strip()
+    return shown == target.strip() or ROLES.get(norm(shown)) in (
+        "link",
+        "pdf",
+        "code",
+        "project",
+        "huggingface",
+    )
 
 
 def _only_link(token: Any) -> Any:
