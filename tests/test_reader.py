@@ -258,11 +258,20 @@ def test_heading_levels_split_links_and_arxiv_forms() -> None:
 
 
 def test_paper_heading_without_link_is_an_error_in_a_digest() -> None:
-    body = PAPER + "\n# 2. A paper without a link\n\nNo link anywhere in its block.\n"
+    third = PAPER.replace("# 1.", "# 3.").replace("2509.26328", "2509.26329")
+    body = PAPER + "\n# 2. A paper without a link\n\nNo link anywhere in its block.\n" + third
     digest, diags = read(post("title: t", body))
     assert digest is None
     err = next(d for d in diags if d.code == "paper-no-link")
     assert err.severity == "error" and err.line == 4 + PAPER.count("\n") + 1
+
+
+def test_home_dialect_keeps_unlinked_headings_errors() -> None:
+    """In the home blog's dialect a trailing unlinked "# N." heading stays an error, as before
+    (the general reader keeps such a section after the papers as text, see tests/readers)."""
+    body = PAPER + "\n# 2. A paper without a link\n"
+    digest, diags = read(post("title: t", body))
+    assert digest is None and "paper-no-link" in codes(diags)
 
 
 def test_numbered_headings_without_links_are_not_a_digest() -> None:

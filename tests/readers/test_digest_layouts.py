@@ -328,3 +328,10 @@ def test_a_generic_link_beside_the_title_is_not_part_of_it() -> None:
         ("Second Paper", "2601.00022"),
     ]
     assert digest.papers[1].link("code") is not None
+
+
+def test_a_numbered_section_after_the_papers_is_digest_text() -> None:
+    digest, diags = read("en-trailing-section.md")
+    assert [p.title for p in digest.papers] == ["First", "Second"]
+    assert any("Trends of the day" in i.text for i in digest.preamble)
+    assert any(d.code == "stray-text" for d in diags)

@@ -200,6 +200,12 @@ def _read_entries(
     position = 0
     skip_until = -1
     linked = sum(1 for c in shape.entries if c.has_link or c.ids or c.head_id)
+    # Where the last entry that shows a link is: a numbered section after every paper
+    # ("## 6. Trends of the day") is the digest's own text, not a paper without a link.
+    last_linked = max(
+        (c.index for c in shape.entries if c.has_link or c.ids or c.head_id), default=-1
+    )
+    current_index = -1
 
     def close() -> None:
         nonlocal current
@@ -207,6 +213,16 @@ def _read_entries(
             return
         if has_link(current):
             papers.append(finish(current, path))
+        elif current_index > last_linked:
+            preamble.append(Item(text=source(units[current_index], lines), line=current.line))
+            preamble.extend(item for _, _, _, items in current.sections for item in items)
+            diagnostics.note(
+                "stray-text",
+                f"{current.title[:60]!r} follows the papers and has no link: kept as digest text",
+                path,
+                current.line,
+                1,
+            )
         elif linked >= 1:
             diagnostics.error(
                 "paper-no-link",
@@ -223,6 +239,7 @@ def _read_entries(
         if cand is not None:
             cand.resolve()
             close()
+            current_index = index
             position += 1
             end_unit = units[cand.end - 1] if cand.end - 1 < len(units) else unit
             current = Draft(
