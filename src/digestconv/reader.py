@@ -227,15 +227,19 @@ def _front_matter_line(text: str, key: str) -> int:
     return 1
 
 
-def read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+def read_post(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, *, reader: str | None = None
+) -> Digest | None:
     """One post's bytes → a Digest, or None when the post has errors (all reported)."""
     local = Diagnostics()
-    digest = _read_post(data, path, site, local)
+    digest = _read_post(data, path, site, local, reader)
     diagnostics.extend(local)
     return None if local.failed() else digest
 
 
-def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+def _read_post(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, reader: str | None = None
+) -> Digest | None:
     text = decode(data, path, diagnostics)
     if text is None:
         return None
@@ -312,7 +316,15 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     if when is None and plain:
         when = _plain_date(path, zone)
         if when is None:
-            got = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
+            got = _read_body(
+                body,
+                body_line,
+                path,
+                front=front,
+                site=site,
+                diagnostics=diagnostics,
+                forced=reader,
+            )
             if got is None:
                 return None
             parsed = got
@@ -328,7 +340,9 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         return None
 
     if plain and parsed is None:
-        got = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
+        got = _read_body(
+            body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
+        )
         if got is None:
             return None
         parsed = got
@@ -350,7 +364,9 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
 
     line_count = text.count("\n") + 1
     if parsed is None:
-        parsed = _read_body(body, body_line, path, front=front, site=site, diagnostics=diagnostics)
+        parsed = _read_body(
+            body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
+        )
         if parsed is None:
             return None
     papers, preamble, _ = parsed
@@ -423,6 +439,7 @@ def _read_body(
     front: Mapping[str, Any],
     site: Site,
     diagnostics: Diagnostics,
+    forced: str | None = None,
 ) -> tuple[list[Paper], list[Item], str | None] | None:
     """The body by the reader detection picks; None when it cannot be read at all."""
     if not body.strip():
@@ -431,7 +448,7 @@ def _read_body(
     from digestconv.readers import Source, pick_reader  # loads mistletoe only for a body
 
     source = Source(path=path, text=body, first_line=body_line, front=front, site=site)
-    reader = pick_reader(source)
+    reader = pick_reader(source, forced)
     try:
         result = reader.read(source, reader_options(site, reader.name), diagnostics)
     except RecursionError:
@@ -584,11 +601,22 @@ def resolve_site(
     return replace(site, **changes) if changes else site
 
 
-def _parse_worker(job: tuple[str, bytes, dict[str, Any]]) -> tuple[str | None, str]:
+def _read_one(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, reader: str | None
+) -> Digest | None:
+    """``read_post``, passing a forced reader only when there is one."""
+    if reader is None:
+        return read_post(data, path, site, diagnostics)
+    return read_post(data, path, site, diagnostics, reader=reader)
+
+
+def _parse_worker(
+    job: tuple[str, bytes, dict[str, Any], str | None],
+) -> tuple[str | None, str]:
     """Process-pool entry: plain data in and out, since the model holds read-only mappings."""
-    path, data, site_json = job
+    path, data, site_json, reader = job
     diagnostics = Diagnostics()
-    digest = read_post(data, path, site_from_json(site_json), diagnostics)
+    digest = _read_one(data, path, site_from_json(site_json), diagnostics, reader)
     return _encode(digest, diagnostics)
 
 
@@ -616,6 +644,7 @@ def read_paths(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     defer: bool = False,
+    reader: str | None = None,
 ) -> ReadResult:
     """Read every post the paths name; the digests come back oldest first.
 
@@ -629,18 +658,25 @@ def read_paths(
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
     check_reader_config(site, cfg, diagnostics)
     _report_broken_readers(diagnostics)
+    if reader is not None:
+        from digestconv.readers import discover_readers
+
+        if reader not in discover_readers():
+            known = ", ".join(discover_readers())
+            diagnostics.error("config", f"unknown reader {reader!r} (known: {known})")
+            reader = None
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
     if cache is None and jobs <= 1:
         for path in inputs.files:
             local = Diagnostics()
             data = _read_bytes(path, local)
-            digest = None if data is None else read_post(data, path, site, local)
+            digest = None if data is None else _read_one(data, path, site, local, reader)
             results.append((digest, local.items))
             if progress:
                 progress(1)
     else:
-        many, keys = _read_many(inputs.files, site, cache, jobs, progress)
+        many, keys = _read_many(inputs.files, site, cache, jobs, progress, reader=reader)
         input_key = digest_of(*keys) if all(keys) else None
         payloads = [d for d, _ in many if d is not None]
         if defer and payloads and all(isinstance(d, str) for d in payloads):
@@ -682,12 +718,16 @@ def _read_many(
     cache: BuildCache | None,
     jobs: int,
     progress: Callable[[int], None] | None,
+    *,
+    reader: str | None = None,
 ) -> tuple[list[tuple[Digest | str | None, list[Diagnostic]]], list[str]]:
     """Read with a cache and/or a process pool, holding as little as possible at once:
     each post's bytes are dropped as soon as its digest exists.  Posts found in the
     cache come back as their model JSON (a str), for the caller to decode or not."""
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
+    if reader is not None:  # a forced reader reads other models from the same bytes
+        fingerprint += "\nreader=" + reader
     datas: list[bytes | None] = []
     out: list[tuple[Digest | str | None, list[Diagnostic]]] = []
     keys: list[str] = []
@@ -725,7 +765,7 @@ def _read_many(
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         import digestconv.body  # noqa: F401 - loaded once here, inherited by forked workers
 
-        jobs_list = [(files[i], datas[i] or b"", site_json) for i in todo]
+        jobs_list = [(files[i], datas[i] or b"", site_json, reader) for i in todo]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             parsed = pool.map(_parse_worker, jobs_list, chunksize=chunk)
@@ -736,7 +776,7 @@ def _read_many(
     else:
         for i in todo:
             local = Diagnostics()
-            digest = read_post(datas[i] or b"", files[i], site, local)
+            digest = _read_one(datas[i] or b"", files[i], site, local, reader)
             done(i, digest, local.items, None)
     if cache is not None and pending:
         cache.put_posts(pending)

@@ -335,3 +335,16 @@ def test_a_numbered_section_after_the_papers_is_digest_text() -> None:
     assert [p.title for p in digest.papers] == ["First", "Second"]
     assert any("Trends of the day" in i.text for i in digest.preamble)
     assert any(d.code == "stray-text" for d in diags)
+
+
+def test_a_reader_can_be_forced(tmp_path: Path) -> None:
+    (tmp_path / "2026-01-01.md").write_text(
+        "# Reading list\n\n2601.00041  A Paper\n2601.00042  Another\n", "utf-8"
+    )
+    default = read_paths([str(tmp_path)])
+    forced = read_paths([str(tmp_path)], reader="digest")
+    unknown = read_paths([str(tmp_path)], reader="nope")
+    notes = [d.message for d in forced.diagnostics if d.code == "reader"]
+    assert notes and "'digest'" in notes[0]
+    assert [d.code for d in unknown.diagnostics if d.severity == "error"] == ["config"]
+    assert len(default.corpus.digests) == 1
