@@ -36,7 +36,8 @@ class IdListReader:
     Options: ClassVar[type] = IdListOptions
 
     def detect(self, source: Source) -> float:
-        lines = [ln for ln in source.text.split("\n", _SAMPLE * 2)[: _SAMPLE * 2] if ln.strip()]
+        head = source.text[: _SAMPLE * 200]
+        lines = [ln for ln in head.split("\n")[: _SAMPLE * 2] if ln.strip()]
         body = [ln for ln in lines if not ln.lstrip().startswith("#")][:_SAMPLE]
         if len(body) < 2:
             return 0.0

@@ -121,10 +121,10 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
     for index, token in enumerate(children):
         if type(token).__name__ != "Heading" or token.level > 3:
             continue
-        shown = _token_heading(token, lines)
-        if shown[:1].isalpha() and shown[:1] not in _RANK_STARTS:
+        lead = lines[token.line_number - 1].lstrip(" #")[:1]
+        if lead.isalpha() and lead not in _RANK_STARTS:
             continue  # "Introduction", "방법": cannot start with an entry number
-        rank, rest = rank_of(shown)
+        rank, rest = rank_of(_token_heading(token, lines))
         if rank is None:
             continue
         if not rest.lstrip().startswith("[") or (
