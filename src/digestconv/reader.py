@@ -460,6 +460,15 @@ def _read_body(
             1,
         )
         return None
+    except Exception as exc:  # a reader's bug (a plugin's above all) is this post's error
+        diagnostics.error(
+            "reader",
+            f"the {reader.name!r} reader failed on this post: {type(exc).__name__}: {exc}"[:300],
+            path,
+            body_line,
+            1,
+        )
+        return None
     papers = list(result.papers)
     diagnostics.note(
         "reader",

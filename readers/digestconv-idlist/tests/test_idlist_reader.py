@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from digestconv.diagnostics import Diagnostics
 from digestconv.reader import read_paths
 from digestconv.readers import Source, discover_readers, pick_reader
@@ -54,3 +56,17 @@ def test_a_plain_folder_of_lists_reads_end_to_end(tmp_path: Path) -> None:
     assert digest.title == "Reading list, 2026-03-24" and len(digest.papers) == 3
     note = next(d for d in result.diagnostics if d.code == "reader")
     assert "'idlist'" in note.message and "3 entries" in note.message
+
+
+def test_a_failing_reader_is_an_error_of_that_post_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(self: IdListReader, source: Source, options: object, d: Diagnostics) -> None:
+        raise ValueError("bad line")
+
+    monkeypatch.setattr(IdListReader, "read", boom)
+    (tmp_path / "2026-03-24.md").write_text(LIST, encoding="utf-8")
+    result = read_paths([str(tmp_path)])
+    (err,) = [d for d in result.diagnostics if d.severity == "error"]
+    assert err.code == "reader" and "ValueError: bad line" in err.message
+    assert result.corpus.digests == ()
