@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from digestconv.diagnostics import Diagnostics
 from digestconv.reader import read_paths
 from digestconv.readers import Source, discover_readers, pick_reader
