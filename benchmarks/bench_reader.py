@@ -1,6 +1,7 @@
 """Reader speed against mistletoe alone, and CLI start-up, measured in one run.
 
     python benchmarks/bench_reader.py [N ...]      (default: 400 2000)
+    python benchmarks/bench_reader.py --site DIR   (a real site or folder of digests)
 
 For each N a deterministic N-post site is generated (make_corpus.py); reading
 it with digestconv (front matter, Markdown AST, model) is timed against
@@ -43,7 +44,24 @@ def mistletoe_only(files: list[Path]) -> None:
         Document(f.read_bytes().decode("utf-8"))
 
 
+def bench_site(root: Path, runs: int = 5) -> None:
+    """A real collection, read serially in this process so CPU time counts all of it."""
+    base = root / "_posts" if (root / "_posts").is_dir() else root
+    files = sorted(p for p in base.rglob("*") if p.suffix in (".md", ".markdown"))
+    entries = sum(len(d.papers) for d in read_paths([str(root)], jobs=1).corpus.digests)
+    ours = best(lambda: read_paths([str(root)], jobs=1), runs)
+    peer = best(lambda: mistletoe_only(files), runs)
+    print(f"{root.name}: {len(files)} files, {entries} entries")
+    print(f"  digestconv  wall {ours[0]:.3f} s  cpu {ours[1]:.3f} s")
+    print(f"  mistletoe   wall {peer[0]:.3f} s  cpu {peer[1]:.3f} s")
+    print(f"  ratio       wall {ours[0] / peer[0]:.2f}    cpu {ours[1] / peer[1]:.2f}")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--site"]:
+        for arg in sys.argv[2:]:
+            bench_site(Path(arg))
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [400, 2000]
     print(
         f"{'posts':>6} {'digestconv wall/cpu s':>22} {'mistletoe wall/cpu s':>21} "

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from digestconv.arxiv import ArxivId
 from digestconv.model import (
+    LINK_KINDS,
     SCHEMA_VERSION,
     Corpus,
     Digest,
@@ -46,7 +47,7 @@ items = st.builds(
 sections = st.builds(
     Section,
     kind=st.sampled_from(
-        ["introduction", "method", "results", "limitations", "conclusion", "other"]
+        ["introduction", "method", "results", "limitations", "conclusion", "summary", "other"]
     ),
     heading=text,
     items=st.lists(items, max_size=3).map(tuple),
@@ -61,11 +62,16 @@ papers = st.builds(
     url=text,
     arxiv=st.none() | ids,
     anchor=text,
-    links=st.lists(
-        st.builds(Link, text, text, st.sampled_from(["alphaxiv", "arxiv", "other"])), max_size=2
-    ).map(tuple),
+    links=st.lists(st.builds(Link, text, text, st.sampled_from(list(LINK_KINDS))), max_size=2).map(
+        tuple
+    ),
     sections=st.lists(sections, max_size=3).map(tuple),
     source=st.none() | spans,
+    authors=st.lists(text, max_size=3).map(tuple),
+    affiliations=st.lists(text, max_size=2).map(tuple),
+    abstract=st.none() | text,
+    translated_title=st.none() | text,
+    fields=st.dictionaries(text, text, max_size=3).map(frozen_mapping),
 )
 json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text
 meta = st.dictionaries(
@@ -94,7 +100,15 @@ digests = st.builds(
 )
 corpora = st.builds(
     Corpus,
-    site=st.builds(Site, title=st.none() | text, config=meta),
+    site=st.builds(
+        Site,
+        title=st.none() | text,
+        config=meta,
+        defaults=st.lists(
+            st.builds(lambda p, v: frozen_mapping({"scope": {"path": p}, "values": v}), text, meta),
+            max_size=2,
+        ).map(tuple),
+    ),
     digests=st.lists(digests, max_size=3).map(tuple),
 )
 
@@ -121,6 +135,18 @@ def test_shared_corpus_validates_and_round_trips(shared_corpus: Corpus) -> None:
     doc = json.loads(to_json(shared_corpus))
     jsonschema.validate(doc, SCHEMA)
     assert from_json(to_json(shared_corpus)) == shared_corpus
+
+
+def test_schema_version_1_documents_still_load(samples_corpus: Corpus) -> None:
+    """Version 2 only added fields, all optional: a version-1 document reads with defaults."""
+    doc = json.loads(to_json(samples_corpus))
+    doc["schema_version"] = 1
+    del doc["site"]["defaults"]
+    for digest in doc["digests"]:
+        for paper in digest["papers"]:
+            for key in ("authors", "affiliations", "abstract", "translated_title", "fields"):
+                del paper[key]
+    assert from_json(json.dumps(doc)) == samples_corpus
 
 
 def test_unknown_schema_version_is_refused() -> None:

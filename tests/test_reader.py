@@ -50,7 +50,8 @@ def read(
 
 
 def codes(diags: Diagnostics) -> list[str]:
-    return [d.code for d in diags]
+    """The codes of a read, without the ``reader`` note every read post carries."""
+    return [d.code for d in diags if d.code != "reader"]
 
 
 # ----------------------------------------------------------------- the corpora
@@ -256,10 +257,28 @@ def test_heading_levels_split_links_and_arxiv_forms() -> None:
     ]
 
 
-def test_paper_heading_without_link_is_an_error() -> None:
-    digest, diags = read(post("title: t", "# 1. A paper without a link\n"))
+def test_paper_heading_without_link_is_an_error_in_a_digest() -> None:
+    third = PAPER.replace("# 1.", "# 3.").replace("2509.26328", "2509.26329")
+    body = PAPER + "\n# 2. A paper without a link\n\nNo link anywhere in its block.\n" + third
+    digest, diags = read(post("title: t", body))
     assert digest is None
-    assert codes(diags)[0] == "paper-no-link" and diags.items[0].line == 4
+    err = next(d for d in diags if d.code == "paper-no-link")
+    assert err.severity == "error" and err.line == 4 + PAPER.count("\n") + 1
+
+
+def test_home_dialect_keeps_unlinked_headings_errors() -> None:
+    """In the home blog's dialect a trailing unlinked "# N." heading stays an error, as before
+    (the general reader keeps such a section after the papers as text, see tests/readers)."""
+    body = PAPER + "\n# 2. A paper without a link\n"
+    digest, diags = read(post("title: t", body))
+    assert digest is None and "paper-no-link" in codes(diags)
+
+
+def test_numbered_headings_without_links_are_not_a_digest() -> None:
+    """A tech note's "# 1. Set-up" headings are text, not papers without links."""
+    digest, diags = read(post("title: t", "# 1. A heading without a link\n\n# 2. Another\n"))
+    assert digest is not None and digest.papers == ()
+    assert "no-papers" in codes(diags) and not diags.failed()
 
 
 def test_duplicate_paper_warns_and_keeps_both() -> None:

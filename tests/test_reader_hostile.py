@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -250,14 +251,19 @@ def test_check_subprocess_whole_catalogue(tmp_path: Path) -> None:
     proc = _run("check", str(root))
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1
+    skipped = 0
     for case in cases("invalid", heavy=False, broken=False):
         path = root / "_posts" / case.name
+        wanted = ": error: "
+        if not re.fullmatch(r"\d{2,4}-\d{1,2}-\d{1,2}-.*\.[^.]+", case.name):
+            # Jekyll does not publish an undated file of _posts/: skipped with a note.
+            wanted, skipped = ": note: ", skipped + 1
         assert any(
-            line.startswith(f"{path}:") and ": error: " in line for line in proc.stderr.splitlines()
+            line.startswith(f"{path}:") and wanted in line for line in proc.stderr.splitlines()
         ), case.key
     summary = proc.stderr.strip().splitlines()[-1]
     n_valid = len(cases("valid", heavy=False, broken=False))
-    assert f"{len(cases(heavy=False, broken=False))} post(s), {n_valid} read" in summary
+    assert f"{len(cases(heavy=False, broken=False)) - skipped} post(s), {n_valid} read" in summary
 
 
 @pytest.mark.parametrize("key", ["html-script", "yaml-python-object", "utf16le-bom"])

@@ -107,3 +107,55 @@ def parse_url(url: str) -> ArxivId | None:
     if rest.endswith(".pdf"):
         rest = rest[:-4]
     return parse_id(rest)
+
+
+# Sites whose paper pages are keyed by the arXiv identifier itself.
+_MIRRORS = {
+    "huggingface.co": ("papers",),
+    "www.huggingface.co": ("papers",),
+    "hf.co": ("papers",),
+    "alphaxiv.org": ("abs", "overview", "pdf"),
+    "www.alphaxiv.org": ("abs", "overview", "pdf"),
+}
+_ID_TEXT = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+# Paper identifiers where they appear in running text: URLs with or without a scheme
+# (link texts often show "arxiv.org/abs/…"), and "arXiv:ID" / "arXiv ID" citations.
+_ID_IN_TEXT = re.compile(
+    r"(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
+    r"|(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/papers/"
+    r"|(?:https?://)?(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/"
+    r"|\barxiv\s*[:：]\s*|\barxiv\s+(?=\d{4}\.))"
+    r"(?P<id>" + _ID_TEXT + r")(?![\d])",
+    re.IGNORECASE,
+)
+
+
+def parse_paper_url(url: str) -> ArxivId | None:
+    """The arXiv identifier behind an arXiv, Hugging Face papers or alphaXiv URL."""
+    found = parse_url(url)
+    if found is not None:
+        return found
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    kinds = _MIRRORS.get((parts.hostname or "").lower())
+    if parts.scheme not in ("http", "https") or kinds is None:
+        return None
+    kind, _, rest = parts.path.strip("/").partition("/")
+    if kind not in kinds or not rest:
+        return None
+    rest = rest.split("/", 1)[0] if "/" in rest and _NEW.match(rest) else rest
+    return parse_id(rest.removesuffix(".pdf"))
+
+
+def find_ids(text: str) -> list[ArxivId]:
+    """Every paper identifier named in ``text``, in order (linear in its length)."""
+    if not any(key in text for key in ("xiv", "XIV", "Xiv", "ugging", "UGGING", "hf.co")):
+        return []
+    out = []
+    for m in _ID_IN_TEXT.finditer(text):
+        found = parse_id(m.group("id"))
+        if found is not None:
+            out.append(found)
+    return out

@@ -298,6 +298,11 @@ class BodyReader:
     def read(self) -> tuple[list[Paper], list[Item]]:
         with _blocks_only(), room_to_recurse():
             doc = Document(self.lines)
+        return self.read_document(doc)
+
+    def read_document(self, doc: Any) -> tuple[list[Paper], list[Item]]:
+        """Read an already parsed body (parsed under ``_blocks_only``): the general
+        reader parses once and hands the document over when the post is in this dialect."""
         units = self._units(doc)
         papers: list[_PaperDraft] = []
         preamble: list[Item] = []

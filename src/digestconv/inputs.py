@@ -10,11 +10,13 @@ silently.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digestconv.diagnostics import Diagnostics
+from digestconv.readers import codes as _codes  # noqa: F401 - registers the reader codes
 
 POST_SUFFIXES = (".md", ".markdown")
 STDIN = "-"
@@ -107,6 +109,26 @@ def _not_a_post_file(path: str) -> str | None:
     return f"not a regular file ({kind}); not read"
 
 
+# Jekyll's DATE_FILENAME_MATCHER: a post's file name is YYYY-MM-DD-slug.ext.
+_JEKYLL_POST_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^.]+")
+
+
+def _jekyll_posts(files: list[str], diagnostics: Diagnostics) -> list[str]:
+    """Files of a ``_posts`` folder that Jekyll publishes; the others are skipped with a note,
+    as Jekyll skips them (a plain folder of ``YYYY-MM-DD.md`` digests is not filtered)."""
+    kept = []
+    for f in files:
+        if "_posts" in Path(f).parts and not _JEKYLL_POST_NAME.fullmatch(Path(f).name):
+            diagnostics.note(
+                "not-a-post",
+                "not read: Jekyll only publishes _posts files named YYYY-MM-DD-slug.md",
+                f,
+            )
+            continue
+        kept.append(f)
+    return kept
+
+
 def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
     """Resolve the command line's PATH arguments into post files and a site config."""
     inputs = Inputs()
@@ -128,7 +150,7 @@ def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
             inputs.config = _site_config_for(path.absolute())
         if path.is_dir():
             root = path / "_posts" if (path / "_posts").is_dir() else path
-            files = _walk(root, diagnostics)
+            files = _jekyll_posts(_walk(root, diagnostics), diagnostics)
             if not files:
                 diagnostics.warning("no-posts", "no .md or .markdown posts found", raw)
         else:

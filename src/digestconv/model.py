@@ -18,15 +18,22 @@ from typing import Any, Literal, cast, get_args
 
 from digestconv.arxiv import ArxivId as ArxivId  # noqa: PLC0414 - re-exported: part of the model API
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added, all optional with empty defaults: ``Paper.authors``, ``affiliations``,
+``abstract``, ``translated_title``, ``fields``; link kinds ``huggingface``, ``code``,
+``project``, ``pdf``; section kind ``summary``; ``Site.defaults``.  Version 1
+documents still load."""
 
-SectionKind = Literal["introduction", "method", "results", "limitations", "conclusion", "other"]
+SectionKind = Literal[
+    "introduction", "method", "results", "limitations", "conclusion", "summary", "other"
+]
 SECTION_KINDS: tuple[SectionKind, ...] = get_args(SectionKind)
 
 ItemLabel = Literal["goal", "motivation", "contribution"]
 ITEM_LABELS: tuple[ItemLabel, ...] = get_args(ItemLabel)
 
-LinkKind = Literal["alphaxiv", "arxiv", "other"]
+LinkKind = Literal["alphaxiv", "arxiv", "huggingface", "code", "project", "pdf", "other"]
+LINK_KINDS: tuple[LinkKind, ...] = get_args(LinkKind)
 
 JsonValue = Any
 """A value that ``json.dumps`` accepts: kept loose because front matter is free-form."""
@@ -99,6 +106,15 @@ class Paper:
     links: tuple[Link, ...] = ()
     sections: tuple[Section, ...] = ()
     source: SourceSpan | None = None
+    authors: tuple[str, ...] = ()
+    """As the digest lists them (``et al.`` kept as its own last element)."""
+    affiliations: tuple[str, ...] = ()
+    abstract: str | None = None
+    translated_title: str | None = None
+    """The digest's own heading when it gives the original title in a field
+    (``原文标题``, ``Original title``, ``원제``): ``title`` is then the original."""
+    fields: Mapping[str, JsonValue] = field(default_factory=_empty)
+    """Other labelled values of the entry (scores, sources, tags…), label → text as written."""
 
     @property
     def key(self) -> str:
@@ -156,6 +172,8 @@ class Site:
     timezone: str | None = None
     permalink: str = "date"
     config: Mapping[str, JsonValue] = field(default_factory=_empty)
+    defaults: tuple[Mapping[str, JsonValue], ...] = ()
+    """Jekyll's front-matter ``defaults:`` (each ``{"scope": …, "values": …}``), in order."""
 
     @property
     def root_url(self) -> str | None:
@@ -254,6 +272,11 @@ def paper_to_json(paper: Paper) -> dict[str, JsonValue]:
             for s in paper.sections
         ],
         "source": _span_to_json(paper.source),
+        "authors": list(paper.authors),
+        "affiliations": list(paper.affiliations),
+        "abstract": paper.abstract,
+        "translated_title": paper.translated_title,
+        "fields": _thaw(paper.fields),
     }
 
 
@@ -277,6 +300,11 @@ def paper_from_json(obj: Mapping[str, JsonValue]) -> Paper:
             for s in obj["sections"]
         ),
         source=_span_from_json(obj.get("source")),
+        authors=tuple(obj.get("authors", ())),
+        affiliations=tuple(obj.get("affiliations", ())),
+        abstract=obj.get("abstract"),
+        translated_title=obj.get("translated_title"),
+        fields=frozen_mapping(obj.get("fields", {})),
     )
 
 
@@ -331,6 +359,7 @@ def site_to_json(site: Site) -> dict[str, JsonValue]:
         "timezone": site.timezone,
         "permalink": site.permalink,
         "config": _thaw(site.config),
+        "defaults": [_thaw(d) for d in site.defaults],
     }
 
 
@@ -346,6 +375,7 @@ def site_from_json(obj: Mapping[str, JsonValue]) -> Site:
         timezone=obj.get("timezone"),
         permalink=obj.get("permalink", "date"),
         config=frozen_mapping(obj.get("config", {})),
+        defaults=tuple(frozen_mapping(d) for d in obj.get("defaults", ())),
     )
 
 
@@ -390,7 +420,7 @@ def to_json_bytes(corpus: Corpus) -> bytes:
 def from_json(text: str | bytes) -> Corpus:
     obj = json.loads(text)
     version = obj.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in (1, SCHEMA_VERSION):
         raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
     return Corpus(
         site=site_from_json(obj["site"]),

@@ -39,7 +39,7 @@ from digestconv.model import (
     site_from_json,
     site_to_json,
 )
-from digestconv.site import absolute, load_site, post_url
+from digestconv.site import absolute, defaults_for, load_site, post_url
 from digestconv.textclean import clean, decode
 from digestconv.yamlsafe import YamlError, load_yaml
 
@@ -52,6 +52,31 @@ _KNOWN_KEYS = frozenset(
     {"title", "date", "tags", "tag", "categories", "category", "lang", "slug", "permalink"}
 )
 _handler = YAMLHandler()
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+)
+# Dates of plain Markdown digests: in the file name, a folder name or the first heading.
+_NAME_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[-_.]?)(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?!\d)"
+)
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?!\d)")
+_HEADING_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]\s*|年\s*|년\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*|월\s*)"
+    r"(\d{1,2})(?!\d)"
+)
 
 
 @dataclass
@@ -94,6 +119,9 @@ def _fixed(dt: datetime, zone: tzinfo) -> datetime:
 def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
     """A front-matter date string as Ruby's ``Time.parse`` reads the usual forms."""
     text = text.strip()
+    # Themes' templates ship "+/-TTTT"-style placeholders; Ruby's Time.parse reads
+    # "+/-0000" as the zone "-0000", i.e. UTC.
+    text = re.sub(r"\s*\+/-\s*(\d{2}:?\d{2})$", r" -\1", text)
     tz: tzinfo | None = None
     m = _OFFSET.search(text)
     if (m and re.search(r"\d:\d\d", text[: m.start()])) or (m and m.group(1) == "Z"):
@@ -117,7 +145,7 @@ def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         text = text[: m.start()].strip()
     text = text.replace("T", " ", 1) if "T" in text[:11] else text
-    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+    for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
@@ -199,15 +227,19 @@ def _front_matter_line(text: str, key: str) -> int:
     return 1
 
 
-def read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+def read_post(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, *, reader: str | None = None
+) -> Digest | None:
     """One post's bytes → a Digest, or None when the post has errors (all reported)."""
     local = Diagnostics()
-    digest = _read_post(data, path, site, local)
+    digest = _read_post(data, path, site, local, reader)
     diagnostics.extend(local)
     return None if local.failed() else digest
 
 
-def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> Digest | None:
+def _read_post(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, reader: str | None = None
+) -> Digest | None:
     text = decode(data, path, diagnostics)
     if text is None:
         return None
@@ -243,7 +275,10 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
             diagnostics.error("front-matter-type", "front matter is not a mapping", path, 2, 1)
             return None
         front = {str(k): v for k, v in loaded.items()}
-    else:
+        if site.defaults:
+            defaults = defaults_for(site, _site_relative(path))
+            front = {**defaults, **front} if defaults else front
+    elif dm or _in_posts(path):
         diagnostics.warning(
             "no-front-matter",
             "no front matter (--- … ---); Jekyll would copy this file, not publish it as a post",
@@ -251,6 +286,7 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
             1,
             1,
         )
+    plain = not front and not _handler.detect(text)
 
     if isinstance(front.get("slug"), str | int) and str(front["slug"]).strip():
         slug = str(front["slug"]).strip()
@@ -276,6 +312,23 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         except ValueError:
             diagnostics.error("bad-date", f"file name date {stem[:10]!r} is not a date", path)
             return None
+    parsed: tuple[list[Paper], list[Item], str | None] | None = None
+    if when is None and plain:
+        when = _plain_date(path, zone)
+        if when is None:
+            got = _read_body(
+                body,
+                body_line,
+                path,
+                front=front,
+                site=site,
+                diagnostics=diagnostics,
+                forced=reader,
+            )
+            if got is None:
+                return None
+            parsed = got
+            when = _heading_date(got[2], zone)
     if when is None:
         diagnostics.error(
             "no-date",
@@ -286,7 +339,19 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         )
         return None
 
-    title = _title(front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics)
+    if plain and parsed is None:
+        got = _read_body(
+            body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
+        )
+        if got is None:
+            return None
+        parsed = got
+    if plain and front.get("title") is None and parsed is not None and parsed[2]:
+        title = parsed[2]
+    else:
+        title = _title(
+            front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics
+        )
     tags = _as_list(front.get("tags", front.get("tag")))
     categories = _as_list(front.get("categories", front.get("category")))
     lang_value = front.get("lang")
@@ -298,30 +363,13 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
     meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
 
     line_count = text.count("\n") + 1
-    if not body.strip():
-        diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
-        papers: list[Paper] = []
-        preamble: list[Item] = []
-    else:
-        from digestconv.body import BodyReader  # mistletoe loads only when a body is parsed
-
-        try:
-            papers, preamble = BodyReader(body, path, body_line, diagnostics).read()
-        except RecursionError:
-            diagnostics.error(
-                "too-deep",
-                "the Markdown is nested too deeply to read (lists or quotes thousands of levels)",
-                path,
-                body_line,
-                1,
-            )
+    if parsed is None:
+        parsed = _read_body(
+            body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
+        )
+        if parsed is None:
             return None
-        if not papers:
-            diagnostics.note(
-                "no-papers", "the post has no paper heading (# N. [Title](url))", path, body_line, 1
-            )
-        _check_papers(papers, path, diagnostics)
-
+    papers, preamble, _ = parsed
     return Digest(
         source=SourceSpan(path, 1, line_count),
         title=title,
@@ -337,6 +385,169 @@ def _read_post(data: bytes, path: str, site: Site, diagnostics: Diagnostics) -> 
         preamble=tuple(preamble),
         meta=frozen_mapping(meta),
     )
+
+
+def _in_posts(path: str) -> bool:
+    return "_posts" in Path(path).parts
+
+
+def _site_relative(path: str) -> str:
+    """The post's path below the site root (from its ``_posts`` folder), for ``defaults:``."""
+    parts = Path(path).parts
+    if "_posts" in parts:
+        i = len(parts) - 1 - parts[::-1].index("_posts")
+        return "/".join(parts[i:])
+    return Path(path).name
+
+
+def _valid(y: int, m: int, d: int, zone: tzinfo) -> datetime | None:
+    try:
+        return _fixed(datetime(y, m, d, tzinfo=zone), zone)
+    except ValueError:
+        return None
+
+
+def _plain_date(path: str, zone: tzinfo) -> datetime | None:
+    """A plain Markdown digest's date: in its file name, else in its folders."""
+    if path == STDIN:
+        return None
+    p = Path(path)
+    for part in [p.stem, *reversed(p.parent.parts)]:
+        m = _NAME_DATE.search(part)
+        if m is not None:
+            found = _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")), zone)
+            if found is not None:
+                return found
+    joined = "/".join([*p.parent.parts, p.stem])
+    for m in _PATH_DATE.finditer(joined):
+        found = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+        if found is not None:
+            return found
+    return None
+
+
+def _heading_date(heading: str | None, zone: tzinfo) -> datetime | None:
+    m = _HEADING_DATE.search(heading or "")
+    return None if m is None else _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+
+
+def _read_body(
+    body: str,
+    body_line: int,
+    path: str,
+    *,
+    front: Mapping[str, Any],
+    site: Site,
+    diagnostics: Diagnostics,
+    forced: str | None = None,
+) -> tuple[list[Paper], list[Item], str | None] | None:
+    """The body by the reader detection picks; None when it cannot be read at all."""
+    if not body.strip():
+        diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
+        return [], [], None
+    from digestconv.readers import Source, pick_reader  # loads mistletoe only for a body
+
+    source = Source(path=path, text=body, first_line=body_line, front=front, site=site)
+    reader = pick_reader(source, forced)
+    try:
+        result = reader.read(source, reader_options(site, reader.name), diagnostics)
+    except RecursionError:
+        diagnostics.error(
+            "too-deep",
+            "the Markdown is nested too deeply to read (lists or quotes thousands of levels)",
+            path,
+            body_line,
+            1,
+        )
+        return None
+    except Exception as exc:  # a reader's bug (a plugin's above all) is this post's error
+        diagnostics.error(
+            "reader",
+            f"the {reader.name!r} reader failed on this post: {type(exc).__name__}: {exc}"[:300],
+            path,
+            body_line,
+            1,
+        )
+        return None
+    papers = list(result.papers)
+    diagnostics.note(
+        "reader",
+        f"read by the {reader.name!r} reader: {result.shape}, "
+        f"{len(papers)} entr{'y' if len(papers) == 1 else 'ies'}",
+        path,
+        body_line,
+        1,
+    )
+    if not papers:
+        diagnostics.note(
+            "no-papers",
+            "no paper entries found; the post's text is kept as digest text",
+            path,
+            body_line,
+            1,
+        )
+    _check_papers(papers, path, diagnostics)
+    heading = result.first_heading
+    if heading is not None and not front:
+        from digestconv.readers.digest.titles import plain as plain_text
+
+        heading = plain_text(heading)
+    return papers, list(result.preamble), heading
+
+
+def _report_broken_readers(diagnostics: Diagnostics) -> None:
+    """A reader plugin that does not load is left out of detection, and said so once."""
+    from digestconv.readers import broken_readers, discover_readers
+
+    for name in broken_readers():
+        origin = discover_readers()[name].origin
+        diagnostics.warning(
+            "plugin", f"reader plugin {name!r} ({origin}) failed to load; posts use the others"
+        )
+
+
+def check_reader_config(site: Site, config: Path | None, diagnostics: Diagnostics) -> None:
+    """Report each invalid ``digestconv: reader:`` value once, at its line of ``_config.yml``."""
+    section = site.config.get("digestconv")
+    if not isinstance(section, Mapping) or "reader" not in section:
+        return
+    from digestconv.readers.digest import parse_options
+
+    _, problems = parse_options(section.get("reader"))
+    if not problems:
+        return
+    lines: list[str] = []
+    if config is not None:
+        try:
+            lines = config.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        except OSError:
+            lines = []
+    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith("reader:")), 0)
+    for key, problem in problems:
+        line = next(
+            (
+                i + 1
+                for i, ln in enumerate(lines[start:], start=start)
+                if ln.strip().startswith(f"{key}:")
+            ),
+            start + 1,
+        )
+        diagnostics.error(
+            "config", f"digestconv.reader.{key}: {problem}", str(config or "_config.yml"), line, 1
+        )
+
+
+def reader_options(site: Site, name: str) -> Any:
+    """The reader's options from ``digestconv: reader:`` (invalid values: the defaults;
+    ``read_paths`` reports them once as ``config`` errors)."""
+    if name != "digest":
+        return None
+    from digestconv.readers.digest import parse_options
+
+    section = site.config.get("digestconv")
+    raw = section.get("reader") if isinstance(section, Mapping) else None
+    options, _ = parse_options(raw)
+    return options
 
 
 def _check_papers(papers: Sequence[Any], path: str, diagnostics: Diagnostics) -> None:
@@ -399,11 +610,22 @@ def resolve_site(
     return replace(site, **changes) if changes else site
 
 
-def _parse_worker(job: tuple[str, bytes, dict[str, Any]]) -> tuple[str | None, str]:
+def _read_one(
+    data: bytes, path: str, site: Site, diagnostics: Diagnostics, reader: str | None
+) -> Digest | None:
+    """``read_post``, passing a forced reader only when there is one."""
+    if reader is None:
+        return read_post(data, path, site, diagnostics)
+    return read_post(data, path, site, diagnostics, reader=reader)
+
+
+def _parse_worker(
+    job: tuple[str, bytes, dict[str, Any], str | None],
+) -> tuple[str | None, str]:
     """Process-pool entry: plain data in and out, since the model holds read-only mappings."""
-    path, data, site_json = job
+    path, data, site_json, reader = job
     diagnostics = Diagnostics()
-    digest = read_post(data, path, site_from_json(site_json), diagnostics)
+    digest = _read_one(data, path, site_from_json(site_json), diagnostics, reader)
     return _encode(digest, diagnostics)
 
 
@@ -431,6 +653,7 @@ def read_paths(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     defer: bool = False,
+    reader: str | None = None,
 ) -> ReadResult:
     """Read every post the paths name; the digests come back oldest first.
 
@@ -442,18 +665,27 @@ def read_paths(
     inputs = collect(list(paths), diagnostics)
     cfg = Path(config) if config is not None else inputs.config
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
+    check_reader_config(site, cfg, diagnostics)
+    _report_broken_readers(diagnostics)
+    if reader is not None:
+        from digestconv.readers import discover_readers
+
+        if reader not in discover_readers():
+            known = ", ".join(discover_readers())
+            diagnostics.error("config", f"unknown reader {reader!r} (known: {known})")
+            reader = None
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
     if cache is None and jobs <= 1:
         for path in inputs.files:
             local = Diagnostics()
             data = _read_bytes(path, local)
-            digest = None if data is None else read_post(data, path, site, local)
+            digest = None if data is None else _read_one(data, path, site, local, reader)
             results.append((digest, local.items))
             if progress:
                 progress(1)
     else:
-        many, keys = _read_many(inputs.files, site, cache, jobs, progress)
+        many, keys = _read_many(inputs.files, site, cache, jobs, progress, reader=reader)
         input_key = digest_of(*keys) if all(keys) else None
         payloads = [d for d, _ in many if d is not None]
         if defer and payloads and all(isinstance(d, str) for d in payloads):
@@ -495,12 +727,16 @@ def _read_many(
     cache: BuildCache | None,
     jobs: int,
     progress: Callable[[int], None] | None,
+    *,
+    reader: str | None = None,
 ) -> tuple[list[tuple[Digest | str | None, list[Diagnostic]]], list[str]]:
     """Read with a cache and/or a process pool, holding as little as possible at once:
     each post's bytes are dropped as soon as its digest exists.  Posts found in the
     cache come back as their model JSON (a str), for the caller to decode or not."""
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
+    if reader is not None:  # a forced reader reads other models from the same bytes
+        fingerprint += "\nreader=" + reader
     datas: list[bytes | None] = []
     out: list[tuple[Digest | str | None, list[Diagnostic]]] = []
     keys: list[str] = []
@@ -538,7 +774,7 @@ def _read_many(
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         import digestconv.body  # noqa: F401 - loaded once here, inherited by forked workers
 
-        jobs_list = [(files[i], datas[i] or b"", site_json) for i in todo]
+        jobs_list = [(files[i], datas[i] or b"", site_json, reader) for i in todo]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             parsed = pool.map(_parse_worker, jobs_list, chunksize=chunk)
@@ -549,7 +785,7 @@ def _read_many(
     else:
         for i in todo:
             local = Diagnostics()
-            digest = read_post(datas[i] or b"", files[i], site, local)
+            digest = _read_one(datas[i] or b"", files[i], site, local, reader)
             done(i, digest, local.items, None)
     if cache is not None and pending:
         cache.put_posts(pending)

@@ -113,10 +113,12 @@ def post_url(
     front_matter_permalink: str | None = None,
 ) -> PostUrl:
     """The site-relative URL and ``post.id`` Jekyll gives a post."""
-    if front_matter_permalink:
+    if front_matter_permalink and ":" not in front_matter_permalink:
         path = _sanitize(front_matter_permalink)
     else:
-        template = STYLES.get(permalink, permalink)
+        # A front-matter permalink (one set through ``defaults:`` included) is a template
+        # like the site's: Jekyll fills its placeholders the same way.
+        template = front_matter_permalink or STYLES.get(permalink, permalink)
         values = _placeholders(date, slug, categories, ".html")
 
         def sub(m: re.Match[str]) -> str:
@@ -193,6 +195,7 @@ def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Di
         title = author
     permalink = _text(config.get("permalink")) or "date"
     kept = {k: config[k] for k in _KEPT_CONFIG if k in config and config[k] is not None}
+    defaults = _defaults(config.get("defaults"), path, diagnostics)
     return Site(
         title=title,
         description=_text(config.get("description")),
@@ -205,7 +208,71 @@ def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Di
         timezone=tz,
         permalink=permalink,
         config=frozen_mapping(kept),
+        defaults=defaults,
     )
+
+
+def _defaults(
+    value: object, path: str, diagnostics: Diagnostics
+) -> tuple[Mapping[str, JsonValue], ...]:
+    """Jekyll's front-matter ``defaults:``, the entries that can apply to posts."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        diagnostics.error("config", "defaults must be a list of {scope, values}", path)
+        return ()
+    out = []
+    for entry in value:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("values"), Mapping):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), Mapping) else {}
+        assert isinstance(scope, Mapping)
+        kind = scope.get("type")
+        if kind not in (None, "posts"):
+            continue
+        scope_path = scope.get("path")
+        kept_scope = {"path": scope_path if isinstance(scope_path, str) else ""}
+        if kind is not None:
+            kept_scope["type"] = kind
+        values = {str(k): v for k, v in entry["values"].items()}
+        out.append(frozen_mapping({"scope": kept_scope, "values": _plain(values)}))
+    return tuple(out)
+
+
+def _plain(value: JsonValue) -> JsonValue:
+    """YAML data as JSON data (dates as ISO text), so the site round-trips through JSON."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def defaults_for(site: Site, rel_path: str) -> dict[str, JsonValue]:
+    """The default front matter of the post at ``rel_path`` (relative to the site).
+
+    As Jekyll: a scope matches when its path is empty, a prefix of the post's path
+    (``_posts``, ``_posts/2025``) or a glob matching it; later entries win.
+    """
+    from fnmatch import fnmatchcase
+
+    merged: dict[str, JsonValue] = {}
+    for entry in site.defaults:
+        scope = entry.get("scope") or {}
+        want = str(scope.get("path") or "").strip("/")
+        if want and not (
+            rel_path == want
+            or rel_path.startswith(want + "/")
+            or ("*" in want and fnmatchcase(rel_path, want + "*"))
+        ):
+            continue
+        values = entry.get("values") or {}
+        merged.update({str(k): v for k, v in values.items()})
+    return merged
 
 
 def load_site(path: Path, diagnostics: Diagnostics) -> Site:

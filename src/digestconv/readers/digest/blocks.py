@@ -1,0 +1,121 @@
+"""Block units of a post: top-level blocks and list items, with their source lines.
+
+Everything the grammar decides is decided on mistletoe's block tokens; texts
+are then sliced from the source by the tokens' line numbers, so an entry keeps
+the author's exact Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from digestconv.arxiv import ArxivId, find_ids, parse_id
+
+KIND_HEADING = frozenset({"Heading", "SetextHeading"})
+
+
+@dataclass
+class Unit:
+    """A block (or one list item) spanning source lines ``start``–``end`` (1-based)."""
+
+    token: Any
+    start: int
+    end: int = 0
+    list_item: bool = False
+    depth: int = 0
+    kind: str = ""
+    ids: list[ArxivId] = field(default_factory=list)
+    parent: Any = None
+    """The list a list item belongs to."""
+
+    @property
+    def heading(self) -> bool:
+        return self.kind in KIND_HEADING
+
+
+def units_of(tokens: list[Any], lines: list[str], last: int, depth: int = 0) -> list[Unit]:
+    """``tokens`` as units (list items expanded), each ending where the next starts."""
+    units: list[Unit] = []
+    for token in tokens:
+        name = type(token).__name__
+        if name == "List":
+            for li in token.children or ():
+                units.append(
+                    Unit(
+                        li,
+                        li.line_number,
+                        list_item=True,
+                        depth=depth,
+                        kind="ListItem",
+                        parent=token,
+                    )
+                )
+        else:
+            units.append(Unit(token, token.line_number, depth=depth, kind=name))
+    for i, unit in enumerate(units):
+        end = units[i + 1].start - 1 if i + 1 < len(units) else last
+        while end > unit.start and not lines[end - 1].strip():
+            end -= 1
+        unit.end = max(end, unit.start)
+    return units
+
+
+def source(unit: Unit, lines: list[str]) -> str:
+    """The unit's Markdown, a list item's marker and indentation removed."""
+    chunk = lines[unit.start - 1 : unit.end]
+    if unit.list_item and chunk:
+        width = content_column(unit.token, chunk[0])
+        first = chunk[0][width:] if len(chunk[0]) >= width else chunk[0].lstrip()
+        rest = [ln[width:] if ln[:width].strip() == "" else ln.lstrip() for ln in chunk[1:]]
+        chunk = [first, *rest]
+    return "\n".join(ln.rstrip() for ln in chunk).strip("\n")
+
+
+def content_column(item: Any, first: str) -> int:
+    """Where a list item's content starts on its first line (nested items included:
+    mistletoe's ``indentation`` is relative to the parent item)."""
+    lead = len(first) - len(first.lstrip())
+    leader = str(getattr(item, "leader", "") or "")
+    after = first[lead + len(leader) :]
+    pad = len(after) - len(after.lstrip(" "))
+    return lead + len(leader) + (min(pad, 4) if after.strip() else 1)
+
+
+_ID_COLUMNS = frozenset({"arxiv", "arxivid", "id", "paperid", "论文id", "논문id", "编号"})
+
+
+def id_columns(token: Any) -> set[int]:
+    """Columns of a table headed ``arXiv`` or ``ID``: their cells hold bare identifiers."""
+    header = getattr(token, "header", None)
+    if header is None:
+        return set()
+    out = set()
+    for i, cell in enumerate(header.children or ()):
+        name = "".join(getattr(c, "content", "") for c in (cell.children or ()))
+        if "".join(ch for ch in name.casefold() if ch.isalnum()) in _ID_COLUMNS:
+            out.add(i)
+    return out
+
+
+def table_ids(token: Any) -> list[ArxivId]:
+    """Bare identifiers (``2501.00001``) in a table's id columns, row by row."""
+    columns = id_columns(token)
+    found: list[ArxivId] = []
+    for row in token.children or () if columns else ():
+        for i, cell in enumerate(row.children or ()):
+            if i in columns:
+                text = "".join(getattr(c, "content", "") for c in (cell.children or ()))
+                ident = parse_id(text.strip().strip("`*_ ")[:40])
+                if ident is not None:
+                    found.append(ident)
+    return found
+
+
+def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
+    """Record the paper identifiers each unit's source names (one scan of each line)."""
+    for unit in units:
+        unit.ids = find_ids("\n".join(lines[unit.start - 1 : unit.end]))
+        if unit.kind == "Table":
+            unit.ids.extend(table_ids(unit.token))
+    return units

@@ -1,0 +1,385 @@
+"""One entry's blocks → a Paper: its link, fields, sections and title.
+
+The entry's block is read top to bottom; each block is a field line (or several),
+a line of links, a section heading or label, an abstract ``<details>``, or text
+of the current section.  Nothing is dropped: what is not a known fact stays as a
+field or a section item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from digestconv.arxiv import ArxivId, find_ids, parse_paper_url
+from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
+from digestconv.readers.digest.blocks import Unit, source
+from digestconv.readers.digest.fields import (
+    Field,
+    link_kind,
+    parse_field,
+    split_people,
+    table_field,
+)
+from digestconv.readers.digest.sections import label_line, section_kind
+from digestconv.readers.digest.titles import inline_text, plain, spans, symbol
+
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+_TAGS = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
+_ID_LINE = re.compile(r"(?i)\W*arxiv\s*[:：]?\s*[\w./-]+\W*(?:\[[\w.\- ]+\])?")
+_LINK_ROLES = frozenset({"link", "pdf", "code", "project", "huggingface"})
+
+
+@dataclass
+class Draft:
+    """What one entry has gathered so far."""
+
+    rank: int
+    title: str
+    line: int
+    end: int
+    anchor: str = ""
+    title_link: Any = None
+    extra: str = ""
+    links: list[tuple[Link, bool]] = field(default_factory=list)
+    """Each link, and whether it came from a link field or a links-only line."""
+    bare_ids: list[ArxivId] = field(default_factory=list)
+    text_ids: list[ArxivId] = field(default_factory=list)
+    """Identifiers named in running text: the entry's own only when it names no other."""
+    authors: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    abstract: str | None = None
+    original: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    sections: list[tuple[str, SectionKind, int, list[Item]]] = field(default_factory=list)
+    pending: str | None = None
+    """A role whose value is the next block (``**Abstract:**`` on its own line)."""
+
+
+def links_in(text: str) -> list[tuple[str, str]]:
+    """(label, url) of every link in ``text``: Markdown links, autolinks, bare URLs."""
+    out: list[tuple[str, str]] = []
+    toks = spans(text) if "[" in text or "<" in text else []
+
+    def walk(tokens: list[Any]) -> None:
+        for tok in tokens:
+            name = type(tok).__name__
+            if name in ("Link", "AutoLink"):
+                out.append((re.sub(r"\s+", " ", inline_text(tok)).strip(), str(tok.target).strip()))
+            elif name == "RawText":
+                out.extend(("", m.group(0)) for m in _BARE_URL.finditer(tok.content))
+            else:
+                walk(list(getattr(tok, "children", None) or ()))
+
+    if toks:
+        walk(toks)
+    else:
+        out.extend(("", m.group(0)) for m in _BARE_URL.finditer(text))
+    return out
+
+
+def links_only(text: str) -> list[tuple[str, str]] | None:
+    """The links of a line (or block) that holds nothing but links and separators."""
+    toks = spans(text)
+    found: list[tuple[str, str]] = []
+    for tok in toks:
+        name = type(tok).__name__
+        if name in ("Link", "AutoLink"):
+            found.append((re.sub(r"\s+", " ", inline_text(tok)).strip(), str(tok.target).strip()))
+        elif name == "RawText":
+            rest = tok.content
+            for m in _BARE_URL.finditer(rest):
+                found.append(("", m.group(0)))
+            rest = _BARE_URL.sub("", rest)
+            if "".join(c for c in rest if not symbol(c)).strip(" \t|·,-–—>•/\n:："):
+                return None
+        elif name == "LineBreak":
+            continue
+        elif name in ("Strong", "Emphasis"):
+            kids = list(getattr(tok, "children", None) or ())
+            if all(type(k).__name__ in ("Link", "AutoLink", "RawText") for k in kids):
+                for k in kids:
+                    if type(k).__name__ in ("Link", "AutoLink"):
+                        found.append(
+                            (re.sub(r"\s+", " ", inline_text(k)).strip(), str(k.target).strip())
+                        )
+                    elif k.content.strip(" \t|·,-–—"):
+                        return None
+        else:
+            return None
+    return found or None
+
+
+class EntryReader:
+    """Reads the blocks of one entry into a ``Draft``."""
+
+    def __init__(
+        self, lines: list[str], offset: int, extra: Mapping[str, str] | None = None
+    ) -> None:
+        self.lines = lines
+        self.offset = offset
+        self.extra = extra
+
+    def line(self, n: int) -> int:
+        return n + self.offset
+
+    def _item(self, text: str, start: int, bullet: bool) -> Item:
+        return Item(text=text, line=self.line(start), bullet=bullet)
+
+    def _add_text(self, draft: Draft, text: str, start: int, bullet: bool) -> None:
+        if draft.pending is not None:
+            role, draft.pending = draft.pending, None
+            if role == "abstract":
+                draft.abstract = text.strip()
+                return
+            if role == "summary":
+                draft.sections.append(("Summary", "summary", self.line(start), []))
+        if not draft.sections:
+            draft.sections.append(("", "other", self.line(start), []))
+        draft.sections[-1][3].append(self._item(text, start, bullet))
+
+    def _add_links(self, draft: Draft, found: list[tuple[str, str]], primary: bool) -> None:
+        for label, url in found:
+            draft.links.append((Link(label or url, url, link_kind(url, label)), primary))
+
+    def field(self, draft: Draft, f: Field, start: int) -> None:
+        value = f.value.strip()
+        if f.role == "authors":
+            draft.authors = draft.authors or split_people(plain(value))
+        elif f.role == "affiliations":
+            draft.affiliations = draft.affiliations or split_people(plain(value))
+        elif f.role == "abstract":
+            if value:
+                draft.abstract = draft.abstract or value
+            else:
+                draft.pending = "abstract"
+        elif f.role == "summary":
+            if value:
+                draft.sections.append(
+                    (f.label, "summary", self.line(start), [self._item(value, start, False)])
+                )
+            else:
+                draft.pending = "summary"
+        elif f.role == "original_title":
+            draft.original = draft.original or plain(value) or None
+        elif f.role in _LINK_ROLES:
+            found = links_in(value)
+            for label, url in found:
+                kind = link_kind(url, label or f.label)
+                if kind == "other" and f.role != "link":
+                    kind = link_kind(url, f.label)
+                draft.links.append((Link(label or f.label, url, kind), True))
+            draft.bare_ids.extend(find_ids(f"{f.label}: {value}"))
+            if not found:
+                self._keep(draft, f.label, value)
+        else:
+            self._keep(draft, f.label, value)
+            self._add_links(draft, links_in(value), False)
+
+    @staticmethod
+    def _keep(draft: Draft, label: str, value: str) -> None:
+        label = label.strip() or "field"
+        draft.fields[label] = f"{draft.fields[label]}\n{value}" if label in draft.fields else value
+
+    def paragraph(self, draft: Draft, text: str, start: int, bullet: bool) -> None:
+        """A paragraph or list item: field lines, a links line, a label, or text."""
+        stripped = text.strip()
+        lowered = stripped[:12].lower()
+        if lowered.startswith("<details"):
+            inner = _TAGS.sub(" ", re.sub(r"(?is)<summary>.{0,2000}?</summary>", " ", stripped))
+            inner = re.sub(r"[ \t]+", " ", inner).strip()
+            if draft.abstract is None and inner:
+                draft.abstract = inner
+            elif draft.abstract is None:
+                draft.pending = "abstract"  # "<details>…</summary>", blank line, the text
+            else:
+                self._add_text(draft, text, start, bullet)
+            return
+        if lowered.startswith("</details>") and len(stripped) <= 12:
+            return
+        first, _, _ = stripped.partition("\n")
+        fields = parse_field(first, self.extra)
+        if fields is not None:
+            self._field_lines(draft, stripped.split("\n"), start, bullet, fields)
+            return
+        only = links_only(stripped) if ("http" in stripped or "](" in stripped) else None
+        if only is not None:
+            self._add_links(draft, only, True)
+            draft.bare_ids.extend(find_ids(stripped))
+            return
+        if len(stripped) < 60 and _ID_LINE.fullmatch(stripped):
+            draft.bare_ids.extend(find_ids(stripped))
+            return
+        draft.text_ids.extend(find_ids(stripped))
+        label = label_line(stripped) if not bullet else None
+        if label is not None:
+            draft.pending = None
+            draft.sections.append((label, section_kind(label), self.line(start), []))
+            return
+        self._add_text(draft, text, start, bullet)
+
+    def _field_lines(
+        self, draft: Draft, lines: list[str], start: int, bullet: bool, first: list[Field]
+    ) -> None:
+        """Consecutive lines of fields: a line that is not a field continues the last one,
+        unless it holds only links or an id (``[Link](…)`` under ``**Authors:** …``)."""
+        current, cur_line = first, start
+        extra: list[str] = []
+
+        def flush() -> None:
+            if extra:
+                last = current[-1]
+                current[-1] = Field(last.label, last.role, last.value + "\n" + "\n".join(extra))
+            for f in current:
+                self.field(draft, f, cur_line)
+
+        for offset, ln in enumerate(lines[1:], start=1):
+            indented = bullet and ln.startswith((" ", "\t"))
+            more = None if indented else parse_field(ln, self.extra)
+            if more is not None:
+                flush()
+                current, cur_line, extra = more, start + offset, []
+                continue
+            bare = ln.strip()
+            only = links_only(bare) if not indented and ("http" in bare or "](" in bare) else None
+            if only is not None:
+                self._add_links(draft, only, True)
+                draft.bare_ids.extend(find_ids(bare))
+            elif not indented and len(bare) < 60 and _ID_LINE.fullmatch(bare):
+                draft.bare_ids.extend(find_ids(bare))
+            else:
+                extra.append(ln if bullet else bare)
+        flush()
+
+    def block(self, draft: Draft, unit: Unit) -> None:
+        kind = unit.kind
+        text = source(unit, self.lines)
+        if kind == "ThematicBreak" or not text.strip():
+            return
+        if unit.heading:
+            heading = (
+                plain(text.lstrip("#").strip()) if kind == "Heading" else plain(text.split("\n")[0])
+            )
+            draft.pending = None
+            draft.sections.append((heading, section_kind(heading), self.line(unit.start), []))
+            return
+        if kind == "Table":
+            if self._table(draft, unit):
+                return
+            self._add_text(draft, text, unit.start, False)
+            return
+        if kind == "Quote":
+            inner = "\n".join(ln.lstrip().removeprefix(">").strip() for ln in text.split("\n"))
+            only = links_only(inner) if "](" in inner or "http" in inner else None
+            if only is not None:
+                self._add_links(draft, only, True)
+                return
+            self._add_text(draft, text, unit.start, False)
+            return
+        if kind in ("Paragraph", "ListItem", "HtmlBlock", "HTMLBlock"):
+            self.paragraph(draft, text, unit.start, unit.list_item)
+            return
+        self._add_text(draft, text, unit.start, unit.list_item)
+
+    def _table(self, draft: Draft, unit: Unit) -> bool:
+        token = unit.token
+        rows = [token.header, *(token.children or ())] if getattr(token, "header", None) else []
+        cells = [[_cell(c) for c in (r.children or ())] for r in rows]
+        if not cells or any(len(r) != 2 for r in cells):
+            return False
+        fields = [table_field(r) for r in cells]
+        if sum(f is not None and f.role != "other" for f in fields) == 0:
+            return False
+        for n, (row, f) in enumerate(zip(rows, fields, strict=True)):
+            if n == 0 and f is not None and f.role == "other" and not find_ids(f.value):
+                continue  # a "| Field | Value |" header row
+            if f is not None and plain(f.value) and f.label.strip("-: "):
+                self.field(draft, f, getattr(row, "line_number", unit.start))
+        return True
+
+
+def _cell(cell: Any) -> str:
+    return "".join(getattr(c, "content", "") for c in (cell.children or ()))
+
+
+def finish(draft: Draft, path: str) -> Paper:
+    """The entry's paper: its own link chosen among the links it gave."""
+    url, ident = _primary(draft)
+    title = draft.title
+    translated = None
+    if draft.original and draft.original != title:
+        title, translated = draft.original, title
+    links = tuple(lk for lk, _ in _unique(draft.links) if lk.url != url)
+    sections = tuple(
+        Section(kind=kind, heading=heading, items=tuple(items), line=line)
+        for heading, kind, line, items in draft.sections
+    )
+    extra = dict(draft.fields)
+    if draft.extra:
+        extra.setdefault("heading_extra", draft.extra)
+    return Paper(
+        rank=draft.rank,
+        title=title,
+        url=url,
+        arxiv=ident,
+        anchor=draft.anchor,
+        links=links,
+        sections=sections,
+        source=SourceSpan(path, draft.line, max(draft.end, draft.line)),
+        authors=draft.authors,
+        affiliations=draft.affiliations,
+        abstract=draft.abstract,
+        translated_title=translated,
+        fields=frozen_mapping(extra),
+    )
+
+
+def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:
+    seen: set[str] = set()
+    out = []
+    for lk, primary in links:
+        if lk.url not in seen:
+            seen.add(lk.url)
+            out.append((lk, primary))
+    return out
+
+
+def has_link(draft: Draft) -> bool:
+    return bool(
+        draft.title_link is not None
+        or draft.links
+        or draft.bare_ids
+        or len({i.id for i in draft.text_ids}) == 1
+    )
+
+
+def _primary(draft: Draft) -> tuple[str, ArxivId | None]:
+    if draft.title_link is not None:
+        target = str(draft.title_link.target).strip()
+        ident = parse_paper_url(target)
+        if ident is not None:
+            return target, ident
+    for want_primary in (True, False):
+        for mirror in (False, True):
+            for lk, primary in draft.links:
+                if primary != want_primary:
+                    continue
+                ident = parse_paper_url(lk.url)
+                is_mirror = lk.kind in ("huggingface", "alphaxiv")
+                if ident is not None and is_mirror == mirror:
+                    return lk.url, ident
+    if draft.bare_ids:
+        ident = draft.bare_ids[0]
+        return f"https://arxiv.org/abs/{ident.versioned}", ident
+    if draft.title_link is None and not draft.links and len({i.id for i in draft.text_ids}) == 1:
+        ident = draft.text_ids[0]
+        return f"https://arxiv.org/abs/{ident.versioned}", ident
+    if draft.title_link is not None:
+        return str(draft.title_link.target).strip(), None
+    for want_primary in (True, False):
+        for lk, primary in draft.links:
+            if primary == want_primary and lk.kind in ("other", "pdf"):
+                return lk.url, None
+    return (draft.links[0][0].url, None) if draft.links else ("", None)

@@ -1,0 +1,368 @@
+"""Labelled values of an entry (``**Authors:** …``, ``- 기관: …``, ``| **来源** | … |``).
+
+Digests in every language write the same few facts about a paper; the label
+vocabulary below maps the words they use to one role each.  A bold label of any
+wording is a field (kept in ``Paper.fields``); a plain ``Label: value`` line is
+one only for a known label, so running text with a colon stays text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from digestconv.model import LinkKind
+from digestconv.readers.digest.titles import symbol
+
+ROLES: dict[str, str] = {}
+WORDS: dict[str, list[str]] = {}
+
+
+def _add(role: str, *words: str) -> None:
+    for word in words:
+        ROLES[norm(word)] = role
+        WORDS.setdefault(role, []).append(word)
+
+
+def norm(label: str) -> str:
+    """A label reduced to its letters: case, emoji, punctuation and spaces dropped."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", label).casefold():
+        if ch.isalnum():
+            out.append(ch)
+        elif symbol(ch):
+            continue
+    return "".join(out)
+
+
+_add(
+    "authors",
+    "authors",
+    "author",
+    "author(s)",
+    "作者",
+    "作者们",
+    "autores",
+    "autor",
+    "autoras",
+    "저자",
+    "저자들",
+    "著者",
+    "auteurs",
+    "auteur",
+    "autori",
+)
+_add(
+    "affiliations",
+    "기관",
+    "소속",
+    "affiliation",
+    "affiliations",
+    "organization",
+    "organisation",
+    "organizations",
+    "institution",
+    "institutions",
+    "机构",
+    "单位",
+    "作者单位",
+    "institución",
+    "instituciones",
+    "afiliación",
+    "afiliaciones",
+    "所属",
+)
+_add("abstract", "abstract", "摘要", "초록", "论文摘要", "resumen del artículo", "要旨", "概要原文")
+_add(
+    "summary",
+    "summary",
+    "tl;dr",
+    "tldr",
+    "요약",
+    "한줄요약",
+    "한 줄 요약",
+    "总结",
+    "概要",
+    "概述",
+    "简介",
+    "resumen",
+    "síntesis",
+    "核心内容",
+    "한줄 요약",
+    "one-line summary",
+    "key idea",
+)
+_add(
+    "original_title",
+    "original title",
+    "title",
+    "paper title",
+    "english title",
+    "论文标题",
+    "标题",
+    "题目",
+    "제목",
+    "논문 제목",
+    "영어 제목",
+    "título",
+    "titulo",
+    "原文标题",
+    "原标题",
+    "英文标题",
+    "英文题目",
+    "原始标题",
+    "원제",
+    "원제목",
+    "원문 제목",
+    "영문 제목",
+    "título original",
+    "titulo original",
+    "原題",
+)
+_add(
+    "link",
+    "link",
+    "links",
+    "url",
+    "paper",
+    "paper link",
+    "arxiv",
+    "arxiv link",
+    "arxiv id",
+    "论文链接",
+    "论文地址",
+    "链接",
+    "原文链接",
+    "论文",
+    "来源",
+    "地址",
+    "링크",
+    "논문 링크",
+    "논문",
+    "논문링크",
+    "enlace",
+    "enlaces",
+    "ver paper",
+    "artículo",
+    "paper url",
+    "source link",
+    "openreview",
+    "acl anthology",
+    "doi",
+    "semantic scholar",
+)
+_add("pdf", "pdf", "pdf link", "pdf 링크", "pdf链接")
+_add("code", "code", "github", "repo", "repository", "代码", "代码链接", "코드", "código")
+_add(
+    "project",
+    "project",
+    "project page",
+    "homepage",
+    "website",
+    "项目",
+    "项目主页",
+    "主页",
+    "프로젝트",
+    "프로젝트 페이지",
+    "proyecto",
+    "página del proyecto",
+    "demo",
+)
+_add(
+    "huggingface",
+    "hf",
+    "hugging face",
+    "huggingface",
+    "hf page",
+    "hf 페이지",
+    "hf link",
+    "hugging face page",
+    "hf papers",
+    "hf论文",
+    "hf 링크",
+)
+
+_add(
+    "score",
+    "score",
+    "scores",
+    "upvotes",
+    "likes",
+    "stars",
+    "rating",
+    "votes",
+    "hf upvotes",
+    "좋아요",
+    "추천",
+    "점수",
+    "点赞",
+    "评分",
+    "得分",
+    "votos",
+    "puntuación",
+    "me gusta",
+)
+_add(
+    "tags",
+    "tags",
+    "tag",
+    "keywords",
+    "categories",
+    "category",
+    "track",
+    "topics",
+    "标签",
+    "关键词",
+    "分类",
+    "태그",
+    "키워드",
+    "트랙",
+    "분야",
+    "etiquetas",
+    "palabras clave",
+    "categoría",
+)
+
+_FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
+FACT_LINE = re.compile(
+    r"(?im)^[ \t>*+\-|]{0,8}(?:\*\*|__)?[ \t]{0,4}(?:"
+    + "|".join(sorted((re.escape(w) for r in _FACTS for w in WORDS[r]), key=len, reverse=True))
+    + r")[ \t]{0,4}(?:\*\*|__)?[ \t]{0,4}[:：|]"
+)
+"""A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``):
+one scan of a whole body tells a post with entry fields from one without."""
+
+LINK_ROLES: dict[str, LinkKind] = {
+    "link": "other",
+    "pdf": "pdf",
+    "code": "code",
+    "project": "project",
+    "huggingface": "huggingface",
+}
+
+# "**Label:** value", "**Label**: value", "__Label__：value", "- Label: value" (one line).
+_BOLD_FIELD = re.compile(
+    r"(?:\*\*|__)\s*(?P<label>[^*_\n:：|]{1,40}?)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*"
+)
+_PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*[:：]\s+")
+_SEGMENT = re.compile(
+    r"[ \t]{1,8}\|[ \t]{1,8}"
+    r"(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    role: str
+    """A role of ``ROLES``, or ``other``."""
+    value: str
+    """The value's Markdown as written."""
+
+
+def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field] | None:
+    """The field(s) of one line, or None when the line is not ``Label: value``.
+
+    ``**Upvotes:** 18 | **Sources:** HF`` holds two fields; ``extra`` maps more
+    (normalised) labels to roles, from the site's declarative reader settings.
+    """
+    roles = {**ROLES, **extra} if extra else ROLES
+    text = line.strip()
+    if not text:
+        return None
+    m = _BOLD_FIELD.match(text)
+    if m is not None:
+        parts = _SEGMENT.split(text)
+        out: list[Field] = []
+        for part in parts:
+            pm = _BOLD_FIELD.match(part.strip())
+            if pm is None:
+                if out:
+                    out[-1] = Field(out[-1].label, out[-1].role, out[-1].value + " | " + part)
+                continue
+            label = pm.group("label").strip()
+            out.append(Field(label, roles.get(norm(label), "other"), part.strip()[pm.end() :]))
+        return out or None
+    m = _PLAIN_FIELD.match(text)
+    if m is not None:
+        label = m.group("label").strip()
+        role = roles.get(norm(label))
+        if role is not None:
+            return [Field(label, role, text[m.end() :])]
+    return None
+
+
+def table_field(cells: list[str]) -> Field | None:
+    """A two-column table row ``| **来源** | arXiv:… |`` as a field."""
+    if len(cells) != 2:
+        return None
+    label = cells[0].strip().strip("*_ ").strip().rstrip(":：").strip()
+    if not label or len(label) > 40:
+        return None
+    return Field(label, ROLES.get(norm(label), "other"), cells[1].strip())
+
+
+def link_kind(url: str, label: str) -> LinkKind:
+    """What a link of an entry is, from its host first and its label second."""
+    low = url.lower()
+    if "alphaxiv.org" in low:
+        return "alphaxiv"
+    if "huggingface.co/papers" in low or "hf.co/papers" in low:
+        return "huggingface"
+    if "arxiv.org/pdf" in low:
+        return "pdf"
+    if "arxiv.org/" in low:
+        return "arxiv"
+    if "github.com/" in low or "gitlab.com/" in low:
+        return "code"
+    role = ROLES.get(norm(label))
+    if role in LINK_ROLES and role != "link":
+        return LINK_ROLES[role]
+    if low.endswith(".pdf"):
+        return "pdf"
+    return "other"
+
+
+_AND = re.compile(r"\s+(?:and|&|y|e|und|et|및|和|与|以及)\s+")
+
+
+def split_people(value: str) -> tuple[str, ...]:
+    """An author or affiliation list as written, one name per element.
+
+    ``et al.`` (and ``외``, ``等``) become their own last element, so an exporter can
+    say "and others" without guessing.
+    """
+    text = re.sub(r"\s+", " ", value).strip().strip("·").strip()
+    if not text:
+        return ()
+    tail = None
+    m = re.search(
+        r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))\s*$", text
+    )
+    if m is not None:
+        tail = "et al."
+        text = text[: m.start()].rstrip(" ,")
+    depth = 0
+    parts: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in "([（":
+            depth += 1
+        elif ch in ")]）" and depth:
+            depth -= 1
+        if depth == 0 and ch in ",;，；、":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    names: list[str] = []
+    for index, part in enumerate(parts):
+        # "A, B and C": only the last part joins two names with a conjunction
+        pieces = _AND.split(part.strip()) if index == len(parts) - 1 else [part]
+        names.extend(piece.strip() for piece in pieces if piece.strip())
+    if tail:
+        names.append(tail)
+    return tuple(names)

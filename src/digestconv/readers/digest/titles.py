@@ -1,0 +1,170 @@
+"""Entry titles: numbering removed, markup removed, the paper's own words kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from mistletoe.span_token import tokenize_inner
+
+_WS = re.compile(r"\s+")
+# "1. " "1) " "1、" "#1 — " "#1: " "No. 1 — " "No.1 " "Nº 1 " "[1] " "第1篇"
+_RANK = re.compile(
+    r"\s*(?:"
+    r"(?:No\.?|Nº|N°|nº|Paper|Rank)\s*#?\s*(?P<a>\d{1,4})\s*[.):：—–-]?\s+"
+    r"|#\s*(?P<b>\d{1,4})\s*[.):：—–-]?\s+"
+    r"|\[(?P<c>\d{1,4})\]\s+"
+    r"|第\s*(?P<d>\d{1,4})\s*[篇个名位]?\s*[.:：、]?\s*"
+    r"|(?P<e>\d{1,4})\s*(?:[.)]\s+|[、．]\s*|\s*[:：—–]\s+|\s+-\s+)"
+    r")",
+    re.IGNORECASE,
+)
+_HEAD = 120
+"""Numbers, scores and labels sit in a line's first characters: the patterns that look for
+them see only those, so a hostile 200,000-character heading costs nothing extra."""
+_SEPARATORS = " \t.:：-–—|·,;"
+
+
+def symbol(ch: str) -> bool:
+    """Emoji and other pictographs that digests put before titles and labels."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cs") or ch in "\ufe0f\u200d\u20e3"
+
+
+def strip_symbols(text: str) -> str:
+    i = 0
+    while i < len(text) and (symbol(text[i]) or text[i].isspace()):
+        i += 1
+    return text[i:]
+
+
+def rank_of(text: str) -> tuple[int | None, str]:
+    """(number, rest) when ``text`` starts with an entry number, else (None, text)."""
+    shown = strip_symbols(text[:_HEAD])
+    m = _RANK.match(shown)
+    if m is None:
+        return None, text
+    number = next(g for g in m.groups() if g is not None)
+    return int(number), shown[m.end() :] + text[_HEAD:]
+
+
+def inline_text(token: Any) -> str:
+    """The text a span token shows, as written (raw HTML stays literal text)."""
+    children = getattr(token, "children", None)
+    if children:
+        return "".join(inline_text(c) for c in children)
+    if type(token).__name__ == "LineBreak":
+        return " "
+    content = getattr(token, "content", None)
+    return content if isinstance(content, str) else ""
+
+
+def spans(text: str) -> list[Any]:
+    try:
+        return list(tokenize_inner(text))
+    except (RecursionError, IndexError, ValueError):
+        return []
+
+
+def plain(text: str) -> str:
+    """Markdown inline text without its markup, white space collapsed, NFC."""
+    toks = spans(text) if any(c in text for c in "[]*_`<>&\\!~") else []
+    shown = "".join(inline_text(t) for t in toks) if toks else text
+    return unicodedata.normalize("NFC", _WS.sub(" ", shown).strip())
+
+
+def clean_title(text: str) -> str:
+    """White space collapsed, separators left by a removed number or score trimmed, a trailing
+    ``(arXiv:ID)`` dropped (the id is the paper's link); a title's own final ``.``, ``:`` or
+    ``?`` is kept."""
+    text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
+    tail = _ID_TAIL.search(text[-60:])
+    if tail is not None and len(text) > len(tail.group(0)):
+        text = text[: len(text) - len(tail.group(0))].rstrip(" \t-–—|·,;")
+    return unicodedata.normalize("NFC", text)
+
+
+_ID_TAIL = re.compile(
+    r"\s[(\[]\s?arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?\s?[)\]]$", re.I
+)
+
+
+def split_title(text: str) -> tuple[str, Any, str]:
+    """(title, title link token or None, text beside it) of a heading or an item's first line.
+
+    A title set off as bold or a link is that span; text after it (scores, likes)
+    is returned apart.  Otherwise the whole line is the title.
+    """
+    bold = _bold_raw(text)
+    if bold is not None:
+        return bold
+    toks = spans(text)
+    lead = [t for t in toks if not (type(t).__name__ == "RawText" and not t.content.strip())]
+    if lead and type(lead[0]).__name__ in ("Strong", "Link", "Emphasis"):
+        first = lead[0]
+        link = first if type(first).__name__ == "Link" else _only_link(first)
+        title = clean_title(inline_text(first))
+        rest = clean_title("".join(inline_text(t) for t in toks[toks.index(first) + 1 :]))
+        if title:
+            return title, link, rest
+    link = next((t for t in toks if type(t).__name__ == "Link"), None)
+    if link is not None and _generic(inline_text(link), str(link.target)):
+        # "Title [arXiv](…)": the link beside the title is the paper's, not part of its name
+        toks = [t for t in toks if t is not link]
+    shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
+    score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
+    if score is not None and score.start() > 0:
+        # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
+        cut = max(len(shown) - _HEAD, 0) + score.start()
+        return clean_title(shown[:cut]), link, score.group(1).strip()
+    if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
+        shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
+    return shown, link, ""
+
+
+_SCORE = re.compile(r"\s+[-–—|·]\s+([^\w\s][^\w]*(?:\d+(?:[.,]\d+)?[kK%]?[^\w]*)?)$")
+_BOLD_END = re.compile(r"(\*\*|__)(?![\w*])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _bold_raw(text: str) -> tuple[str, Any, str] | None:
+    """A ``**Title**`` written plainly, taken as written: a lone ``*`` inside it
+    ("GigaBrain-0.5M*") is part of the name, though CommonMark would pair it up."""
+    stripped = text.lstrip()
+    mark = stripped[:2]
+    if mark not in ("**", "__"):
+        return None
+    m = _BOLD_END.search(stripped, 2)
+    while m is not None and m.group(1) != mark:
+        m = _BOLD_END.search(stripped, m.end())
+    if m is None:
+        return None
+    inner = stripped[2 : m.start()]
+    if not inner.strip() or any(c in inner for c in "[]`<") or mark in inner:
+        return None
+    title = clean_title(_ESCAPE.sub(r"\1", inner))
+    rest = clean_title(plain(stripped[m.end() :]))
+    return (title, None, rest) if title else None
+
+
+def _generic(label: str, target: str) -> bool:
+    """A link label that names a kind of link ("arXiv", "PDF", "논문 링크"), not a title."""
+    from digestconv.readers.digest.fields import ROLES, norm
+
+    shown = label.strip()
+    return shown == target.strip() or ROLES.get(norm(shown)) in (
+        "link",
+        "pdf",
+        "code",
+        "project",
+        "huggingface",
+    )
+
+
+def _only_link(token: Any) -> Any:
+    kids = [
+        c
+        for c in getattr(token, "children", None) or ()
+        if not (type(c).__name__ == "RawText" and not c.content.strip())
+    ]
+    return kids[0] if len(kids) == 1 and type(kids[0]).__name__ == "Link" else None

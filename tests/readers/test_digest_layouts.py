@@ -1,0 +1,350 @@
+"""The general digest reader on layouts of the genre: languages, entry shapes, fields.
+
+Fixtures are in tests/fixtures/readers/ (written for these tests, one layout each).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.model import Digest, Site
+from digestconv.reader import read_paths, read_post
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "readers"
+
+
+def read(name: str, site: Site | None = None) -> tuple[Digest, Diagnostics]:
+    diags = Diagnostics()
+    path = FIXTURES / name
+    digest = read_post(path.read_bytes(), str(path), site or Site(), diags)
+    assert digest is not None, [d.format() for d in diags]
+    assert not diags.failed(), [d.format() for d in diags]
+    return digest, diags
+
+
+def shape_note(diags: Diagnostics) -> str:
+    (note,) = [d for d in diags if d.code == "reader"]
+    assert note.severity == "note" and note.line >= 1
+    return note.message
+
+
+def test_chinese_translated_headings_with_field_table_and_field_lines() -> None:
+    digest, diags = read("zh-field-table.md")
+    assert "numbered level-2 headings, 3 entries" in shape_note(diags)
+    first, second, third = digest.papers
+    assert first.title == "Sparse Attention for Long Contexts"
+    assert first.translated_title == "面向长上下文的稀疏注意力"
+    assert str(first.arxiv) == "2604.21573" and first.url == "https://arxiv.org/abs/2604.21573"
+    assert first.authors == ("张伟", "李娜", "王芳", "et al.")
+    assert first.abstract == "我们提出一种稀疏注意力方法。"
+    assert first.section("method") is not None
+    assert "字段" not in first.fields  # the table's header row is not a field
+    assert second.title == "Multi-Agent Reinforcement Learning at Scale"
+    assert str(second.arxiv) == "2604.20001v2"
+    assert second.authors == ("Alice Chen", "Bob Li")
+    code = second.link("code")
+    assert code is not None and code.url == "https://github.com/example/marl"
+    assert str(third.arxiv) == "2604.19999" and "alphaxiv" in third.url
+    assert digest.title == "每日论文精选 2026-04-22"  # no front matter: the first heading
+    assert digest.date.date().isoformat() == "2026-04-22"
+
+
+def test_spanish_numbered_list_wrapped_bold_titles_and_honorable_mentions() -> None:
+    digest, diags = read("es-list.md")
+    assert "numbered list items, 3 entries" in shape_note(diags)
+    titles = [p.title for p in digest.papers]
+    assert titles == [
+        "Aprendizaje por refuerzo con recompensas verificables",
+        "Modelos de difusión para vídeo largo: un estudio sistemático",
+        "Agentes que usan herramientas",
+    ]
+    first, second, third = digest.papers
+    assert first.authors == ("Ana García", "Luis Pérez", "María López")
+    assert first.link("pdf") is not None and first.section("summary") is not None
+    assert str(second.arxiv) == "2605.02222" and "huggingface.co" in second.url
+    assert second.fields["heading_extra"] == "⭐ 4.5"
+    assert str(third.arxiv) == "2605.03333"
+    # "+/-0000": a theme's placeholder that Ruby's Time.parse reads as UTC
+    assert digest.date.isoformat() == "2026-05-05T08:00:00+00:00"
+    assert any("Menciones" in i.text for i in digest.preamble)
+
+
+def test_toc_and_summary_table_repeat_entries_without_adding_any() -> None:
+    digest, diags = read("en-toc-hf-details.md")
+    assert "level-3 headings, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert first.title == "Scaling Laws for Tokenizers"
+    assert str(first.arxiv) == "2602.00011" and "huggingface.co/papers" in first.url
+    assert first.abstract == "We study how tokenizer size scales."
+    assert first.link("code") is not None and first.link("project") is not None
+    summary = first.section("summary")
+    assert summary is not None and summary.items[0].text.startswith("Bigger vocabularies")
+    assert str(second.arxiv) == "2602.00022"  # a bare arXiv:ID line
+    assert second.fields.get("Score") == "9.1"
+    # the methodology note names another paper: still digest text, not an entry
+    assert any("Methodology" in i.text for i in digest.preamble)
+
+
+def test_korean_original_title_fields_and_emoji_section_labels() -> None:
+    digest, diags = read("ko-original-title.md")
+    assert "numbered level-4 headings, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert first.title == "Self-Verification in Reasoning Models"
+    assert first.translated_title == "추론 모델의 자기 검증"
+    assert first.authors == ("김민수", "이지은", "et al.")
+    assert first.affiliations == ("서울대학교", "KAIST")
+    assert str(first.arxiv) == "2601.11111"
+    section = first.sections[0]
+    assert section.heading == "문제 정의" and section.kind == "introduction"
+    assert second.title == "Efficient MoE Routing" and str(second.arxiv) == "2601.22222"
+
+
+def test_no_dot_numbering_bold_heading_titles_and_non_arxiv_links() -> None:
+    digest, _ = read("en-dash-numbers.md")
+    assert [p.title for p in digest.papers] == [
+        "Vision Transformers Need Registers, Again",
+        "Tiny Recursive Models",
+        "Not on arXiv: A Blog Post",
+    ]
+    assert [p.rank for p in digest.papers] == [1, 2, 3]
+    assert str(digest.papers[1].arxiv) == "2606.00002v3"
+    assert digest.papers[2].arxiv is None and digest.papers[2].url == "https://example.org/post"
+
+
+def test_a_table_of_papers() -> None:
+    digest, diags = read("table-only.md")
+    assert "table rows, 2 entries" in shape_note(diags)
+    assert [p.title for p in digest.papers] == ["Learning to Route", "Sparse Mixture of Experts"]
+    assert [str(p.arxiv) for p in digest.papers] == ["2607.00001", "2607.00002"]
+
+
+def test_a_tech_note_is_not_a_digest() -> None:
+    digest, diags = read("tech-note.md")
+    assert digest.papers == () and digest.preamble
+    assert {d.code for d in diags} >= {"reader", "no-papers"}
+
+
+def test_plain_markdown_folder_dates_from_names_paths_and_headings() -> None:
+    result = read_paths([str(FIXTURES / "plain")])
+    assert not result.diagnostics.failed()
+    assert "no-front-matter" not in {d.code for d in result.diagnostics}
+    got = {
+        Path(d.source.path).name: (d.date.date().isoformat(), d.title)
+        for d in result.corpus.digests
+    }
+    assert got == {
+        "2026-03-24.md": ("2026-03-24", "2026-03-24 논문 요약"),
+        "2026-03-25.md": ("2026-03-25", "📚 브리핑 - 2026-03-25"),
+        "digest.md": ("2026-04-17", "Papers of the day"),
+        "20260505-daily.md": ("2026-05-05", "Daily papers"),
+        "2026-05-06_digest.md": ("2026-05-06", "Daily papers"),
+        "notes.md": ("2026-05-07", "2026年5月7日 论文"),
+    }
+
+
+def test_jekyll_defaults_permalink_and_undated_posts_skipped(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text(
+        "url: https://example.org\n"
+        "defaults:\n"
+        "  - scope: {path: '', type: posts}\n"
+        "    values: {permalink: '/posts/:title/', layout: post}\n"
+        "  - scope: {path: assets}\n"
+        "    values: {sitemap: false}\n",
+        encoding="utf-8",
+    )
+    post = "---\ntitle: t\n---\n\n## 1. A\n\n**Link:** https://arxiv.org/abs/2501.00001\n"
+    (site / "_posts" / "2026-01-02-daily.md").write_text(post, encoding="utf-8")
+    (site / "_posts" / "notes.md").write_text(post, encoding="utf-8")
+    result = read_paths([str(site)])
+    assert not result.diagnostics.failed()
+    (digest,) = result.corpus.digests
+    assert digest.path == "/posts/daily/" and digest.url == "https://example.org/posts/daily/"
+    assert digest.meta["layout"] == "post" and "sitemap" not in digest.meta
+    skipped = [d for d in result.diagnostics if d.code == "not-a-post"]
+    assert len(skipped) == 1 and skipped[0].path.endswith("notes.md")
+
+
+def test_declarative_reader_config_is_validated_with_lines(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text(
+        "title: x\ndigestconv:\n  reader:\n    entry: rows\n    level: 9\n    links: [x]\n",
+        encoding="utf-8",
+    )
+    (site / "_posts" / "2026-01-02-a.md").write_text("---\ntitle: t\n---\n\ntext\n", "utf-8")
+    result = read_paths([str(site)])
+    errors = [d for d in result.diagnostics if d.code == "config"]
+    assert [(d.line, d.severity) for d in errors] == [(4, "error"), (5, "error"), (6, "error")]
+    assert all(d.format().startswith(f"{site / '_config.yml'}:") for d in errors)
+
+
+def test_declarative_reader_config_names_field_labels(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text(
+        "digestconv:\n  reader:\n    entry: heading\n    level: 3\n"
+        "    link: [Fuente]\n    authors: Firmantes\n",
+        encoding="utf-8",
+    )
+    body = (
+        "---\ntitle: t\n---\n\n## Resumen del día\n\n### Un título\n\n"
+        "Firmantes: A. Uno, B. Dos\n\nFuente: https://arxiv.org/abs/2501.00002\n"
+    )
+    (site / "_posts" / "2026-01-02-a.md").write_text(body, "utf-8")
+    result = read_paths([str(site)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    (paper,) = result.corpus.digests[0].papers
+    assert paper.title == "Un título" and paper.authors == ("A. Uno", "B. Dos")
+    assert str(paper.arxiv) == "2501.00002"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join(f"{i}. **Paper {i}**\n   - arXiv: 2501.{i:05d}\n" for i in range(1, 5001)),
+        "".join(f"## Paper {i}\n\nhttps://arxiv.org/abs/2501.{i:05d}\n\n" for i in range(1, 5001)),
+        "".join(
+            f"#### {i}) T\n**Link:** https://arxiv.org/abs/2501.{i:05d}\n" for i in range(1, 5001)
+        ),
+        "| a | b |\n|---|---|\n"
+        + "".join(f"| T{i} | arXiv:2501.{i:05d} |\n" for i in range(1, 5001)),
+    ],
+    ids=["list", "headings", "level4-fields", "table"],
+)
+def test_five_thousand_entries_in_linear_time(body: str) -> None:
+    diags = Diagnostics()
+    data = ("---\ntitle: t\ndate: 2026-01-01\n---\n\n" + body).encode()
+    start = time.process_time()
+    digest = read_post(data, "big.md", Site(), diags)
+    elapsed = time.process_time() - start
+    assert digest is not None and len(digest.papers) == 5000
+    assert elapsed < 20, elapsed
+
+
+HOSTILE_BODIES = {
+    "long-heading": "## 1. " + "x " * 100_000 + "\n\n**Link:** https://arxiv.org/abs/2501.00001\n",
+    "spaces-in-field": "## 1. T\n\n**Authors:**" + " " * 200_000 + "x\n\narXiv:2501.00001\n",
+    "stars-line": "## 1. T\n\n- " + "*" * 200_000 + " -" * 1000 + ":\n\narXiv:2501.00001\n",
+    "details-tags": "## 1. T\n\n<details>" + "<a" * 100_000 + "\n\narXiv:2501.00001\n",
+    "summary-open": "## 1. T\n\n<details>" + "<summary>" * 20_000 + "\n\narXiv:2501.00001\n",
+    "score-dashes": "1. **T** " + " - !" * 50_000 + "\n   - arXiv:2501.00001\n",
+    "pipes": "## 1. T\n\n**A:** x" + " | " * 100_000 + "\n\narXiv:2501.00001\n",
+    "ids-everywhere": "## 1. T\n\n" + "arXiv:2501.00001 " * 50_000 + "\n",
+    "brackets": "## 1. " + "[" * 100_000 + "\n\ntext\n",
+    "numbered-empties": "".join(f"## {i}. \n" for i in range(1, 5001)),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_BODIES))
+def test_hostile_bodies_read_in_linear_time(name: str) -> None:
+    diags = Diagnostics()
+    data = ("---\ntitle: t\ndate: 2026-01-01\n---\n\n" + HOSTILE_BODIES[name]).encode()
+    start = time.process_time()
+    read_post(data, "hostile.md", Site(), diags)
+    assert time.process_time() - start < 10
+    assert any(d.code == "reader" for d in diags) or diags.failed()
+
+
+def test_bold_numbered_title_lines_head_entries() -> None:
+    digest, diags = read("en-bold-lines.md")
+    assert "numbered bold title lines, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Agents That Plan", "2601.00001")
+    assert first.authors == ("A. One", "B. Two")
+    assert (second.title, str(second.arxiv)) == ("Diffusion for Text", "2601.00002")
+    assert second.authors == ("张伟",) and second.fields["heading_extra"] == "⭐ 5"
+
+
+def test_table_with_an_id_column() -> None:
+    digest, _ = read("table-bare-ids.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Row Paper A", "2601.00005"),
+        ("Row Paper B", "2601.00006v2"),
+    ]
+
+
+def test_emoji_marked_headings_and_ids_written_on_the_heading() -> None:
+    digest, _ = read("en-emoji-headings.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Emoji Marked Title", "2601.00003"),
+        ("Another One", "2601.00004"),
+    ]
+
+
+def test_a_title_field_gives_the_title_and_keeps_the_heading_as_translation() -> None:
+    digest, _ = read("zh-title-field.md")
+    (paper,) = digest.papers
+    assert paper.title == "Sparse Attention Again" and paper.translated_title == "稀疏注意力"
+
+
+def test_a_broken_reader_plugin_is_reported_and_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from digestconv import readers
+
+    def broken() -> type:
+        raise ImportError("no such module")
+
+    found = dict(readers.discover_readers())
+    found["broken"] = readers.ReaderInfo("broken", "digestconv-broken 1.0", broken)
+    monkeypatch.setattr(readers, "discover_readers", lambda: found)
+    readers._instance.cache_clear()
+    try:
+        (tmp_path / "2026-01-01.md").write_text("# 1. A\n\narXiv:2601.00001\n", "utf-8")
+        result = read_paths([str(tmp_path)])
+        warned = [d for d in result.diagnostics if d.code == "plugin"]
+        assert len(warned) == 1 and "'broken'" in warned[0].message
+        assert len(result.corpus.digests[0].papers) == 1
+    finally:
+        readers._instance.cache_clear()
+
+
+def test_a_one_paper_summary_table_does_not_become_an_entry() -> None:
+    result = read_paths([str(FIXTURES / "plain" / "2026" / "03" / "2026-03-25.md")])
+    (digest,) = result.corpus.digests
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [("Only Paper Title", "2603.22117")]
+
+
+def test_entries_that_cite_other_papers_and_details_abstracts() -> None:
+    digest, _ = read("en-citing-entries.md")
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Scaling Agents", "2601.00011")
+    assert first.abstract == "We scale agents."
+    assert (second.title, str(second.arxiv)) == ("World Models", "2601.00012")
+    assert second.fields["Related"] == "https://arxiv.org/abs/2301.00001"
+    assert any("Honorable" in i.text for i in digest.preamble)
+
+
+def test_a_generic_link_beside_the_title_is_not_part_of_it() -> None:
+    digest, _ = read("en-link-beside-title.md")
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Title Beside Its Link", "2601.00021"),
+        ("Second Paper", "2601.00022"),
+    ]
+    assert digest.papers[1].link("code") is not None
+
+
+def test_a_numbered_section_after_the_papers_is_digest_text() -> None:
+    digest, diags = read("en-trailing-section.md")
+    assert [p.title for p in digest.papers] == ["First", "Second"]
+    assert any("Trends of the day" in i.text for i in digest.preamble)
+    assert any(d.code == "stray-text" for d in diags)
+
+
+def test_a_reader_can_be_forced(tmp_path: Path) -> None:
+    (tmp_path / "2026-01-01.md").write_text(
+        "# Reading list\n\n2601.00041  A Paper\n2601.00042  Another\n", "utf-8"
+    )
+    default = read_paths([str(tmp_path)])
+    forced = read_paths([str(tmp_path)], reader="digest")
+    unknown = read_paths([str(tmp_path)], reader="nope")
+    notes = [d.message for d in forced.diagnostics if d.code == "reader"]
+    assert notes and "'digest'" in notes[0]
+    assert [d.code for d in unknown.diagnostics if d.severity == "error"] == ["config"]
+    assert len(default.corpus.digests) == 1
