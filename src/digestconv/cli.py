@@ -45,6 +45,12 @@ class Options:
             ),
             click.Option(["--timezone"], help="Timezone for offset-less dates (IANA name)."),
             click.Option(
+                ["--from", "reader"],
+                metavar="READER",
+                help="Read every post with this reader (default: the best fit for each post;"
+                " `digestconv formats` lists the readers).",
+            ),
+            click.Option(
                 ["--since"],
                 type=click.DateTime(["%Y-%m-%d"]),
                 metavar="YYYY-MM-DD",
@@ -85,12 +91,23 @@ def _print_diagnostics(diagnostics: Diagnostics, strict: bool, quiet: bool, verb
 def _request(params: Mapping[str, Any], paths: Sequence[str]) -> ReadRequest:
     from digestconv.pipeline import ReadRequest
 
+    forced = params.get("reader")
+    if forced is not None:
+        from digestconv.readers import discover_readers
+
+        known = discover_readers()
+        if forced not in known:
+            raise click.BadParameter(
+                f"unknown reader {forced!r} (known: {', '.join(known)})", param_hint="--from"
+            )
+
     return ReadRequest(
         paths=tuple(paths),
         config=params.get("config"),
         site_url=params.get("site_url"),
         timezone=params.get("timezone"),
         jobs=params.get("jobs"),
+        reader=params.get("reader"),
     )
 
 
@@ -336,9 +353,10 @@ cli.add_command(
         params=[
             p
             for p in Options.reading()
-            if p.name not in ("since", "until", "tag", "keep_going", "verbose")
+            if p.name not in ("since", "until", "tag", "keep_going")
         ],
-        help="Read the posts and report diagnostics only (notes included).",
+        help="Read the posts and report diagnostics only (notes included: which reader and "
+        "entry shape each post used, and how many entries it found).",
         context_settings=CONTEXT,
     )
 )

@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "no-posts": "a folder or site holds no post files",
     "encoding": "the file is not valid UTF-8 (or UTF-16 with a BOM)",
     "control-char": "control characters (NUL, C0/C1, lone surrogates) were removed",
+    "not-a-post": "a file in _posts/ without a YYYY-MM-DD-slug name; Jekyll skips it, so do we",
     # front matter
     "front-matter-unclosed": "the front matter has no closing ---",
     "no-front-matter": "the file has no front matter; Jekyll would not treat it as a post",
@@ -34,6 +35,7 @@ CODES: dict[str, str] = {
     "no-date": "the post has no date in its front matter or file name",
     "bad-title": "the title was repaired (stray quotes) or is missing",
     # body
+    "reader": "which reader and entry shape read a post, and how many entries it found",
     "empty-body": "the post has front matter but no body",
     "no-papers": "the post contains no paper heading",
     "paper-no-link": "a heading looks like a paper (N. …) but has no link",

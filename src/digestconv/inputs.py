@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.readers import codes as _codes  # noqa: F401 - registers the reader codes
 
 POST_SUFFIXES = (".md", ".markdown")
 STDIN = "-"

@@ -68,6 +68,7 @@ def read(request: ReadRequest, **extra: Any) -> ReadResult:
         site_url=request.site_url,
         timezone_name=request.timezone,
         jobs=request.jobs or os.cpu_count() or 1,
+        reader=request.reader,
         **extra,
     )
 

@@ -13,7 +13,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from frontmatter.default_handlers import YAMLHandler
 
+from digestconv import workers
 from digestconv.cache import BuildCache, digest_of, post_key
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.inputs import STDIN, collect
@@ -775,7 +775,7 @@ def _read_many(
         import digestconv.body  # noqa: F401 - loaded once here, inherited by forked workers
 
         jobs_list = [(files[i], datas[i] or b"", site_json, reader) for i in todo]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with workers.pool(jobs) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             parsed = pool.map(_parse_worker, jobs_list, chunksize=chunk)
             del jobs_list

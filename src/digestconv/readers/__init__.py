@@ -10,15 +10,14 @@ the general one does not know is a package away, not a fork.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Item, Paper, Site
 
-GROUP = "digestconv.readers"
+GROUP = "digestconv.readers"  # digestconv.plugins.READERS
 DEFAULT = "digest"
 
 
@@ -87,27 +86,18 @@ def _builtin_digest() -> type:
 def discover_readers() -> dict[str, ReaderInfo]:
     """Every reader of the ``digestconv.readers`` group, by name (built-ins first).
 
-    The general reader is always present, even when the package metadata is
-    missing (a source checkout run without installing), so reading never depends
-    on how the package was installed.
+    Discovery is the one of every plugin kind (:func:`digestconv.plugins.discover`).
+    The general reader is always present, even when the package metadata is missing
+    (a source checkout run without installing), so reading never depends on how the
+    package was installed.
     """
-    found: dict[str, ReaderInfo] = {}
+    from digestconv.plugins import READERS, discover
+
     try:
-        points: Sequence[metadata.EntryPoint] = list(metadata.entry_points(group=GROUP))
+        plugins = discover(READERS)
     except Exception:  # broken metadata of some other distribution must not stop reading
-        points = []
-    for point in points:
-        dist = getattr(point, "dist", None)
-        dist_name = getattr(dist, "name", None) if dist is not None else None
-        builtin = point.value.startswith("digestconv.readers.")
-        origin = (
-            "built-in"
-            if builtin
-            else (f"{dist_name} {getattr(dist, 'version', '')}".strip() if dist_name else "plugin")
-        )
-        if point.name in found and found[point.name].origin == "built-in":
-            continue
-        found[point.name] = ReaderInfo(point.name, origin, point.load)
+        plugins = {}
+    found = {name: ReaderInfo(name, info.origin, info.load) for name, info in plugins.items()}
     if DEFAULT not in found:
         found[DEFAULT] = ReaderInfo(DEFAULT, "built-in", _builtin_digest)
     return dict(sorted(found.items(), key=lambda kv: (kv[1].origin != "built-in", kv[0])))
