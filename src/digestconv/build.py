@@ -25,7 +25,7 @@ from digestconv.model import Corpus, Site, to_json
 from digestconv.options import resolve
 from digestconv.output import UnsafePathError, confine, write_atomic
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
-from digestconv.plugins import ExportError, Output, PluginInfo
+from digestconv.plugins import ExportError, Output, PluginInfo, requires_site_url
 from digestconv.workers import pool
 
 TOP_KEYS = frozenset({"formats", "output"})
@@ -104,6 +104,14 @@ def plan(
             continue
         entries = entries_of(site, name)
         chosen: list[tuple[str | None, dict[str, Any]]]
+        named = explicit or entries is not None
+        if not named and requires_site_url(cls) and site.root_url is None:
+            diagnostics.note(
+                "config",
+                f"{name} is not built: it needs the site's address (url in _config.yml, or "
+                "--site-url)",
+            )
+            continue
         if entries is None:
             if not cls.build_targets and not explicit:
                 continue

@@ -77,6 +77,13 @@ class Exporter(Protocol):
     def export(self, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output: ...
 
 
+def requires_site_url(cls: type) -> bool:
+    """Optional metadata ``requires_site_url``: the output is meaningless without the site's
+    address (a feed's ids and links are absolute).  ``build`` then leaves it out, with a
+    note, for a site that has no ``url`` unless the configuration asks for it by name."""
+    return bool(getattr(cls, "requires_site_url", False))
+
+
 _EXPORTER_ATTRS = ("name", "description", "Options", "build_targets", "cost", "outputs", "export")
 
 

@@ -75,6 +75,7 @@ class FeedExporter:
     Options: ClassVar[type] = FeedOptions
     build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("feed.xml"),)
     cost: ClassVar[int] = 4
+    requires_site_url: ClassVar[bool] = True
 
     def outputs(self, options: FeedOptions) -> OutputSpec:
         media = "application/rss+xml" if options.format == "rss" else "application/atom+xml"
