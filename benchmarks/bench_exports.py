@@ -5,11 +5,13 @@
 SITE is a generated site (``make_corpus.py 400 SITE``).  Each interpreter – the
 one running this script and the peer (another virtual environment with an
 older digestconv, e.g. the release before a refactoring) – runs this file as a
-worker in a fresh process: it reads SITE once, then times each export with its
-default options.  ``first`` is the first export of the process, the import of
-the exporter and per-process caches included (what a forked ``build`` worker pays); ``best``
-is the best of ``--runs`` further calls; the two sides alternate for ``--rounds``
-rounds and each figure is the best of its rounds.  Printed as a table with ratios.
+worker, one fresh process per export: it reads SITE, then times that export
+with its default options.  ``first`` is the first export of the process, the
+import of the exporter and filling per-process caches included (what a forked
+``build`` worker pays); ``best`` is the best of ``--runs`` further calls (warm
+caches).  The two sides alternate for ``--rounds`` rounds and each figure is the
+best of its rounds; ``--clock cpu`` measures CPU time instead of wall time, which
+other load on the machine disturbs less.  Printed as a table with ratios.
 """
 
 from __future__ import annotations
@@ -40,42 +42,43 @@ def _options(exporter: Any, given: dict[str, Any]) -> Any:
     return declared(**given) if isinstance(declared, type) else given
 
 
-def worker(site: str, runs: int, clock: str) -> dict[str, tuple[float, float]]:
+def worker(site: str, label: str, runs: int, clock: str) -> tuple[float, float]:
+    """(first, best) seconds of one export, in this fresh process."""
     from digestconv.diagnostics import Diagnostics
     from digestconv.reader import read_paths
 
     now = time.process_time if clock == "cpu" else time.perf_counter
     corpus = read_paths([site]).corpus
-    out: dict[str, tuple[float, float]] = {}
-    for label, module, cls, given in EXPORTS:
-        # Each export starts from a collected heap, so that a full collection owed to an
-        # earlier export is not charged to this one.  The first figure includes importing
-        # the exporter: older versions load their heavy modules with the plugin, newer
-        # ones when they first export.
-        gc.collect()
+    module, cls, given = next((m, c, g) for lb, m, c, g in EXPORTS if lb == label)
+    # The heap is collected first, so that a full collection owed to reading is not
+    # charged to the export.  The first figure includes importing the exporter: older
+    # versions load their heavy modules with the plugin, newer ones when they export.
+    gc.collect()
+    start = now()
+    exporter = getattr(importlib.import_module(f"digestconv.exporters.{module}"), cls)()
+    options = _options(exporter, given)
+    imported = now() - start
+    times = []
+    for _ in range(runs + 1):
         start = now()
-        exporter = getattr(importlib.import_module(f"digestconv.exporters.{module}"), cls)()
-        options = _options(exporter, given)
-        imported = now() - start
-        times = []
-        for _ in range(runs + 1):
-            start = now()
-            exporter.export(corpus, options, Diagnostics())
-            times.append(now() - start)
-        times[0] += imported
-        out[label] = (times[0], min(times[1:]))
-    return out
+        exporter.export(corpus, options, Diagnostics())
+        times.append(now() - start)
+    return times[0] + imported, min(times[1:])
 
 
 def _run(python: str, site: str, runs: int, clock: str) -> dict[str, tuple[float, float]]:
-    done = subprocess.run(
-        [python, __file__, "--worker", site, "--runs", str(runs), "--clock", clock],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, tuple[float, float]] = json.loads(done.stdout)
-    return result
+    """Every export's figures, each from a process of its own (as a build worker has)."""
+    out: dict[str, tuple[float, float]] = {}
+    for label, *_ in EXPORTS:
+        done = subprocess.run(
+            [python, __file__, "--worker", label, site, "--runs", str(runs), "--clock", clock],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        first, best = json.loads(done.stdout)
+        out[label] = (first, best)
+    return out
 
 
 def _merge(into: dict[str, tuple[float, float]], new: dict[str, tuple[float, float]]) -> None:
@@ -96,10 +99,10 @@ def main() -> None:
         default="wall",
         help="wall time, or the process's CPU time (steadier on a machine others use)",
     )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", metavar="EXPORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.site, args.runs, args.clock)))
+        print(json.dumps(worker(args.site, args.worker, args.runs, args.clock)))
         return
     # Alternate the two, round by round, and keep each figure's best: load from other
     # processes on the machine then slows both sides alike instead of one.
