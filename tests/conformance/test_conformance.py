@@ -30,6 +30,7 @@ from conformance import clients
 from conformance.running import Run, Variant, export, invoke, memoized_reader, variant_id
 from digestconv.plugins import discover
 from hostile.catalogue import CONFIG_YML, Case, cases, write_site
+from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -52,7 +53,24 @@ EXPORTERS = sorted(discover())
 VARIANTS: list[Variant] = [
     (name, args) for name in EXPORTERS for args in KNOWN_VARIANTS.get(name, [()])
 ]
-INPUTS = ("samples", "hostile", "corpus")
+CORPORA = {
+    "corpus": "hahngt.github.io",
+    "lim4349": "lim4349.github.io",
+    "alireza": "AlirezaShamsoshoara.github.io",
+    "yeonjae11": "yeonjae11-daily-papers",
+}
+"""The shared real collections (``../shared/corpus``): every output of every one is checked."""
+INPUTS = ("samples", "hostile", *CORPORA)
+INPUT_ARGS: dict[str, tuple[str, ...]] = {
+    # a plain Markdown folder has no _config.yml, so no site url for the feed's ids
+    "yeonjae11": ("--site-url", "https://example.org/daily-papers"),
+}
+
+
+def with_input_args(variant: Variant, source: str) -> Variant:
+    """The variant as run on ``source``: the input's own arguments appended."""
+    return (variant[0], (*variant[1], *INPUT_ARGS.get(source, ())))
+
 
 # Client verdicts the exporters are known to fail: (variant id, input) → the bug.  Each is
 # an xfail(strict=True), so fixing the exporter turns the entry into a failure to remove.
@@ -66,13 +84,17 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {}
 def inputs(
     samples_site: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> dict[str, Path]:
-    """The three inputs; the real corpus only when it is beside the repository."""
+    """samples, the hostile site and the shared corpora (those only beside the repository)."""
     found = {
         "samples": samples_site,
         "hostile": write_site(tmp_path_factory.mktemp("conformance-hostile"), "valid"),
     }
-    with contextlib.suppress(pytest.skip.Exception):
-        found["corpus"] = request.getfixturevalue("shared_site")
+    for name, folder in CORPORA.items():
+        path = SHARED / "corpus" / folder
+        if path.is_dir():
+            found[name] = path
+        elif os.environ.get("CI"):
+            pytest.fail(f"the shared corpus {folder} is missing beside the repository")
     return found
 
 
@@ -92,7 +114,7 @@ class Outputs:
         if key not in self.runs:
             with memoized_reader(self.memo):
                 out = self.work / source / variant_id(variant) / "out"
-                self.runs[key] = export(variant, self.inputs[source], out)
+                self.runs[key] = export(with_input_args(variant, source), self.inputs[source], out)
         return self.runs[key]
 
     def of_format(self, name: str) -> Iterator[tuple[Variant, str, Run]]:
@@ -116,10 +138,19 @@ def reruns(
     seed: one process per input, so set or dict order cannot hide behind one seed."""
     work = tmp_path_factory.mktemp("conformance-rerun")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    variants = json.dumps([[n, list(a)] for n, a in VARIANTS])
+
+    def variants(source: str) -> str:
+        return json.dumps([[n, list(a)] for n, a in (with_input_args(v, source) for v in VARIANTS)])
+
     procs = {
         source: subprocess.Popen(
-            [sys.executable, str(HERE / "running.py"), str(path), str(work / source), variants],
+            [
+                sys.executable,
+                str(HERE / "running.py"),
+                str(path),
+                str(work / source),
+                variants(source),
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -167,7 +198,7 @@ def test_exits_cleanly_deterministically_and_in_time(
     assert isinstance(again, Path), again
     from conformance.running import collect
 
-    rerun = collect(again / variant_id(variant) / "out")
+    rerun = collect(again / variant_id(with_input_args(variant, source)) / "out")
     assert sorted(rerun) == sorted(run.files)
     differ = [name for name in run.files if rerun[name] != run.files[name]]
     assert differ == [], "not byte-identical across processes (PYTHONHASHSEED)"
