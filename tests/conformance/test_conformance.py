@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import SHARED
 
 from conformance import clients
 from conformance.running import Run, Variant, export, invoke, memoized_reader, variant_id
 from digestconv.plugins import discover
 from hostile.catalogue import CONFIG_YML, Case, cases, write_site
-from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
