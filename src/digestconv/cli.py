@@ -351,9 +351,7 @@ cli.add_command(
         "check",
         callback=_check,
         params=[
-            p
-            for p in Options.reading()
-            if p.name not in ("since", "until", "tag", "keep_going")
+            p for p in Options.reading() if p.name not in ("since", "until", "tag", "keep_going")
         ],
         help="Read the posts and report diagnostics only (notes included: which reader and "
         "entry shape each post used, and how many entries it found).",
