@@ -122,3 +122,19 @@ def test_a_format_package_imports_no_heavy_library(fmt: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "", f"digestconv.exporters.{fmt} imports {result.stdout}"
+
+
+def test_no_exporter_reads_digestconvs_own_configuration() -> None:
+    """Options reach exporters typed, from the core; the run's other outputs arrive as
+    ``Corpus.outputs``.  Only jekyll-feed's own ``feed:`` section (a site fact the feed
+    honours for compatibility) may be read from ``site.config``."""
+    exporters = Path(__file__).resolve().parents[1] / "src" / "digestconv" / "exporters"
+    offenders = []
+    for path in sorted(exporters.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for line_no, line in enumerate(text.splitlines(), 1):
+            if "config.get(" in line and 'config.get("feed")' not in line:
+                offenders.append(f"{path.relative_to(exporters)}:{line_no}: {line.strip()}")
+            if 'get("digestconv")' in line or "['digestconv']" in line or '["digestconv"]' in line:
+                offenders.append(f"{path.relative_to(exporters)}:{line_no}: {line.strip()}")
+    assert offenders == []

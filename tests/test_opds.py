@@ -15,7 +15,7 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.plan import split_digests
 from digestconv.exporters.opds import ATOM_NAME, JSON_NAME, OpdsExporter, OpdsOptions
 from digestconv.exporters.opds.published import href
-from digestconv.model import Corpus
+from digestconv.model import Corpus, Publication
 from digestconv.options import fields_of, resolve
 from digestconv.plugins import Exporter, ExportError
 
@@ -76,12 +76,14 @@ def test_split_catalog_lists_the_epub_split_books(samples_corpus: Corpus, split:
     assert acquisitions == hrefs
 
 
-def test_config_epub_section_sets_split_and_names(samples_corpus: Corpus) -> None:
-    config = {
-        "digestconv": {"epub": {"split": "month", "output": "books"}, "opds": {"output": "e"}}
-    }
-    site = replace(samples_corpus.site, config=config)
-    files = export(Corpus(site, samples_corpus.digests))
+def test_the_runs_plan_sets_split_and_names(samples_corpus: Corpus) -> None:
+    """The books' split and names come from the run's plan (what build writes), not from
+    the catalog re-reading _config.yml."""
+    plan = (
+        Publication("epub", "books", "application/epub+zip", True, {"split": "month"}),
+        Publication("opds", "e", "application/atom+xml", True, {}),
+    )
+    files = export(Corpus(samples_corpus.site, samples_corpus.digests, plan))
     doc = json.loads(files[JSON_NAME])
     assert doc["links"][0]["href"] == "https://dailypapers.example.org/e/catalog.json"
     assert doc["publications"][0]["links"][0]["href"] == "../books/2025-12.epub"

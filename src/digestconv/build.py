@@ -11,17 +11,18 @@ re-rendered, and files whose bytes did not change are not rewritten.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from digestconv import __version__
 from digestconv.cache import BuildCache, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
-from digestconv.model import Corpus, Site, to_json
+from digestconv.model import Corpus, Publication, Site, frozen_mapping, to_json
 from digestconv.options import resolve
 from digestconv.output import UnsafePathError, confine, write_atomic
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
@@ -139,6 +140,35 @@ def plan(
     return targets
 
 
+def publications(targets: Sequence[tuple[Target, type]]) -> tuple[Publication, ...]:
+    """The run's plan as the exporters see it: every output with its name and options."""
+    out = []
+    for target, cls in targets:
+        spec = cls().outputs(target.options)
+        options = {
+            f.name: _plain(getattr(target.options, f.name))
+            for f in dataclasses.fields(target.options)
+        }
+        out.append(
+            Publication(
+                target.format,
+                target.output.rstrip("/"),
+                spec.media_type,
+                spec.folder,
+                frozen_mapping(options),
+            )
+        )
+    return tuple(out)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _default_name(name: str, cls: Any, options: Any) -> str:
     """The plugin's default output with this suffix, else ``NAME.suffix``."""
     suffix = cls().outputs(options).suffix
@@ -176,9 +206,12 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def target_key(target: Target, key_of_corpus: str) -> str:
-    """Everything an output depends on: digestconv, the corpus, the format and its options."""
-    return digest_of(__version__, key_of_corpus, target.format, target.output, repr(target.options))
+def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
+    """Everything an output depends on: digestconv, the corpus, the format and its options,
+    and the run's plan (a catalog links to the books under their configured names)."""
+    return digest_of(
+        __version__, key_of_corpus, target.format, target.output, repr(target.options), plan
+    )
 
 
 def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None) -> int:
@@ -269,8 +302,9 @@ def run_targets(
     results: list[TargetResult | None] = []
     todo: list[int] = []
     keys: list[str] = []
+    plan = publications(targets)
     for index, (target, _) in enumerate(targets):
-        key = target_key(target, key_of_corpus)
+        key = target_key(target, key_of_corpus, repr(plan))
         keys.append(key)
         current = up_to_date(target, key, out_dir, cache)
         if current:
@@ -282,6 +316,7 @@ def run_targets(
         corpus = corpus()
     if not isinstance(corpus, Corpus):  # every target was up to date
         corpus = Corpus(site=Site(), digests=())
+    corpus = replace(corpus, outputs=plan)
     forks = "fork" in multiprocessing.get_all_start_methods()
     if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
         _SHARED.update(targets=list(targets), corpus=corpus)

@@ -181,6 +181,21 @@ def _fail(message: str, code: str = "export") -> NoReturn:
     sys.exit(1)
 
 
+def _with_plan(corpus: Corpus, cfg: Path | None) -> Corpus:
+    """The corpus with the outputs ``build`` would publish, for exporters that link to them
+    (an OPDS catalog to the books, an index page to everything)."""
+    from dataclasses import replace
+
+    from digestconv.build import exporters, plan, publications
+    from digestconv.pipeline import ConfigError
+
+    try:
+        targets = plan(corpus.site, cfg.parent if cfg else None, exporters(), None, Diagnostics())
+    except ConfigError as exc:
+        _fail(f"{cfg or '_config.yml'}: error: {exc}", "config")
+    return replace(corpus, outputs=publications(targets))
+
+
 def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Command:
     """The subcommand of one exporter; its options are derived from the plugin's ``Options``."""
     from digestconv.options import click_params, given_on_command_line
@@ -215,6 +230,7 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
             )
         except ConfigError as exc:
             _fail(f"{cfg or '_config.yml'}: error: {exc}", "config")
+        corpus = _with_plan(corpus, cfg)
         exporter = exporter_cls()
         spec = exporter.outputs(options)
         output = params.get("output")

@@ -184,11 +184,34 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """One output of the current run, as it will be published.
+
+    Exporters that link to the other outputs (a catalog of the books, an index page) learn
+    their names and options from the core's plan of the run instead of re-reading the
+    configuration.  A fact of the run, not of the input: not part of the JSON document.
+    """
+
+    format: str
+    path: str
+    """Relative to the output folder; a folder for multi-file outputs."""
+    media_type: str
+    folder: bool = False
+    options: Mapping[str, JsonValue] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True)
 class Corpus:
-    """What an exporter receives: the site and its digests, oldest first."""
+    """What an exporter receives: the site and its digests, oldest first, and the outputs
+    the run publishes (empty when an exporter is called on its own)."""
 
     site: Site
     digests: tuple[Digest, ...]
+    outputs: tuple[Publication, ...] = ()
+
+    def publication(self, fmt: str) -> Publication | None:
+        """The first output of format ``fmt`` in this run's plan."""
+        return next((p for p in self.outputs if p.format == fmt), None)
 
     def papers(self) -> list[tuple[Digest, Paper]]:
         """Every (digest, paper) pair in reading order."""

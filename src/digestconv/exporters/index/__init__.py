@@ -43,4 +43,4 @@ class IndexExporter:
         from digestconv.exporters.index.page import render_page
         from digestconv.exporters.index.published import published_outputs
 
-        return render_page(corpus, published_outputs(corpus.site, corpus), options)
+        return render_page(corpus, published_outputs(corpus), options)

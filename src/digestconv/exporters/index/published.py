@@ -1,20 +1,19 @@
 """What a build of this site publishes, and under which names: the page's content.
 
 The page sits at the top of the build's output folder and links to the other outputs by
-the names ``build`` gives them: each format's ``output:`` in ``_config.yml``, else its
-default name; formats left out of ``digestconv: formats:`` are left off the page.
+the names the run's plan gives them (``Corpus.outputs``: each format's ``output:`` in
+``_config.yml``, else its default name); formats the run does not write are left off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from digestconv.exporters.opds import ATOM_NAME, ATOM_TYPE, JSON_NAME, JSON_TYPE
 from digestconv.exporters.opds.books import catalog_lang, one_line, plan_books
-from digestconv.exporters.opds.published import SECTION, configured_str, format_config, output_name
-from digestconv.model import Corpus, Site
+from digestconv.exporters.opds.published import option_of, output_name
+from digestconv.model import Corpus
 
 Group = Literal["subscribe", "books", "bibliography", "decks", "data"]
 
@@ -31,36 +30,29 @@ class Published:
     """Also a ``<link rel="alternate">`` in the page's head (feeds and catalogs)."""
 
 
-def _enabled(site: Site) -> Sequence[str] | None:
-    section = site.config.get(SECTION)
-    formats = section.get("formats") if isinstance(section, Mapping) else None
-    if isinstance(formats, list | tuple) and all(isinstance(f, str) for f in formats):
-        return list(formats)
-    return None
-
-
-def published_outputs(site: Site, corpus: Corpus) -> tuple[Published, ...]:
-    enabled = _enabled(site)
+def published_outputs(corpus: Corpus) -> tuple[Published, ...]:
+    site = corpus.site
 
     def on(name: str) -> bool:
-        return enabled is None or name in enabled
+        """In the run's plan; without a plan (an API call), every built-in format."""
+        return not corpus.outputs or corpus.publication(name) is not None
 
     out: list[Published] = []
     if on("feed"):
-        rss = configured_str(site, "feed", "format") == "rss"
+        rss = option_of(corpus, "feed", "format") == "rss"
         out.append(
             Published(
                 "subscribe",
                 "RSS feed" if rss else "Atom feed",
-                output_name(site, "feed", "feed.xml"),
+                output_name(corpus, "feed", "feed.xml"),
                 "application/rss+xml" if rss else "application/atom+xml",
                 "for feed readers",
                 discover=True,
             )
         )
     if on("opds"):
-        folder = output_name(site, "opds", "opds")
-        version = format_config(site, "opds").get("catalogs", "both")
+        folder = output_name(corpus, "opds", "opds")
+        version = option_of(corpus, "opds", "catalogs") or "both"
         if version in ("atom", "both"):
             out.append(
                 Published(
@@ -84,9 +76,9 @@ def published_outputs(site: Site, corpus: Corpus) -> tuple[Published, ...]:
                 )
             )
     if on("epub") and corpus.digests:
-        split = configured_str(site, "epub", "split") or "none"
-        name = output_name(site, "epub", "digests.epub")
-        title = one_line(configured_str(site, "epub", "title") or site.title) or "Daily Papers"
+        split = option_of(corpus, "epub", "split") or "none"
+        name = output_name(corpus, "epub", "digests.epub")
+        title = one_line(option_of(corpus, "epub", "title") or site.title) or "Daily Papers"
         for book in plan_books(corpus, split, title, name, catalog_lang(corpus)):
             href = name if split == "none" else f"{name}/{book.file_name}"
             note = f"{book.span}, {len(book.digests)} digests, {book.n_papers} papers"
@@ -96,22 +88,27 @@ def published_outputs(site: Site, corpus: Corpus) -> tuple[Published, ...]:
             Published(
                 "bibliography",
                 "BibTeX",
-                output_name(site, "bibtex", "refs.bib"),
+                output_name(corpus, "bibtex", "refs.bib"),
                 "application/x-bibtex",
                 "for Zotero, JabRef, BibDesk and LaTeX",
             )
         )
-    if on("anki"):
+    decks = [p for p in corpus.outputs if p.format == "anki"] if corpus.outputs else []
+    if on("anki") and not decks:
         out.append(
             Published("decks", "Anki deck", "cards.apkg", "application/apkg", "import in Anki")
         )
         out.append(Published("decks", "Anki CSV", "cards.csv", "text/csv", "Anki's CSV import"))
+    for deck in sorted(decks, key=lambda p: p.media_type != "application/apkg"):
+        apkg = deck.media_type == "application/apkg"
+        label, note = ("Anki deck", "import in Anki") if apkg else ("Anki CSV", "Anki's CSV import")
+        out.append(Published("decks", label, deck.path, deck.media_type, note))
     if on("json"):
         out.append(
             Published(
                 "data",
                 "JSON",
-                output_name(site, "json", "digests.json"),
+                output_name(corpus, "json", "digests.json"),
                 "application/json",
                 "the digests as data",
             )

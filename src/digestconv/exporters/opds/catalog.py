@@ -22,10 +22,10 @@ from digestconv.exporters.opds.books import (
     plan_books,
 )
 from digestconv.exporters.opds.published import (
-    configured_str,
     folder_url,
     href,
     is_absolute,
+    option_of,
     output_name,
     resolve,
     root,
@@ -96,14 +96,14 @@ def export_catalog(corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostic
 
 def plan_catalog(corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics) -> Catalog:
     site = corpus.site
-    split = options.split or configured_str(site, "epub", "split") or "none"
+    split = options.split or option_of(corpus, "epub", "split") or "none"
     if split not in SPLITS:
         split = "none"
-    title = one_line(options.title or configured_str(site, "epub", "title") or site.title)
+    title = one_line(options.title or option_of(corpus, "epub", "title") or site.title)
     title = title or DEFAULT_TITLE
     base = root(site)
-    folder = folder_url(options.catalog_url or resolve(base, output_name(site, "opds", "opds")))
-    books_at = options.books_url or resolve(base, output_name(site, "epub", "digests.epub"))
+    folder = folder_url(options.catalog_url or resolve(base, output_name(corpus, "opds", "opds")))
+    books_at = options.books_url or resolve(base, output_name(corpus, "epub", "digests.epub"))
     if not is_absolute(folder):
         diagnostics.warning(
             "export",

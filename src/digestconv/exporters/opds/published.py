@@ -1,42 +1,30 @@
-"""Where a build's outputs are published, as the site's own ``_config.yml`` says.
+"""Where the run's outputs are published, from the core's plan of the run.
 
 The catalog must point at the books the same build writes, and the index page at every
-output, at the addresses they will be served from.  Both read the names from the
-``digestconv:`` section (an ``output:`` per format, ``epub: split:``) the way ``build``
-does, falling back to ``build``'s default names.  The config is untrusted input: values of
-the wrong type are ignored here (``build`` itself reports them).
+output, at the addresses they will be served from.  The names and options come from
+``Corpus.outputs`` — the plan the core made from ``_config.yml`` and the plugins'
+defaults, the same one ``build`` writes by — so no exporter reads the configuration.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from digestconv.model import Site
-
-SECTION = "digestconv"
+from digestconv.model import Corpus, Site
 
 
-def format_config(site: Site, name: str) -> Mapping[str, Any]:
-    """The first ``digestconv: NAME:`` entry (a mapping), or an empty one."""
-    section = site.config.get(SECTION)
-    raw = section.get(name) if isinstance(section, Mapping) else None
-    if isinstance(raw, list | tuple) and raw:
-        raw = raw[0]
-    return raw if isinstance(raw, Mapping) else {}
-
-
-def configured_str(site: Site, name: str, key: str) -> str | None:
-    value = format_config(site, name).get(key)
+def option_of(corpus: Corpus, fmt: str, key: str) -> str | None:
+    """A string option of the run's first ``fmt`` output (e.g. epub's ``split``)."""
+    pub = corpus.publication(fmt)
+    value = pub.options.get(key) if pub is not None else None
     return value if isinstance(value, str) and value else None
 
 
-def output_name(site: Site, name: str, default: str) -> str:
-    """The file or folder ``build`` writes for a format, relative to the output folder."""
-    value = configured_str(site, name, "output")
-    return value.strip("/") if value and value.strip("/") else default
+def output_name(corpus: Corpus, fmt: str, default: str) -> str:
+    """The file or folder the run writes for a format, relative to the output folder."""
+    pub = corpus.publication(fmt)
+    return pub.path if pub is not None and pub.path else default
 
 
 def root(site: Site) -> str:
