@@ -71,6 +71,6 @@ class OpdsExporter:
         return OutputSpec("", ATOM_TYPE if options.catalogs == "atom" else JSON_TYPE, folder=True)
 
     def export(self, corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics) -> Output:
-        from digestconv.exporters.opds.catalog import export_catalog
+        from digestconv.exporters.opds.write import export_catalog
 
         return export_catalog(corpus, options, diagnostics)

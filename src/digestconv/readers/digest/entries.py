@@ -24,7 +24,8 @@ from digestconv.readers.digest.fields import (
     table_field,
 )
 from digestconv.readers.digest.sections import label_line, section_kind
-from digestconv.readers.digest.titles import inline_text, plain, spans, symbol
+from digestconv.readers.digest.symbols import symbol
+from digestconv.readers.digest.titles import inline_text, plain, spans
 
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _TAGS = re.compile(r"</?[A-Za-z][^<>]{0,500}>")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from digestconv.model import LinkKind
-from digestconv.readers.digest.titles import symbol
+from digestconv.readers.digest.symbols import symbol
 
 ROLES: dict[str, str] = {}
 WORDS: dict[str, list[str]] = {}

@@ -7,7 +7,8 @@ import re
 from digestconv.body import _SECTION_WORDS
 from digestconv.model import SectionKind
 from digestconv.readers.digest.fields import norm
-from digestconv.readers.digest.titles import plain, symbol
+from digestconv.readers.digest.symbols import symbol
+from digestconv.readers.digest.titles import plain
 
 _MORE: dict[str, SectionKind] = {
     "problem definition": "introduction",

@@ -8,6 +8,9 @@ from typing import Any
 
 from mistletoe.span_token import tokenize_inner
 
+from digestconv.readers.digest.fields import ROLES, norm
+from digestconv.readers.digest.symbols import symbol
+
 _WS = re.compile(r"\s+")
 # "1. " "1) " "1、" "#1 — " "#1: " "No. 1 — " "No.1 " "Nº 1 " "[1] " "第1篇"
 _RANK = re.compile(
@@ -24,11 +27,6 @@ _HEAD = 120
 """Numbers, scores and labels sit in a line's first characters: the patterns that look for
 them see only those, so a hostile 200,000-character heading costs nothing extra."""
 _SEPARATORS = " \t.:：-–—|·,;"
-
-
-def symbol(ch: str) -> bool:
-    """Emoji and other pictographs that digests put before titles and labels."""
-    return unicodedata.category(ch) in ("So", "Sk", "Cs") or ch in "\ufe0f\u200d\u20e3"
 
 
 def strip_symbols(text: str) -> str:
@@ -149,8 +147,6 @@ def _bold_raw(text: str) -> tuple[str, Any, str] | None:
 
 def _generic(label: str, target: str) -> bool:
     """A link label that names a kind of link ("arXiv", "PDF", "논문 링크"), not a title."""
-    from digestconv.readers.digest.fields import ROLES, norm
-
     shown = label.strip()
     return shown == target.strip() or ROLES.get(norm(shown)) in (
         "link",
