@@ -15,6 +15,7 @@ from typing import Any
 
 from digestconv.model import Item
 from digestconv.recursion import room_to_recurse
+from digestconv.text import bounded
 
 # Characters that can start Markdown inline or block syntax; text without any of
 # them (and on one line) renders to itself.  A character-class search scans in C
@@ -51,6 +52,8 @@ def markdown_to_html(text: str, inline: bool = True) -> str:
     if is_plain(text):
         escaped = html.escape(text, quote=False)
         return escaped if inline else f"<p>{escaped}</p>"
+    if bounded.too_costly(text):
+        return bounded.to_html(text, inline)
     try:
         with room_to_recurse():
             out: str = _renderer("html").render(_renderer("document")(text)).strip()
@@ -69,6 +72,8 @@ def markdown_to_text(text: str) -> str:
     """Readable plain text for a Markdown fragment (titles, notes, CSV fields)."""
     if is_plain(text):
         return text
+    if bounded.too_costly(text):
+        return bounded.to_text(text)
     try:
         with room_to_recurse():
             out: str = _renderer("text").render(_renderer("document")(text))

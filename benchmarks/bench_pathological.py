@@ -1,0 +1,84 @@
+"""Time against input size on pathological posts: links per item, reference links, tags.
+
+    python benchmarks/bench_pathological.py [--sizes 2500 5000 10000 20000] [--formats feed anki epub]
+
+For each shape and size one post is generated, every format is exported from it in a fresh
+process, and pandoc converts the same post to HTML as a peer measured in the same run. The
+table shows seconds and, per doubling, the growth factor: about 2 for linear cost, 4 for
+quadratic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SHAPES = {
+    "links per item": lambda n: (
+        "",
+        "- " + " ".join(f"[l{i}](https://e.org/{i})" for i in range(n)),
+    ),
+    "reference links": lambda n: (
+        "",
+        "- "
+        + " ".join(f"[l{i}][r{i}]" for i in range(n))
+        + "\n\n"
+        + "\n".join(f"[r{i}]: https://e.org/{i}" for i in range(n)),
+    ),
+    "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", "- text"),
+}
+
+
+def write_site(root: Path, front: str, body: str) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("url: https://example.org\ntitle: bench\n")
+    post = root / "_posts" / "2025-10-08-bench.md"
+    post.write_text(
+        f"---\ntitle: bench\ndate: 2025-10-08\n{front}---\n"
+        f"# 1. [Paper](https://arxiv.org/abs/2509.26328)\n\n## Method\n{body}\n",
+        encoding="utf-8",
+    )
+    return post
+
+
+def timed(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, check=False, capture_output=True, timeout=600)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 5000, 10000, 20000])
+    parser.add_argument("--formats", nargs="+", default=["json", "bibtex", "feed", "anki", "epub"])
+    ns = parser.parse_args()
+    exe = [sys.executable, "-m", "digestconv"]
+    pandoc = shutil.which("pandoc")
+    columns = [*ns.formats, *(["pandoc"] if pandoc else [])]
+    print(f"{'shape':<16} {'n':>6} " + " ".join(f"{c:>9}" for c in columns))
+    for shape, make in SHAPES.items():
+        previous: dict[str, float] = {}
+        for n in ns.sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                site = Path(tmp) / "site"
+                post = write_site(site, *make(n))
+                row: dict[str, float] = {}
+                for fmt in ns.formats:
+                    row[fmt] = timed([*exe, fmt, str(site), "-o", str(Path(tmp) / f"out.{fmt}")])
+                if pandoc:
+                    row["pandoc"] = timed([pandoc, str(post), "-t", "html", "-o", "/dev/null"])
+            cells = []
+            for c in columns:
+                growth = f"×{row[c] / previous[c]:.1f}" if previous.get(c) else ""
+                cells.append(f"{row[c]:5.2f}{growth:>4}"[:9].rjust(9))
+            print(f"{shape:<16} {n:>6} " + " ".join(cells))
+            previous = row
+
+
+if __name__ == "__main__":
+    main()
