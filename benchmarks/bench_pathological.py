@@ -1,6 +1,6 @@
 """Time against input size on pathological posts: links per item, reference links, tags.
 
-    python benchmarks/bench_pathological.py [--sizes 2500 5000 10000 20000] [--formats feed anki epub]
+    python benchmarks/bench_pathological.py [--sizes 2500 5000 10000] [--formats feed anki]
 
 For each shape and size one post is generated, every format is exported from it in a fresh
 process, and pandoc converts the same post to HTML as a peer measured in the same run. The
