@@ -29,6 +29,8 @@ class NavEntry:
     label: str
     href: str
     children: Sequence[NavEntry] = field(default_factory=tuple)
+    group: bool = False
+    """A heading over its children (a month): the nav shows it as a label, not a link."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ def _nav_list(parent: etree._Element, entries: Sequence[NavEntry]) -> None:
     ol.text = "\n"
     for e in entries:
         li = sub(ol, "li")
-        sub(li, "a", [("href", e.href)], e.label)
+        if e.group and e.children:
+            sub(li, "span", (), e.label)
+        else:
+            sub(li, "a", [("href", e.href)], e.label)
         if e.children:
             _nav_list(li, e.children)
 

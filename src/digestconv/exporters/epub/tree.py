@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
+from digestconv.exporters.epub.script import is_korean, other_lang
 from digestconv.text.clean import NOT_XHTML
 from digestconv.text.html import escape
 from digestconv.text.urls import safe_href
@@ -118,6 +119,14 @@ def link(
     element.tail = tail
 
 
+def mark_lang(element: etree._Element, text: str, korean: bool) -> None:
+    """``lang`` and ``xml:lang`` on ``element`` when ``text`` is in the other script."""
+    lang = other_lang(text, korean)
+    if lang is not None:
+        element.set("lang", lang)
+        element.set(XML_LANG, lang)
+
+
 class Document:
     """One XHTML document being built: its tree and the Markdown fragments placed in it."""
 
@@ -133,6 +142,8 @@ class Document:
     ) -> None:
         self.careful = careful
         self.path = path
+        self.korean = is_korean(lang)
+        """Whether the document is Korean: text in Latin script inside it is marked English."""
         self._raw: list[str] = []
         self._placeholders: list[etree._Element] = []
         root = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS, "epub": OPS_NS})
