@@ -47,7 +47,8 @@ async function main() {
   try {
     for (const book of books) {
       const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ace-'));
-      const report = await ace(book, { cwd: process.cwd(), tmpdir, silent: true }, {
+      const outdir = path.join(tmpdir, 'report');
+      const report = await ace(book, { cwd: process.cwd(), tmpdir, outdir, silent: true }, {
         ...runner,
         launch: async () => {},
         close: async () => {},

@@ -6,7 +6,7 @@ lists subjects shows each of those as its own shelf.  Tags are compared by a
 key – NFKC, case-folded, letters and digits only, a plural ``s`` dropped – and
 keys one edit apart count as one tag when they are long enough that an edit is
 a typo rather than another word.  Each subject is written as its most used
-spelling, in order of first appearance.
+spelling (the first one on a tie), in order of first appearance.
 """
 
 from __future__ import annotations
@@ -53,4 +53,5 @@ def distinct_subjects(tags: Iterable[str]) -> tuple[str, ...]:
             else:
                 spellings[key] = spellings[near]
         spellings[key][text] += 1
-    return tuple(sorted(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k in order)
+    # max() keeps the first of equally used spellings: the one the posts used first.
+    return tuple(max(spellings[k].items(), key=lambda kv: kv[1])[0] for k in order)

@@ -103,15 +103,18 @@ def write(corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Out
     labels = labels_for(lang)
     kept = corpus.digests
     if not options.keep_empty:
-        kept = tuple(d for d in corpus.digests if d.papers)
-        left_out = len(corpus.digests) - len(kept)
-        if left_out:
-            diagnostics.note(
-                "export",
-                f"{left_out} post(s) without papers left out of the book (--keep-empty keeps them)",
-            )
-        if not kept:
-            raise ExportError("no post has papers (--keep-empty makes a book of them anyway)")
+        with_papers = tuple(d for d in corpus.digests if d.papers)
+        left_out = len(corpus.digests) - len(with_papers)
+        if not with_papers:
+            diagnostics.note("export", "no post has papers; the book holds the posts' text")
+        else:
+            kept = with_papers
+            if left_out:
+                diagnostics.note(
+                    "export",
+                    f"{left_out} post(s) without papers left out of the book "
+                    "(--keep-empty keeps them)",
+                )
 
     books: dict[str, bytes] = {}
     for period, digests in split_digests(kept, split):
