@@ -160,7 +160,7 @@ def _book(
     # machine: the book's bytes must not depend on which fonts are installed.
     cover = user_cover or generate_cover(
         title,
-        span,
+        span.replace("–", "-"),  # the built-in font's text is ASCII
         [f"{len(chapters)} digests", f"{n_papers} papers"],
         _one_line(site.root_url if site.root_url and safe_href(site.root_url) else site.author),
         None,
