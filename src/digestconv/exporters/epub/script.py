@@ -14,6 +14,8 @@ import re
 
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+has_hangul = _HANGUL.search
+has_latin = _LATIN.search
 
 
 def is_korean(lang: str) -> bool:
@@ -23,7 +25,7 @@ def is_korean(lang: str) -> bool:
 def other_lang(text: str, book_korean: bool) -> str | None:
     """``en`` or ``ko`` when ``text`` is in the other script than the book's, else None."""
     if book_korean:
-        if _HANGUL.search(text) is None and _LATIN.search(text) is not None:
+        if has_hangul(text) is None and has_latin(text) is not None:
             return "en"
         return None
     hangul = len(_HANGUL.findall(text))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
-from digestconv.exporters.epub.script import is_korean, other_lang
+from digestconv.exporters.epub.script import has_hangul, has_latin, is_korean, other_lang
 from digestconv.text.clean import NOT_XHTML
 from digestconv.text.html import escape
 from digestconv.text.urls import safe_href
@@ -121,10 +121,16 @@ def link(
 
 def mark_lang(element: etree._Element, text: str, korean: bool) -> None:
     """``lang`` and ``xml:lang`` on ``element`` when ``text`` is in the other script."""
-    lang = other_lang(text, korean)
-    if lang is not None:
-        element.set("lang", lang)
-        element.set(XML_LANG, lang)
+    if korean:  # the common case, once per item: Hangul text returns at its first syllable
+        if has_hangul(text) is not None or has_latin(text) is None:
+            return
+        lang: str | None = "en"
+    else:
+        lang = other_lang(text, korean)
+        if lang is None:
+            return
+    element.set("lang", lang)
+    element.set(XML_LANG, lang)
 
 
 class Document:
