@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from tests.test_publish_tools import require
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter
 from digestconv.reader import read_paths
+from hostile.catalogue import write_site
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +53,6 @@ def _export(site: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def ace_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from hostile.catalogue import write_site
-
     out = tmp_path_factory.mktemp("ace-books")
     sites = {
         "samples": ROOT / "samples",
