@@ -89,6 +89,9 @@ papers = st.lists(
         anchor=TEXT,
         links=st.lists(st.builds(Link, label=TEXT, url=URL), max_size=2).map(tuple),
         sections=sections.map(tuple),
+        authors=st.lists(TEXT, max_size=3).map(tuple),
+        affiliations=st.lists(TEXT, max_size=2).map(tuple),
+        abstract=st.one_of(st.none(), TEXT),
     ),
     max_size=3,
 )

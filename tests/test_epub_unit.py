@@ -133,7 +133,8 @@ def xml(data: bytes) -> etree._Element:
 
 @pytest.fixture(scope="module")
 def book() -> bytes:
-    return export()
+    """The test corpus with its post without papers kept (``--keep-empty``)."""
+    return export(keep_empty=True)
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +171,8 @@ def test_split_groups_by_year_and_month() -> None:
 
 
 def test_split_returns_one_book_per_period() -> None:
-    out = EpubExporter().export(corpus(), EpubExporter.Options(split="month"), Diagnostics())
+    options = EpubExporter.Options(split="month", keep_empty=True)
+    out = EpubExporter().export(corpus(), options, Diagnostics())
     assert isinstance(out, Mapping)
     assert sorted(out) == ["2025-10.epub", "2025-11.epub", "2026-01.epub"]
     titles = {}
@@ -333,8 +335,10 @@ def test_empty_digest_chapter_is_not_empty_and_body_attributes_survive(
 
 def test_paper_sections_titles_links_and_placeholders(entries: dict[str, bytes]) -> None:
     root = xml(entries["EPUB/text/d20251008.xhtml"])
-    sec = root.find(".//x:section[@id='p20251008-1']", NS)
-    assert sec is not None
+    heading = root.find(".//x:h2[@id='p20251008-1']", NS)
+    assert heading is not None
+    sec = heading.getparent()
+    assert sec is not None and sec.get("class") == "paper" and sec.get("id") is None
     title_link = sec.find("x:h2/x:a", NS)
     assert title_link is not None and title_link.get("href") == "https://arxiv.org/abs/2509.26328"
     hrefs = sec.xpath(".//x:a/@href", namespaces=NS)
@@ -432,7 +436,9 @@ def test_no_digests_is_an_export_error() -> None:
 def test_bad_site_language_warns_and_falls_back() -> None:
     diags = Diagnostics()
     c = corpus()
-    out = EpubExporter().export(Corpus(Site(title="T", lang="korean!!"), c.digests), EpubExporter.Options(), diags)
+    out = EpubExporter().export(
+        Corpus(Site(title="T", lang="korean!!"), c.digests), EpubExporter.Options(), diags
+    )
     assert isinstance(out, bytes)
     assert [d.code for d in diags if d.severity == "warning"] == ["export"]
     assert xml(files(out)["EPUB/content.opf"]).findtext(".//dc:language", namespaces=NS) == "ko"

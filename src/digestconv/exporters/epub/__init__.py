@@ -29,6 +29,9 @@ class EpubOptions:
     cover: Path | None = option(
         None, "Cover image (PNG, JPEG, GIF; other formats are converted to PNG).", site_path=True
     )
+    keep_empty: bool = option(
+        False, "Keep posts without papers as chapters (default: left out, with a note)."
+    )
 
 
 class EpubExporter:

@@ -25,6 +25,11 @@ class Labels:
     original_post: str
     index_intro: str
     missing_info: str
+    authors: str
+    affiliations: str
+    abstract: str
+    accessibility_summary: str
+    """What a reader of the accessibility metadata learns before opening the book."""
 
     def count_papers(self, n: int) -> str:
         return self.papers.format(n=n)
@@ -46,6 +51,13 @@ _KO = Labels(
     original_post="원문",
     index_intro="제목 순으로 정리한 모든 논문과 소개된 날짜입니다.",
     missing_info="정보 없음",
+    authors="저자",
+    affiliations="소속",
+    abstract="초록",
+    accessibility_summary=(
+        "모든 내용이 텍스트입니다. 목차(다이제스트 → 논문)와 논문 찾아보기, 제목 구조로 "
+        "탐색할 수 있고, 표지 그림에는 대체 텍스트가 있습니다. 깜박임·소리·움직임이 없습니다."
+    ),
 )
 
 _EN = Labels(
@@ -61,6 +73,14 @@ _EN = Labels(
     original_post="Original post",
     index_intro="Every paper by title, with the digests that present it.",
     missing_info="not stated",
+    authors="Authors",
+    affiliations="Affiliations",
+    abstract="Abstract",
+    accessibility_summary=(
+        "All content is text. It can be navigated by a table of contents (digests, then "
+        "papers), an index of papers and headings; the cover image has a text alternative. "
+        "Nothing flashes, moves or plays sound."
+    ),
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.tree import Document, clean, sub
+from digestconv.exporters.epub.tree import Document, clean, mark_lang, sub
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -29,6 +29,8 @@ class NavEntry:
     label: str
     href: str
     children: Sequence[NavEntry] = field(default_factory=tuple)
+    group: bool = False
+    """A heading over its children (a month): the nav shows it as a label, not a link."""
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,17 @@ def _depth(entries: Sequence[NavEntry]) -> int:
     return 1 + max((_depth(e.children) for e in entries if e.children), default=0)
 
 
-def _nav_list(parent: etree._Element, entries: Sequence[NavEntry]) -> None:
+def _nav_list(parent: etree._Element, entries: Sequence[NavEntry], korean: bool) -> None:
     ol = sub(parent, "ol")
     ol.text = "\n"
     for e in entries:
         li = sub(ol, "li")
-        sub(li, "a", [("href", e.href)], e.label)
+        if e.group and e.children:
+            sub(li, "span", (), e.label)
+        else:
+            mark_lang(sub(li, "a", [("href", e.href)], e.label), e.label, korean)
         if e.children:
-            _nav_list(li, e.children)
+            _nav_list(li, e.children, korean)
 
 
 def nav_document(
@@ -65,7 +70,7 @@ def nav_document(
     toc = sub(doc.body, "nav", [("epub:type", "toc"), ("id", "toc"), ("role", "doc-toc")])
     toc.text = "\n"
     sub(toc, "h1", (), labels.contents)
-    _nav_list(toc, entries)
+    _nav_list(toc, entries, doc.korean)
     if landmarks:
         marks = sub(
             doc.body, "nav", [("epub:type", "landmarks"), ("id", "landmarks"), ("hidden", "hidden")]
@@ -99,12 +104,13 @@ def ncx_document(
     if author:
         _labelled(root, "docAuthor", author)
     nav_map = _ncx(root, "navMap")
-    order = 0
+    # Entries with one target share one playOrder (a month and its first digest), as the
+    # NCX requires; the others count on without gaps.
+    orders: dict[str, int] = {}
 
     def points(parent: etree._Element, items: Sequence[NavEntry]) -> None:
-        nonlocal order
         for e in items:
-            order += 1
+            order = orders.setdefault(e.href, len(orders) + 1)
             point = _ncx(parent, "navPoint", id=f"n-{e.id}", playOrder=str(order))
             _labelled(point, "navLabel", e.label)
             _ncx(point, "content", src=e.href)

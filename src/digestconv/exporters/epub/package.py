@@ -36,6 +36,7 @@ CONTAINER_XML = f"""<?xml version="1.0" encoding="utf-8"?>
 </container>
 """
 XHTML = "application/xhtml+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Metadata:
     modified: datetime
     """Timezone-aware; becomes ``dcterms:modified`` and the zip entries' date."""
     subjects: tuple[str, ...]
+    accessibility: tuple[tuple[str, str], ...] = ()
+    """``(property, value)`` pairs of EPUB Accessibility metadata, in order (see ``a11y``)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def package_document(
         "package",
         {"xmlns": OPF_NS, "unique-identifier": "id", "version": "3.0", "prefix": PREFIX},
     )
+    root.set(XML_LANG, meta.lang)
     metadata = etree.SubElement(root, "metadata", nsmap={"dc": DC_NS, "opf": OPF_NS})
     modified = meta.modified.astimezone(timezone.utc)
     _sub(metadata, "meta", {"property": "dcterms:modified"}, f"{modified:%Y-%m-%dT%H:%M:%SZ}")
@@ -115,6 +119,8 @@ def package_document(
     _sub(metadata, dc + "date", {}, meta.date)
     for subject in meta.subjects:
         _sub(metadata, dc + "subject", {}, subject)
+    for prop, value in meta.accessibility:
+        _sub(metadata, "meta", {"property": prop}, value)
     cover = next((r for r in resources if r.properties == "cover-image"), None)
     if cover is not None:
         _sub(metadata, "meta", {"name": "cover", "content": cover.id}, "")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
+from digestconv.exporters.epub.script import has_hangul, has_latin, is_korean, other_lang
 from digestconv.text.clean import NOT_XHTML
 from digestconv.text.html import escape
 from digestconv.text.urls import safe_href
@@ -118,6 +119,20 @@ def link(
     element.tail = tail
 
 
+def mark_lang(element: etree._Element, text: str, korean: bool) -> None:
+    """``lang`` and ``xml:lang`` on ``element`` when ``text`` is in the other script."""
+    if korean:  # the common case, once per item: Hangul text returns at its first syllable
+        if has_hangul(text) is not None or has_latin(text) is None:
+            return
+        lang: str | None = "en"
+    else:
+        lang = other_lang(text, korean)
+        if lang is None:
+            return
+    element.set("lang", lang)
+    element.set(XML_LANG, lang)
+
+
 class Document:
     """One XHTML document being built: its tree and the Markdown fragments placed in it."""
 
@@ -133,6 +148,8 @@ class Document:
     ) -> None:
         self.careful = careful
         self.path = path
+        self.korean = is_korean(lang)
+        """Whether the document is Korean: text in Latin script inside it is marked English."""
         self._raw: list[str] = []
         self._placeholders: list[etree._Element] = []
         root = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS, "epub": OPS_NS})

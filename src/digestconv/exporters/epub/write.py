@@ -11,7 +11,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.epub.cover import CoverImage, find_hangul_font, generate_cover, load_cover
+from digestconv.exporters.epub.a11y import accessibility_metadata
+from digestconv.exporters.epub.cover import CoverImage, generate_cover, load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
 from digestconv.exporters.epub.package import Document, Metadata, build_epub
@@ -22,12 +23,14 @@ from digestconv.exporters.epub.plan import (
     plan_chapters,
     split_digests,
 )
+from digestconv.exporters.epub.subjects import distinct_subjects
 from digestconv.exporters.epub.xhtml import (
     clean,
     cover_document,
     digest_document,
     index_document,
     paper_label,
+    plain_description,
     title_document,
 )
 from digestconv.model import Corpus, Digest, Site
@@ -81,13 +84,12 @@ def _identifier(site: Site, title: str, period: str | None, digests: Sequence[Di
 
 
 def _subjects(digests: Sequence[Digest]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for d in digests:
-        for tag in d.tags:
-            t = _one_line(str(tag))
-            if t:
-                seen.setdefault(t, None)
-    return tuple(seen)
+    return distinct_subjects(_one_line(str(tag)) for d in digests for tag in d.tags)
+
+
+MONTHS_FROM = 32
+"""From this many digests on, the table of contents groups them by month: a flat list of
+a few hundred entries is scrolled, not read."""
 
 
 def write(corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
@@ -99,15 +101,23 @@ def write(corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Out
     user_cover = load_cover(options.cover) if options.cover else None
     lang = _book_lang(corpus, diagnostics)
     labels = labels_for(lang)
-    if user_cover is None and find_hangul_font() is None:
-        diagnostics.note(
-            "export",
-            "no font with Hangul found for the generated cover; its text is limited to ASCII "
-            "(install fonts-noto-cjk or set DIGESTCONV_COVER_FONT)",
-        )
+    kept = corpus.digests
+    if not options.keep_empty:
+        with_papers = tuple(d for d in corpus.digests if d.papers)
+        left_out = len(corpus.digests) - len(with_papers)
+        if not with_papers:
+            diagnostics.note("export", "no post has papers; the book holds the posts' text")
+        else:
+            kept = with_papers
+            if left_out:
+                diagnostics.note(
+                    "export",
+                    f"{left_out} post(s) without papers left out of the book "
+                    "(--keep-empty keeps them)",
+                )
 
     books: dict[str, bytes] = {}
-    for period, digests in split_digests(corpus.digests, split):
+    for period, digests in split_digests(kept, split):
         book_title = title if period is None else f"{title} ({period})"
         data = _book(
             site=corpus.site,
@@ -146,12 +156,14 @@ def _book(
     def warn(message: str, path: str, line: int) -> None:
         diagnostics.warning("export", message, path, line)
 
+    # The generated cover is drawn with Pillow's own font, never one found on the
+    # machine: the book's bytes must not depend on which fonts are installed.
     cover = user_cover or generate_cover(
         title,
-        span,
-        [labels.count_digests(len(chapters)), labels.count_papers(n_papers)],
+        span.replace("–", "-"),  # the built-in font's text is ASCII
+        [f"{len(chapters)} digests", f"{n_papers} papers"],
         _one_line(site.root_url if site.root_url and safe_href(site.root_url) else site.author),
-        find_hangul_font(),
+        None,
     )
     cover_name = f"images/cover.{cover.extension}"
     spine = [
@@ -206,18 +218,7 @@ def _book(
     )
 
     outline = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
-    outline.extend(
-        NavEntry(
-            c.stem,
-            _chapter_label(c),
-            f"text/{c.file_name}",
-            tuple(
-                NavEntry(ref.id, paper_label(ref.paper), f"text/{c.file_name}#{ref.id}")
-                for ref in c.papers
-            ),
-        )
-        for c in chapters
-    )
+    outline.extend(_contents(chapters))
     outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
     landmarks = [
         Landmark("cover", labels.cover, "text/cover.xhtml"),
@@ -231,10 +232,11 @@ def _book(
         title=title,
         lang=lang,
         creator=_one_line(site.author) or None,
-        description=_one_line(site.description) or None,
+        description=plain_description(site.description) or None,
         date=iso_day(newest),
         modified=newest,
         subjects=_subjects(digests),
+        accessibility=accessibility_metadata(has_index=True, has_cover_image=True, labels=labels),
     )
     return build_epub(
         meta,
@@ -250,6 +252,37 @@ def _book(
             ("index", labels.index, "text/index.xhtml"),
         ],
     )
+
+
+def _chapter_entry(c: Chapter) -> NavEntry:
+    return NavEntry(
+        c.stem,
+        _chapter_label(c),
+        f"text/{c.file_name}#{c.stem}",
+        tuple(
+            NavEntry(ref.id, paper_label(ref.paper), f"text/{c.file_name}#{ref.id}")
+            for ref in c.papers
+        ),
+    )
+
+
+def _contents(chapters: Sequence[Chapter]) -> list[NavEntry]:
+    """The digests' entries, under one entry per month when there are many of them."""
+    if len(chapters) < MONTHS_FROM:
+        return [_chapter_entry(c) for c in chapters]
+    months: dict[str, list[Chapter]] = {}
+    for c in chapters:
+        months.setdefault(c.day[:7], []).append(c)
+    return [
+        NavEntry(
+            f"m{month.replace('-', '')}",
+            month,
+            f"text/{group[0].file_name}#{group[0].stem}",
+            tuple(_chapter_entry(c) for c in group),
+            group=True,
+        )
+        for month, group in months.items()
+    ]
 
 
 def _chapter_label(chapter: Chapter) -> str:

@@ -25,12 +25,13 @@ from digestconv.exporters.epub.tree import (
     add_text,
     clean,
     link,
+    mark_lang,
     sub,
 )
 from digestconv.model import Item, Paper, Site
 from digestconv.papers import group_papers
 from digestconv.text.html import markdown_html
-from digestconv.text.markdown import is_plain
+from digestconv.text.markdown import is_plain, markdown_to_text
 from digestconv.text.urls import paper_links, safe_href
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "digest_document",
     "index_document",
     "paper_label",
+    "plain_description",
     "title_document",
 ]
 
@@ -63,7 +65,8 @@ _H3 = f"{{{XHTML_NS}}}h3"
 _SPAN = f"{{{XHTML_NS}}}span"
 _PARA = {"class": "para"}
 _LABEL = {"class": "label"}
-_PAPER_TITLE = {"class": "paper-title"}
+_AUTHORS = {"class": "authors"}
+_AFFILIATIONS = {"class": "affiliations"}
 _RANK = {"class": "rank"}
 _ARXIV_ID = {"class": "arxiv-id"}
 _SUBELEMENT = etree.SubElement
@@ -94,6 +97,7 @@ def items(doc: Document, parent: etree._Element, entries: Iterable[Item]) -> Non
             block = markup is not None and _BLOCK.search(markup) is not None
             element = _SUBELEMENT(parent, _DIV, _PARA) if block else _SUBELEMENT(parent, _P)
         element.tail = "\n"
+        mark_lang(element, text, doc.korean)
         label = item.label_text
         if label:
             strong = _SUBELEMENT(element, _STRONG, _LABEL)
@@ -116,14 +120,52 @@ def paper_label(paper: Paper) -> str:
     return " ".join(paper.title.split()) or f"#{paper.rank}"
 
 
-def _paper(doc: Document, parent: etree._Element, ref_id: str, paper: Paper) -> None:
+def _people(
+    doc: Document, section: etree._Element, names: Sequence[str], label: str, attrs: dict[str, str]
+) -> None:
+    """One line of names (authors or affiliations), each marked with its own language."""
+    shown = [n for n in (" ".join(clean(name).split()) for name in names) if n]
+    if not shown:
+        return
+    p = _SUBELEMENT(section, _P, attrs)
+    p.tail = "\n"
+    strong = _SUBELEMENT(p, _STRONG, _LABEL)
+    strong.text = f"{label}:"
+    strong.tail = " "
+    for n, name in enumerate(shown):
+        span = _SUBELEMENT(p, _SPAN)
+        span.text = name
+        span.tail = ", " if n < len(shown) - 1 else None
+        mark_lang(span, name, doc.korean)
+
+
+def _abstract(doc: Document, section: etree._Element, paper: Paper, labels: Labels) -> None:
+    text = (paper.abstract or "").strip()
+    if not text:
+        return
+    block = _SUBELEMENT(section, _SECTION, {"class": "abstract"})
+    block.text = "\n"
+    block.tail = "\n"
+    h3 = _SUBELEMENT(block, _H3)
+    h3.text = labels.abstract
+    h3.tail = "\n"
+    line = paper.source.line if paper.source else 0
+    items(doc, block, (Item(text, line=line, bullet=False),))
+
+
+def _paper(
+    doc: Document, parent: etree._Element, ref_id: str, paper: Paper, labels: Labels
+) -> None:
     title_url = paper.arxiv.abs_url if paper.arxiv else paper.url
     # ref_id and the section kinds are the exporter's own ASCII names: nothing to clean.
-    section = _SUBELEMENT(parent, _SECTION, {"class": "paper", "id": ref_id})
+    # The id is on the heading, not the section: a reading system that resolves a
+    # fragment to its element's box (MuPDF) would otherwise land at the section's top.
+    section = _SUBELEMENT(parent, _SECTION, {"class": "paper"})
     section.text = "\n"
     section.tail = "\n"
-    heading = _SUBELEMENT(section, _H2, _PAPER_TITLE)
+    heading = _SUBELEMENT(section, _H2, {"class": "paper-title", "id": ref_id})
     heading.tail = "\n"
+    mark_lang(heading, paper.title, doc.korean)
     rank = _SUBELEMENT(heading, _SPAN, _RANK)
     rank.text = f"{paper.rank}."
     rank.tail = " "
@@ -142,6 +184,11 @@ def _paper(doc: Document, parent: etree._Element, ref_id: str, paper: Paper) -> 
     if len(meta):
         meta.tail = "\n"
         section.append(meta)
+    if paper.authors:
+        _people(doc, section, paper.authors, labels.authors, _AUTHORS)
+    if paper.affiliations:
+        _people(doc, section, paper.affiliations, labels.affiliations, _AFFILIATIONS)
+    _abstract(doc, section, paper, labels)
     for s in paper.sections:
         cls = f"summary {s.kind}" + (" placeholder" if s.placeholder else "")
         block = _SUBELEMENT(section, _SECTION, {"class": cls})
@@ -150,6 +197,7 @@ def _paper(doc: Document, parent: etree._Element, ref_id: str, paper: Paper) -> 
         h3 = _SUBELEMENT(block, _H3)
         h3.text = clean(" ".join(s.heading.split()) or s.kind.capitalize())
         h3.tail = "\n"
+        mark_lang(h3, h3.text, doc.korean)
         items(doc, block, s.items)
 
 
@@ -159,10 +207,14 @@ def _digest(doc: Document, chapter: Chapter, labels: Labels) -> None:
     section = sub(
         doc.body,
         "section",
-        [("epub:type", "chapter"), ("class", "digest"), ("id", chapter.stem)],
+        [("epub:type", "chapter"), ("role", "doc-chapter"), ("class", "digest")],
     )
     section.text = "\n"
-    sub(section, "h1", [("class", "digest-title")], title)
+    mark_lang(
+        sub(section, "h1", [("class", "digest-title"), ("id", chapter.stem)], title),
+        title,
+        doc.korean,
+    )
     meta = sub(section, "p", [("class", "digest-meta")])
     sub(meta, "time", [("datetime", chapter.day)], chapter.day, tail=None)
     add_text(meta, " · " + labels.count_papers(len(chapter.papers)))
@@ -176,7 +228,7 @@ def _digest(doc: Document, chapter: Chapter, labels: Labels) -> None:
     if not chapter.papers:
         sub(section, "p", [("class", "empty")], labels.no_papers)
     for ref in chapter.papers:
-        _paper(doc, section, ref.id, ref.paper)
+        _paper(doc, section, ref.id, ref.paper, labels)
 
 
 def digest_document(chapter: Chapter, labels: Labels, css: str, warn: Warn) -> bytes:
@@ -201,6 +253,13 @@ def digest_document(chapter: Chapter, labels: Labels, css: str, warn: Warn) -> b
         return build(warn)
 
 
+def plain_description(description: str | None) -> str:
+    """The site's description as one line of text: themes write it in Markdown."""
+    if not description:
+        return ""
+    return " ".join(clean(markdown_to_text(description)).split())
+
+
 def title_document(
     *,
     title: str,
@@ -218,8 +277,9 @@ def title_document(
     section = sub(doc.body, "section", [("epub:type", "titlepage"), ("class", "titlepage")])
     section.text = "\n"
     sub(section, "h1", [("class", "book-title")], title)
-    if site.description:
-        sub(section, "p", [("class", "subtitle")], " ".join(site.description.split()))
+    description = plain_description(site.description)
+    if description:
+        sub(section, "p", [("class", "subtitle")], description)
     sub(section, "p", [("class", "range")], span)
     counts = f"{labels.count_digests(n_digests)} · {labels.count_papers(n_papers)}"
     sub(section, "p", [("class", "counts")], counts)
@@ -251,7 +311,11 @@ def index_document(chapters: Sequence[Chapter], *, lang: str, css: str, labels: 
         for _key, (label, places) in ordered:
             first_chapter, first_id = places[0]
             li = sub(index, "li")
-            sub(li, "a", [("href", f"{first_chapter.file_name}#{first_id}")], label, tail=" ")
+            mark_lang(
+                sub(li, "a", [("href", f"{first_chapter.file_name}#{first_id}")], label, tail=" "),
+                label,
+                doc.korean,
+            )
             where = sub(li, "span", [("class", "where")], "— ", tail=None)
             for n, (ch, pid) in enumerate(places):
                 sub(where, "a", [("href", f"{ch.file_name}#{pid}")], ch.day, tail=None)
