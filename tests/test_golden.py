@@ -38,6 +38,8 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("anki/cards.csv", "anki", ()),
     ("anki/cards.apkg", "anki", ("--format", "apkg")),
     ("csljson/items.json", "csljson", ()),
+    ("opds/catalog", "opds", ()),
+    ("index/index.html", "index", ()),
 ]
 
 

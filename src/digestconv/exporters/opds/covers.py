@@ -11,13 +11,14 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-from digestconv.exporters.epub.cover import find_hangul_font, generate_cover
+from digestconv.exporters.epub.cover import generate_cover
 
 THUMB_WIDTH, THUMB_HEIGHT = 400, 600
 
 
 def cover_thumbnail(title: str, span: str, details: Sequence[str], footer: str) -> bytes:
-    cover = generate_cover(title, span, list(details), footer, find_hangul_font())
+    # No font from the machine: the thumbnail, like the book's cover, is the same bytes everywhere.
+    cover = generate_cover(title, span, list(details), footer, None)
     with Image.open(io.BytesIO(cover.data)) as image:
         small = image.convert("RGB").resize((THUMB_WIDTH, THUMB_HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
