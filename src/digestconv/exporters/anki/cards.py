@@ -30,10 +30,12 @@ from digestconv.exporters.anki.fields import (
     formula_safe,
     text_html,
 )
+from digestconv.exporters.anki.terms import MAX_WORDS, candidates, title_terms, word_count
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
 from digestconv.papers import distinct_papers
 from digestconv.plugins import ExportError
 from digestconv.text.html import item_html, items_html
+from digestconv.text.people import author_line
 from digestconv.text.urls import paper_links, safe_url
 
 CardKind = Literal["summary", "cloze", "method", "results", "limitations"]
@@ -254,6 +256,24 @@ def _fallback_body(paper: Paper) -> str:
     return f'<div class="dc-body">{anki_safe(items_html(live[0].items))}</div>'
 
 
+def _people(paper: Paper, abstract: bool = True) -> str:
+    """Authors and affiliations (and the abstract) when the digest gives them."""
+    parts: list[str] = []
+    authors = author_line(paper.authors)
+    if authors:
+        parts.append(f'<div class="dc-authors"><b>Authors:</b> {text_html(authors)}</div>')
+    affiliations = [" ".join(a.split()) for a in paper.affiliations if a.strip()]
+    if affiliations:
+        parts.append(
+            f'<div class="dc-affiliations"><b>Affiliations:</b> '
+            f"{text_html('; '.join(affiliations))}</div>"
+        )
+    if abstract and paper.abstract and paper.abstract.strip():
+        body = text_html(" ".join(paper.abstract.split()))
+        parts.append(f'<div class="dc-abstract"><b>Abstract:</b> {body}</div>')
+    return "".join(parts)
+
+
 def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
     goal, contribution, _ = _intro_items(paper)
     parts = []
@@ -263,28 +283,94 @@ def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
         parts.append(_labelled(contribution, "contribution"))
     if not parts:
         parts.append(_fallback_body(paper))
+    parts.append(_people(paper))
     parts.append(_links(paper))
     return _title(paper) + _meta(paper, digest), "".join(parts)
 
 
-def cloze_fields(paper: Paper, digest: Digest) -> tuple[str, str] | None:
-    """Text with the paper's name clozed in its Goal sentence; None when there is no sentence."""
-    goal, contribution, intro = _intro_items(paper)
-    sentence = goal or (intro[0] if intro else None)
-    if sentence is None:
+_CLOZED = re.compile(r"\{\{c\d+::.*?\}\}", re.DOTALL)
+_MARKUP = re.compile(r"<[^>]*>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ABSTRACT_CHARS = 320
+
+
+def visible_text(field: str) -> str:
+    """What the front shows before the answer is revealed: clozes removed, as text."""
+    return html.unescape(_MARKUP.sub(" ", _CLOZED.sub(" ", field)))
+
+
+def _abstract_lead(abstract: str) -> str:
+    """The abstract's first sentences, up to a card's worth of text."""
+    text = " ".join(abstract.split())
+    out = ""
+    for sentence in _SENTENCE_END.split(text):
+        if out and len(out) + len(sentence) > _ABSTRACT_CHARS:
+            break
+        out = f"{out} {sentence}".strip()
+    return out
+
+
+def _cloze_sentence(paper: Paper, goal: Item | None, intro: tuple[Item, ...]) -> str | None:
+    """Inline HTML of the sentence to cloze: the Goal, else the first introduction item,
+    the digest's summary, the abstract's first sentences, or the conclusion."""
+    item = goal or (intro[0] if intro else None)
+    if item is None:
+        summary = _live(paper, "summary")
+        item = summary[0].items[0] if summary else None
+    if item is None and paper.abstract and paper.abstract.strip():
+        return html.escape(_abstract_lead(paper.abstract), quote=False)
+    if item is None:
         conclusion = _live(paper, "conclusion")
-        sentence = conclusion[0].items[0] if conclusion else None
+        item = conclusion[0].items[0] if conclusion else None
+    return None if item is None else item_html(item, with_label=False)
+
+
+def cloze_body(paper: Paper, sentence: str, meta: str) -> str:
+    """The sentence with one key term clozed wherever it occurs (see ``terms``).
+
+    A term is taken only when no trace of it stays on the front (``meta`` is the
+    rest of the front); when the sentence offers none, the card asks for the
+    paper's name in front of it, as ``[...]: sentence``.
+    """
+    plain = html.unescape(_MARKUP.sub("", sentence))
+    name = cloze_name(paper.title)
+    rest = visible_text(meta).casefold()
+    for term in candidates(name, paper.title, plain):
+        body, count = cloze_html(sentence, NameMatcher(term))
+        if count == 0:
+            continue
+        key = " ".join(term.split()).casefold()
+        if key in visible_text(body).casefold() or key in rest:
+            continue
+        return body
+    matcher = NameMatcher(_asked_name(name, paper, plain.casefold() + rest) or paper.key)
+    body, count = cloze_html(sentence, matcher)
+    if count == 0:
+        body = cloze_html(html.escape(matcher.name, quote=False), matcher)[0] + ": " + body
+    return body
+
+
+def _asked_name(name: str, paper: Paper, front: str) -> str:
+    """What a card asks for in front of a sentence that names no key term: the paper's
+    name when it is short, else the title's most distinctive word – the first of them
+    that the front (``front``, case-folded) does not show – else the name."""
+    short = [name] if word_count(name) <= MAX_WORDS else []
+    terms = sorted(set(title_terms(paper.title)), key=lambda t: (-len(t), t))
+    return next((t for t in (*short, *terms) if t.casefold() not in front), name)
+
+
+def cloze_fields(paper: Paper, digest: Digest) -> tuple[str, str] | None:
+    """Text with a key term clozed in the paper's Goal sentence; None without a sentence."""
+    goal, contribution, intro = _intro_items(paper)
+    sentence = _cloze_sentence(paper, goal, intro)
     if sentence is None:
         return None
-    name = NameMatcher(cloze_name(paper.title) or paper.key)
-    body, count = cloze_html(item_html(sentence, with_label=False), name)
-    if count == 0:
-        # The sentence does not name the paper: ask for the name in front of it.
-        body = cloze_html(html.escape(name.name, quote=False), name)[0] + ": " + body
-    text = f'<div class="dc-cloze">{body}</div>{_meta(paper, digest)}'
+    meta = _meta(paper, digest)
+    text = f'<div class="dc-cloze">{cloze_body(paper, sentence, meta)}</div>{meta}'
     extra = [_title(paper)]
-    if contribution is not None and contribution is not sentence:
+    if contribution is not None and contribution is not goal:
         extra.append(_labelled(contribution, "contribution"))
+    extra.append(_people(paper, abstract=False))
     extra.append(_links(paper))
     return text, "".join(extra)
 

@@ -1,0 +1,120 @@
+"""Which words a cloze card hides: one key term of the sentence, never the whole title.
+
+A cloze asks a learner to recall something short and specific – the method's
+or model's name, a benchmark, a number – that the rest of the sentence does
+not give away.  Blanking a whole sixteen-word title asks for recitation, and
+blanking a word that is still visible elsewhere on the card asks nothing.
+The term is therefore chosen from candidates in a fixed order of preference:
+
+1. the paper's name (its title before the colon) when it is short;
+2. distinctive words of the title (acronyms, CamelCase, words with digits or
+   inner capitals such as ``Pref-GRPO``, ``dLLM``, ``V2``) found in the sentence;
+3. distinctive words of the sentence itself, then numbers with a unit (``35%``);
+4. a short run of Latin-script words inside a sentence in another script.
+
+A candidate is taken only if every place it occurs can be hidden and nothing
+of it stays visible on the front; the choice depends on the text alone, so the
+same posts always give the same cards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+MAX_WORDS = 4
+"""Longest answer, in words, that a candidate may have."""
+
+_TERM = re.compile(
+    r"(?<![\w.-])"
+    r"(?:[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*[+]*)"
+    r"(?![\w-])"
+)
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:%|배|x|×|pp|%p|점)(?!\w)")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.+']*(?:\s+[A-Za-z0-9][A-Za-z0-9\-.+']*)*")
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "we",
+        "with",
+        "via",
+        "using",
+        "based",
+        "towards",
+        "toward",
+        "new",
+        "large",
+        "model",
+        "models",
+        "paper",
+        "method",
+        "approach",
+    ]
+)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def distinctive(word: str) -> bool:
+    """An acronym, a CamelCase or digit-bearing name: what a paper calls its own thing."""
+    core = word.strip("+.-")
+    if len(core) < 2 or core.lower() in _COMMON:
+        return False
+    if any(c.isdigit() for c in core) and any(c.isalpha() for c in core):
+        return True
+    inner_upper = any(c.isupper() for c in core[1:])
+    return inner_upper or (core.isupper() and len(core) >= 2)
+
+
+def title_terms(text: str) -> Iterator[str]:
+    """The distinctive words of ``text``, in order."""
+    return _terms(text)
+
+
+def _terms(text: str) -> Iterator[str]:
+    for match in _TERM.finditer(text):
+        word = match.group(0)
+        if distinctive(word):
+            yield word
+
+
+def candidates(name: str, title: str, sentence: str) -> Iterator[str]:
+    """Possible answers, best first (each at most ``MAX_WORDS`` words, duplicates left in)."""
+    if name and word_count(name) <= MAX_WORDS:
+        yield name
+    title_terms = sorted(set(_terms(title)), key=lambda t: (-len(t), t))
+    yield from title_terms
+    yield from _terms(sentence)
+    for match in _NUMBER.finditer(sentence):
+        yield match.group(0)
+    if not sentence.isascii():
+        for match in _LATIN_RUN.finditer(sentence):
+            run = match.group(0).strip(" .-'")
+            words = run.split()
+            long_enough = len(run) >= 3 and 1 <= len(words) <= MAX_WORDS
+            if long_enough and any(w.lower() not in _COMMON for w in words):
+                yield run
