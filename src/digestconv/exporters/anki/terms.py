@@ -75,6 +75,40 @@ _COMMON = frozenset(
 )
 
 
+_GENERIC = frozenset(
+    [
+        "ai",
+        "api",
+        "cnn",
+        "cnns",
+        "cv",
+        "gpu",
+        "gpus",
+        "llm",
+        "llms",
+        "lm",
+        "lms",
+        "mllm",
+        "mllms",
+        "nlp",
+        "rl",
+        "sota",
+        "vlm",
+        "vlms",
+        "vla",
+        "vlas",
+        "gan",
+        "gans",
+        "vae",
+        "vaes",
+        "ml",
+        "dl",
+        "qa",
+    ]
+)
+"""Acronyms of a whole field: true, but not what this paper is about, so asked last."""
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
@@ -106,9 +140,10 @@ def candidates(name: str, title: str, sentence: str) -> Iterator[str]:
     """Possible answers, best first (each at most ``MAX_WORDS`` words, duplicates left in)."""
     if name and word_count(name) <= MAX_WORDS:
         yield name
-    title_terms = sorted(set(_terms(title)), key=lambda t: (-len(t), t))
-    yield from title_terms
-    yield from _terms(sentence)
+    ranked = sorted(set(_terms(title)), key=lambda t: (-len(t), t))
+    yield from (t for t in ranked if t.lower() not in _GENERIC)
+    own = list(_terms(sentence))
+    yield from (t for t in own if t.lower() not in _GENERIC)
     for match in _NUMBER.finditer(sentence):
         yield match.group(0)
     if not sentence.isascii():
@@ -118,3 +153,4 @@ def candidates(name: str, title: str, sentence: str) -> Iterator[str]:
             long_enough = len(run) >= 3 and 1 <= len(words) <= MAX_WORDS
             if long_enough and any(w.lower() not in _COMMON for w in words):
                 yield run
+    yield from (t for t in (*ranked, *own) if t.lower() in _GENERIC)
