@@ -274,8 +274,28 @@ def _people(paper: Paper, abstract: bool = True) -> str:
     return "".join(parts)
 
 
-def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
-    goal, contribution, _ = _intro_items(paper)
+class _Shared:
+    """The pieces every card kind of one paper shows, rendered once per paper rather than
+    once per card (title, meta line, links, introduction items)."""
+
+    def __init__(self, paper: Paper, digest: Digest) -> None:
+        self.paper = paper
+        self.digest = digest
+        self.intro = _intro_items(paper)
+        self.title = _title(paper)
+        self.meta = _meta(paper, digest)
+        self._links: str | None = None
+
+    @property
+    def links(self) -> str:
+        if self._links is None:
+            self._links = _links(self.paper)
+        return self._links
+
+
+def summary_fields(paper: Paper, digest: Digest, shared: _Shared | None = None) -> tuple[str, str]:
+    shared = shared or _Shared(paper, digest)
+    goal, contribution, _ = shared.intro
     parts = []
     if goal is not None:
         parts.append(_labelled(goal, "goal"))
@@ -284,8 +304,8 @@ def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
     if not parts:
         parts.append(_fallback_body(paper))
     parts.append(_people(paper))
-    parts.append(_links(paper))
-    return _title(paper) + _meta(paper, digest), "".join(parts)
+    parts.append(shared.links)
+    return shared.title + shared.meta, "".join(parts)
 
 
 _CLOZED = re.compile(r"\{\{c\d+::.*?\}\}", re.DOTALL)
@@ -325,25 +345,35 @@ def _cloze_sentence(paper: Paper, goal: Item | None, intro: tuple[Item, ...]) ->
     return None if item is None else item_html(item, with_label=False)
 
 
-def cloze_body(paper: Paper, sentence: str, meta: str) -> str:
+def cloze_body(paper: Paper, sentence: str, rest: str) -> str:
     """The sentence with one key term clozed wherever it occurs (see ``terms``).
 
-    A term is taken only when no trace of it stays on the front (``meta`` is the
-    rest of the front); when the sentence offers none, the card asks for the
-    paper's name in front of it, as ``[...]: sentence``.
+    A term is taken only when no trace of it stays on the front (``rest`` is the
+    rest of the front, lower-cased); when the sentence offers none, the card asks
+    for the paper's name in front of it, as ``[...]: sentence``.
     """
-    plain = html.unescape(_MARKUP.sub("", sentence))
     name = cloze_name(paper.title)
-    rest = visible_text(meta).casefold()
+    raw = sentence.lower()
+    if word_count(name) <= MAX_WORDS:
+        # The common case, as fast as a plain cloze of the name: every occurrence in the
+        # markup was hidden, so none can be left on the front.
+        key = " ".join(name.split()).lower()
+        if key and key in raw and key not in rest:
+            body, count = cloze_html(sentence, NameMatcher(name))
+            if count and count == raw.count(key):
+                return body
+    plain = html.unescape(_MARKUP.sub("", sentence))
+    low = plain.lower()
+    tried: set[str] = set()
     for term in candidates(name, paper.title, plain):
+        key = " ".join(term.split()).lower()
+        if key in tried or key not in low or key in rest:
+            continue  # a plain substring test first: most candidates stop here
+        tried.add(key)
         body, count = cloze_html(sentence, NameMatcher(term))
-        if count == 0:
-            continue
-        key = " ".join(term.split()).casefold()
-        if key in visible_text(body).casefold() or key in rest:
-            continue
-        return body
-    matcher = NameMatcher(_asked_name(name, paper, plain.casefold() + rest) or paper.key)
+        if count and (count == raw.count(key) or key not in visible_text(body).lower()):
+            return body
+    matcher = NameMatcher(_asked_name(name, paper, low + rest) or paper.key)
     body, count = cloze_html(sentence, matcher)
     if count == 0:
         body = cloze_html(html.escape(matcher.name, quote=False), matcher)[0] + ": " + body
@@ -356,36 +386,42 @@ def _asked_name(name: str, paper: Paper, front: str) -> str:
     that the front (``front``, case-folded) does not show – else the name."""
     short = [name] if word_count(name) <= MAX_WORDS else []
     terms = sorted(set(title_terms(paper.title)), key=lambda t: (-len(t), t))
-    return next((t for t in (*short, *terms) if t.casefold() not in front), name)
+    return next((t for t in (*short, *terms) if t.lower() not in front), name)
 
 
-def cloze_fields(paper: Paper, digest: Digest) -> tuple[str, str] | None:
+def cloze_fields(
+    paper: Paper, digest: Digest, shared: _Shared | None = None
+) -> tuple[str, str] | None:
     """Text with a key term clozed in the paper's Goal sentence; None without a sentence."""
-    goal, contribution, intro = _intro_items(paper)
+    shared = shared or _Shared(paper, digest)
+    goal, contribution, intro = shared.intro
     sentence = _cloze_sentence(paper, goal, intro)
     if sentence is None:
         return None
-    meta = _meta(paper, digest)
-    text = f'<div class="dc-cloze">{cloze_body(paper, sentence, meta)}</div>{meta}'
-    extra = [_title(paper)]
+    rest = f"{_label(paper)} · {digest.date.date().isoformat()}".lower()
+    text = f'<div class="dc-cloze">{cloze_body(paper, sentence, rest)}</div>{shared.meta}'
+    extra = [shared.title]
     if contribution is not None and contribution is not goal:
         extra.append(_labelled(contribution, "contribution"))
     extra.append(_people(paper, abstract=False))
-    extra.append(_links(paper))
+    extra.append(shared.links)
     return text, "".join(extra)
 
 
-def section_fields(paper: Paper, digest: Digest, kind: CardKind) -> tuple[str, str] | None:
+def section_fields(
+    paper: Paper, digest: Digest, kind: CardKind, shared: _Shared | None = None
+) -> tuple[str, str] | None:
     sections = _live(paper, kind)  # type: ignore[arg-type]
     if not sections:
         return None
+    shared = shared or _Shared(paper, digest)
     items = tuple(i for s in sections for i in s.items)
     front = (
-        _title(paper)
-        + _meta(paper, digest)
+        shared.title
+        + shared.meta
         + f'<div class="dc-section">{text_html(_SECTION_TITLES[kind])}</div>'
     )
-    return front, f'<div class="dc-body">{anki_safe(items_html(items))}</div>' + _links(paper)
+    return front, f'<div class="dc-body">{anki_safe(items_html(items))}</div>' + shared.links
 
 
 # --------------------------------------------------------------------------- notes
@@ -425,11 +461,12 @@ def build_notes(
         tags = _tags(appearances)
         mtime = int(max(_modified(d, diagnostics) for d, _ in appearances).timestamp())
         deck_name = deck.render(digest.date)
+        shared = _Shared(paper, digest)
         for kind in kinds:
             if kind == "summary":
-                fields: tuple[str, str] | None = summary_fields(paper, digest)
+                fields: tuple[str, str] | None = summary_fields(paper, digest, shared)
             elif kind == "cloze":
-                fields = cloze_fields(paper, digest)
+                fields = cloze_fields(paper, digest, shared)
                 if fields is None:
                     path, line = _where(digest, paper)
                     diagnostics.note(
@@ -439,7 +476,7 @@ def build_notes(
                         line,
                     )
             else:
-                fields = section_fields(paper, digest, kind)
+                fields = section_fields(paper, digest, kind, shared)
             if fields is None:
                 continue
             notes.append(

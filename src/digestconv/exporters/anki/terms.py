@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 MAX_WORDS = 4
 """Longest answer, in words, that a candidate may have."""
 
 _TERM = re.compile(
-    r"(?<![\w.-])"
-    r"(?:[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*[+]*)"
-    r"(?![\w-])"
+    r"(?<![A-Za-z0-9.\-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![A-Za-z0-9\-])"
 )
+"""A Latin-script word; Hangul or CJK particles right after it ("GRPO를") do not hide it."""
+_MARK = re.compile(r"[0-9A-Z]")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:%|배|x|×|pp|%p|점)(?!\w)")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.+']*(?:\s+[A-Za-z0-9][A-Za-z0-9\-.+']*)*")
 _COMMON = frozenset(
@@ -113,27 +114,21 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def distinctive(word: str) -> bool:
-    """An acronym, a CamelCase or digit-bearing name: what a paper calls its own thing."""
+    """An acronym, a CamelCase or digit-bearing name: what a paper calls its own thing
+    (a digit or a capital after the first letter)."""
     core = word.strip("+.-")
-    if len(core) < 2 or core.lower() in _COMMON:
-        return False
-    if any(c.isdigit() for c in core) and any(c.isalpha() for c in core):
-        return True
-    inner_upper = any(c.isupper() for c in core[1:])
-    return inner_upper or (core.isupper() and len(core) >= 2)
+    return len(core) >= 2 and _MARK.search(core, 1) is not None and core.lower() not in _COMMON
 
 
-def title_terms(text: str) -> Iterator[str]:
+def title_terms(text: str) -> list[str]:
     """The distinctive words of ``text``, in order."""
     return _terms(text)
 
 
-def _terms(text: str) -> Iterator[str]:
-    for match in _TERM.finditer(text):
-        word = match.group(0)
-        if distinctive(word):
-            yield word
+def _terms(text: str) -> list[str]:
+    return [word for word in _TERM.findall(text) if distinctive(word)]
 
 
 def candidates(name: str, title: str, sentence: str) -> Iterator[str]:
@@ -142,7 +137,7 @@ def candidates(name: str, title: str, sentence: str) -> Iterator[str]:
         yield name
     ranked = sorted(set(_terms(title)), key=lambda t: (-len(t), t))
     yield from (t for t in ranked if t.lower() not in _GENERIC)
-    own = list(_terms(sentence))
+    own = _terms(sentence)
     yield from (t for t in own if t.lower() not in _GENERIC)
     for match in _NUMBER.finditer(sentence):
         yield match.group(0)
