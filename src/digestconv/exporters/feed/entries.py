@@ -277,7 +277,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
     """One entry per paper, at its first appearance; repeats are reported, not duplicated."""
     items: list[FeedItem] = []
     groups = distinct_papers(sorted(corpus.digests, key=lambda d: _aware(d.date)))
-    offsets = _paper_offsets(groups)
+    updated = _paper_updated(groups)
     for order, group in enumerate(groups):
         digest, paper = group.first
         post_url = _absolute(settings, digest.url, digest.path)
@@ -288,7 +288,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
                 title=paper.title,
                 link=f"{post_url}#{paper.anchor}" if paper.anchor else post_url,
                 published=_aware(digest.date),
-                updated=_updated(digest) + timedelta(seconds=offsets[order]),
+                updated=updated[order],
                 categories=_categories(digest),
                 tags=tuple(str(t) for t in digest.tags),
                 post_categories=tuple(str(c) for c in digest.categories),
@@ -313,26 +313,38 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
     return items
 
 
-def _paper_offsets(groups: Sequence[PaperGroup[Digest]]) -> list[int]:
-    """Seconds added to each paper entry's ``updated``, so that no two papers of one post
-    share it (the W3C validator warns, and readers sorting by it shuffle them).
+def _paper_updated(groups: Sequence[PaperGroup[Digest]]) -> list[datetime]:
+    """Each paper entry's ``updated``: its post's time plus a few seconds by rank, so that
+    no two paper entries share one (the W3C validator warns, and readers sorting by it
+    shuffle them).
 
-    They come from the post's time and the paper's place in it alone: the post's
-    first paper is the newest by as many seconds as the post has further new
-    papers, the last one keeps the post's time, so readers sorting by ``updated``
-    show them in the post's order and a later post cannot change an older entry.
+    A post's first paper is the newest by as many seconds as the post has further new
+    papers; its last one keeps the post's time.  Posts are taken oldest first and a post
+    whose seconds would meet the previous post's starts just after them, so a new post
+    never changes an older entry and the same posts always give the same times.
     """
-    count: dict[int, int] = {}
-    for group in groups:
-        count[id(group.first[0])] = count.get(id(group.first[0]), 0) + 1
-    seen: dict[int, int] = {}
-    offsets: list[int] = []
+    counts: dict[int, int] = {}
     for group in groups:
         key = id(group.first[0])
+        counts[key] = counts.get(key, 0) + 1
+    starts: dict[int, datetime] = {}
+    seen: dict[int, int] = {}
+    latest: datetime | None = None
+    out: list[datetime] = []
+    second = timedelta(seconds=1)
+    for group in groups:
+        digest = group.first[0]
+        key = id(digest)
+        if key not in starts:
+            start = _updated(digest)
+            if latest is not None and start <= latest:
+                start = latest + second
+            starts[key] = start
+            latest = start + (counts[key] - 1) * second
         position = seen.get(key, 0)
         seen[key] = position + 1
-        offsets.append(count[key] - 1 - position)
-    return offsets
+        out.append(starts[key] + (counts[key] - 1 - position) * second)
+    return out
 
 
 def newest_first(items: Sequence[FeedItem]) -> list[FeedItem]:
