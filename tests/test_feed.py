@@ -77,6 +77,7 @@ def digest(day: int, papers: tuple[Paper, ...] = (), **fields: object) -> Digest
         post_id="https://example.org" + path.rstrip("/"),
         tags=("papers",),
         papers=papers,
+        preamble=(Item(f"Text of post {day}.", bullet=False),),
     )
     return replace(base, **fields)  # type: ignore[arg-type]
 
@@ -281,11 +282,40 @@ def test_paper_entries_one_per_paper_stable_ids() -> None:
     assert "tag:example.org,2024:arxiv:2501.00002" in fixed.decode()
 
 
-def test_duplicate_ids_are_refused() -> None:
+def test_colliding_post_ids_are_disambiguated_with_one_warning() -> None:
+    """Two posts with one Jekyll post.id: the older keeps it, the later gets its file name."""
     a = digest(0)
     b = replace(digest(1), post_id=a.post_id)
-    with pytest.raises(ExportError, match="share the id"):
-        export(Corpus(SITE, (a, b)))
+    c = digest(2)
+    diagnostics = Diagnostics()
+    data = FeedExporter().export(Corpus(SITE, (a, b, c)), FeedOptions(), diagnostics)
+    assert isinstance(data, bytes)
+    ids = [e.findtext(f"{A}id") for e in entries(data)]
+    assert ids == [c.post_id, a.post_id + "#2025-01-02-post-1", a.post_id]
+    warnings = [d for d in diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1
+    assert a.source.path in warnings[0].message and b.source.path in warnings[0].message
+    # Deterministic: the same posts give the same ids, whatever else is added.
+    again = FeedExporter().export(Corpus(SITE, (a, b)), FeedOptions(), Diagnostics())
+    assert isinstance(again, bytes)
+    assert [e.findtext(f"{A}id") for e in entries(again)] == ids[1:]
+
+
+def test_posts_without_papers_or_text_are_left_out_with_a_note() -> None:
+    blank = replace(digest(1), preamble=())
+    full = corpus(1)
+    both = Corpus(SITE, (*full.digests, blank))
+    diagnostics = Diagnostics()
+    data = FeedExporter().export(both, FeedOptions(), diagnostics)
+    assert isinstance(data, bytes)
+    assert [e.findtext(f"{A}title") for e in entries(data)] == ["Post 0"]
+    assert any("no papers and no text" in d.message for d in diagnostics)
+    kept = export(both, keep_empty=True)
+    assert [e.findtext(f"{A}title") for e in entries(kept)] == ["Post 1", "Post 0"]
+    # A post with text but no papers stays, summarised by its text.
+    note = digest(2)
+    data = export(Corpus(SITE, (note,)))
+    assert entries(data)[0].findtext(f"{A}summary") == "Text of post 2."
 
 
 # --------------------------------------------------------------------------- RSS

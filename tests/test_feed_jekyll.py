@@ -16,6 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from tests.conftest import SHARED
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.feed import FeedExporter
@@ -61,6 +62,36 @@ kramdown:
 """
 
 
+LIM4349_CONFIG = """url: "https://lim4349.github.io"
+timezone: Asia/Seoul
+markdown: kramdown
+kramdown:
+  input: GFM
+defaults:
+  - scope:
+      path: ""
+      type: posts
+    values:
+      permalink: /posts/:title/
+"""
+"""lim4349's own settings that decide ids and dates (its theme and plugins left out)."""
+
+ALIREZA_CONFIG = """url: https://AlirezaShamsoshoara.github.io
+timezone: America/Los_Angeles
+permalink: /:categories/:title/
+markdown: kramdown
+kramdown:
+  input: GFM
+"""
+"""AlirezaShamsoshoara's settings that decide ids and dates (academicpages theme left out)."""
+
+COLLIDING = {
+    "lim4349": ("lim4349.github.io", LIM4349_CONFIG),
+    "alireza": ("AlirezaShamsoshoara.github.io", ALIREZA_CONFIG),
+}
+"""Shared corpora where Jekyll gives several posts one ``post.id``."""
+
+
 @pytest.fixture(scope="session")
 def jekyll_builds(
     tmp_path_factory: pytest.TempPathFactory, samples_site: Path, request: pytest.FixtureRequest
@@ -86,6 +117,9 @@ def jekyll_builds(
         corpus = None
     if corpus is not None:
         sites["corpus"] = _site(tmp, "corpus", corpus, CORPUS_CONFIG)
+    for name, (folder, config) in COLLIDING.items():
+        if (SHARED / "corpus" / folder / "_posts").is_dir():
+            sites[name] = _site(tmp, name, SHARED / "corpus" / folder, config)
     builds: dict[str, Built] = {}
     for name, source in sites.items():
         dest = tmp / f"{name}-site"
@@ -101,10 +135,13 @@ def jekyll_builds(
     return builds
 
 
-def _ours(source: Path) -> tuple[Corpus, feedparser.FeedParserDict]:
+def _ours(source: Path, keep_empty: bool = True) -> tuple[Corpus, feedparser.FeedParserDict]:
+    """Our feed of the same posts; ``keep_empty`` keeps posts jekyll-feed lists but that
+    have nothing to read (left out by default)."""
     result = read_paths([str(source)])
     assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
-    data = FeedExporter().export(result.corpus, FeedExporter.Options(limit=0), Diagnostics())
+    options = FeedExporter.Options(limit=0, keep_empty=keep_empty)
+    data = FeedExporter().export(result.corpus, options, Diagnostics())
     assert isinstance(data, bytes)
     return result.corpus, feedparser.parse(data)
 
@@ -130,6 +167,44 @@ def test_entry_ids_and_links_equal_jekyll_feed(jekyll_builds: dict[str, Built], 
     # Same publication instants (jekyll-feed reads offset-less dates the same way).
     jekyll_dates = {e.id: e.published_parsed for e in theirs.entries}
     assert {e.id: e.published_parsed for e in ours.entries} == jekyll_dates
+
+
+@pytest.mark.parametrize("name", sorted(COLLIDING))
+def test_colliding_post_ids_keep_jekyll_feed_ids_elsewhere(
+    jekyll_builds: dict[str, Built], name: str
+) -> None:
+    """Where Jekyll gives several posts one ``post.id``, jekyll-feed writes that id on each of
+    them; ours keeps it on the oldest and gives each later one a fragment of its own.
+    Every other post has exactly jekyll-feed's id, link and publication instant."""
+    if name not in jekyll_builds:
+        pytest.skip("the shared corpus is not present beside the repository")
+    built = jekyll_builds[name]
+    theirs = feedparser.parse(built.feed.read_bytes())
+    corpus, ours = _ours(built.source)
+    assert theirs.bozo == 0 and ours.bozo == 0
+    counts: dict[str, int] = {}
+    for entry in theirs.entries:
+        counts[entry.id] = counts.get(entry.id, 0) + 1
+    assert any(n > 1 for n in counts.values()), "the corpus no longer has colliding ids"
+    by_id = {e.id: e for e in ours.entries}
+    assert len(by_id) == len(ours.entries), "our entry ids are not unique"
+    by_link: dict[str, list[str]] = {}
+    for entry in ours.entries:
+        by_link.setdefault(entry.link, []).append(entry.id)
+    for entry in theirs.entries:
+        if counts[entry.id] == 1:
+            mine = by_id[entry.id]
+            assert (mine.link, mine.published_parsed) == (entry.link, entry.published_parsed)
+        else:
+            # One of ours keeps the id, the others are that id plus their own fragment.
+            assert entry.id in by_id
+            assert all(i.split("#")[0] == entry.id for i in by_link[entry.link])
+    oldest = {}
+    for digest in corpus.digests:
+        oldest.setdefault(digest.post_id.lower(), digest)
+    for ident, mine in by_id.items():
+        if "#" not in ident and counts.get(ident, 0) > 1:
+            assert mine.link.lower() == (oldest[ident.lower()].url or "").lower()
 
 
 def _kramdown_anchors(feed_path: Path) -> dict[str, list[str]]:

@@ -30,10 +30,12 @@ from digestconv.exporters.anki.fields import (
     formula_safe,
     text_html,
 )
+from digestconv.exporters.anki.terms import MAX_WORDS, candidates, title_terms, word_count
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
 from digestconv.papers import distinct_papers
 from digestconv.plugins import ExportError
 from digestconv.text.html import item_html, items_html
+from digestconv.text.people import author_line
 from digestconv.text.urls import paper_links, safe_url
 
 CardKind = Literal["summary", "cloze", "method", "results", "limitations"]
@@ -254,8 +256,46 @@ def _fallback_body(paper: Paper) -> str:
     return f'<div class="dc-body">{anki_safe(items_html(live[0].items))}</div>'
 
 
-def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
-    goal, contribution, _ = _intro_items(paper)
+def _people(paper: Paper, abstract: bool = True) -> str:
+    """Authors and affiliations (and the abstract) when the digest gives them."""
+    parts: list[str] = []
+    authors = author_line(paper.authors)
+    if authors:
+        parts.append(f'<div class="dc-authors"><b>Authors:</b> {text_html(authors)}</div>')
+    affiliations = [" ".join(a.split()) for a in paper.affiliations if a.strip()]
+    if affiliations:
+        parts.append(
+            f'<div class="dc-affiliations"><b>Affiliations:</b> '
+            f"{text_html('; '.join(affiliations))}</div>"
+        )
+    if abstract and paper.abstract and paper.abstract.strip():
+        body = text_html(" ".join(paper.abstract.split()))
+        parts.append(f'<div class="dc-abstract"><b>Abstract:</b> {body}</div>')
+    return "".join(parts)
+
+
+class _Shared:
+    """The pieces every card kind of one paper shows, rendered once per paper rather than
+    once per card (title, meta line, links, introduction items)."""
+
+    def __init__(self, paper: Paper, digest: Digest) -> None:
+        self.paper = paper
+        self.digest = digest
+        self.intro = _intro_items(paper)
+        self.title = _title(paper)
+        self.meta = _meta(paper, digest)
+        self._links: str | None = None
+
+    @property
+    def links(self) -> str:
+        if self._links is None:
+            self._links = _links(self.paper)
+        return self._links
+
+
+def summary_fields(paper: Paper, digest: Digest, shared: _Shared | None = None) -> tuple[str, str]:
+    shared = shared or _Shared(paper, digest)
+    goal, contribution, _ = shared.intro
     parts = []
     if goal is not None:
         parts.append(_labelled(goal, "goal"))
@@ -263,43 +303,125 @@ def summary_fields(paper: Paper, digest: Digest) -> tuple[str, str]:
         parts.append(_labelled(contribution, "contribution"))
     if not parts:
         parts.append(_fallback_body(paper))
-    parts.append(_links(paper))
-    return _title(paper) + _meta(paper, digest), "".join(parts)
+    parts.append(_people(paper))
+    parts.append(shared.links)
+    return shared.title + shared.meta, "".join(parts)
 
 
-def cloze_fields(paper: Paper, digest: Digest) -> tuple[str, str] | None:
-    """Text with the paper's name clozed in its Goal sentence; None when there is no sentence."""
-    goal, contribution, intro = _intro_items(paper)
-    sentence = goal or (intro[0] if intro else None)
-    if sentence is None:
+_CLOZED = re.compile(r"\{\{c\d+::.*?\}\}", re.DOTALL)
+_MARKUP = re.compile(r"<[^>]*>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ABSTRACT_CHARS = 320
+
+
+def visible_text(field: str) -> str:
+    """What the front shows before the answer is revealed: clozes removed, as text."""
+    return html.unescape(_MARKUP.sub(" ", _CLOZED.sub(" ", field)))
+
+
+def _abstract_lead(abstract: str) -> str:
+    """The abstract's first sentences, up to a card's worth of text."""
+    text = " ".join(abstract.split())
+    out = ""
+    for sentence in _SENTENCE_END.split(text):
+        if out and len(out) + len(sentence) > _ABSTRACT_CHARS:
+            break
+        out = f"{out} {sentence}".strip()
+    return out
+
+
+def _cloze_sentence(paper: Paper, goal: Item | None, intro: tuple[Item, ...]) -> str | None:
+    """Inline HTML of the sentence to cloze: the Goal, else the first introduction item,
+    the digest's summary, the abstract's first sentences, or the conclusion."""
+    item = goal or (intro[0] if intro else None)
+    if item is None:
+        summary = _live(paper, "summary")
+        item = summary[0].items[0] if summary else None
+    if item is None and paper.abstract and paper.abstract.strip():
+        return html.escape(_abstract_lead(paper.abstract), quote=False)
+    if item is None:
         conclusion = _live(paper, "conclusion")
-        sentence = conclusion[0].items[0] if conclusion else None
+        item = conclusion[0].items[0] if conclusion else None
+    return None if item is None else item_html(item, with_label=False)
+
+
+def cloze_body(paper: Paper, sentence: str, rest: str) -> str:
+    """The sentence with one key term clozed wherever it occurs (see ``terms``).
+
+    A term is taken only when no trace of it stays on the front (``rest`` is the
+    rest of the front, lower-cased); when the sentence offers none, the card asks
+    for the paper's name in front of it, as ``[...]: sentence``.
+    """
+    name = cloze_name(paper.title)
+    raw = sentence.lower()
+    if word_count(name) <= MAX_WORDS:
+        # The common case, as fast as a plain cloze of the name: every occurrence in the
+        # markup was hidden, so none can be left on the front.
+        key = " ".join(name.split()).lower()
+        if key and key in raw and key not in rest:
+            body, count = cloze_html(sentence, NameMatcher(name))
+            if count and count == raw.count(key):
+                return body
+    plain = html.unescape(_MARKUP.sub("", sentence))
+    low = plain.lower()
+    tried: set[str] = set()
+    for term in candidates(name, paper.title, plain):
+        key = " ".join(term.split()).lower()
+        if key in tried or key not in low or key in rest:
+            continue  # a plain substring test first: most candidates stop here
+        tried.add(key)
+        body, count = cloze_html(sentence, NameMatcher(term))
+        if count and (count == raw.count(key) or key not in visible_text(body).lower()):
+            return body
+    matcher = NameMatcher(_asked_name(name, paper, low + rest) or paper.key)
+    body, count = cloze_html(sentence, matcher)
+    if count == 0:
+        body = cloze_html(html.escape(matcher.name, quote=False), matcher)[0] + ": " + body
+    return body
+
+
+def _asked_name(name: str, paper: Paper, front: str) -> str:
+    """What a card asks for in front of a sentence that names no key term: the paper's
+    name when it is short, else the title's most distinctive word – the first of them
+    that the front (``front``, case-folded) does not show – else the name."""
+    short = [name] if word_count(name) <= MAX_WORDS else []
+    terms = sorted(set(title_terms(paper.title)), key=lambda t: (-len(t), t))
+    return next((t for t in (*short, *terms) if t.lower() not in front), name)
+
+
+def cloze_fields(
+    paper: Paper, digest: Digest, shared: _Shared | None = None
+) -> tuple[str, str] | None:
+    """Text with a key term clozed in the paper's Goal sentence; None without a sentence."""
+    shared = shared or _Shared(paper, digest)
+    goal, contribution, intro = shared.intro
+    sentence = _cloze_sentence(paper, goal, intro)
     if sentence is None:
         return None
-    name = NameMatcher(cloze_name(paper.title) or paper.key)
-    body, count = cloze_html(item_html(sentence, with_label=False), name)
-    if count == 0:
-        # The sentence does not name the paper: ask for the name in front of it.
-        body = cloze_html(html.escape(name.name, quote=False), name)[0] + ": " + body
-    text = f'<div class="dc-cloze">{body}</div>{_meta(paper, digest)}'
-    extra = [_title(paper)]
-    if contribution is not None and contribution is not sentence:
+    rest = f"{_label(paper)} · {digest.date.date().isoformat()}".lower()
+    text = f'<div class="dc-cloze">{cloze_body(paper, sentence, rest)}</div>{shared.meta}'
+    extra = [shared.title]
+    if contribution is not None and contribution is not goal:
         extra.append(_labelled(contribution, "contribution"))
-    extra.append(_links(paper))
+    extra.append(_people(paper, abstract=False))
+    extra.append(shared.links)
     return text, "".join(extra)
 
 
-def section_fields(paper: Paper, digest: Digest, kind: CardKind) -> tuple[str, str] | None:
+def section_fields(
+    paper: Paper, digest: Digest, kind: CardKind, shared: _Shared | None = None
+) -> tuple[str, str] | None:
     sections = _live(paper, kind)  # type: ignore[arg-type]
     if not sections:
         return None
+    shared = shared or _Shared(paper, digest)
     items = tuple(i for s in sections for i in s.items)
     front = (
-        _title(paper)
-        + _meta(paper, digest)
+        shared.title
+        + shared.meta
         + f'<div class="dc-section">{text_html(_SECTION_TITLES[kind])}</div>'
     )
-    return front, f'<div class="dc-body">{anki_safe(items_html(items))}</div>' + _links(paper)
+    return front, f'<div class="dc-body">{anki_safe(items_html(items))}</div>' + shared.links
 
 
 # --------------------------------------------------------------------------- notes
@@ -339,11 +461,12 @@ def build_notes(
         tags = _tags(appearances)
         mtime = int(max(_modified(d, diagnostics) for d, _ in appearances).timestamp())
         deck_name = deck.render(digest.date)
+        shared = _Shared(paper, digest)
         for kind in kinds:
             if kind == "summary":
-                fields: tuple[str, str] | None = summary_fields(paper, digest)
+                fields: tuple[str, str] | None = summary_fields(paper, digest, shared)
             elif kind == "cloze":
-                fields = cloze_fields(paper, digest)
+                fields = cloze_fields(paper, digest, shared)
                 if fields is None:
                     path, line = _where(digest, paper)
                     diagnostics.note(
@@ -353,7 +476,7 @@ def build_notes(
                         line,
                     )
             else:
-                fields = section_fields(paper, digest, kind)
+                fields = section_fields(paper, digest, kind, shared)
             if fields is None:
                 continue
             notes.append(

@@ -44,6 +44,9 @@ class FeedOptions:
     excerpt_only: bool | None = option(
         None, "Titles and summaries only, no full content (jekyll-feed's excerpt_only)."
     )
+    keep_empty: bool = option(
+        False, "Keep posts with no papers and no text (left out by default, with a note)."
+    )
     archive: bool = option(
         False, "Also write RFC 5005 archive pages (archive/N.xml)" + _NEEDS_FOLDER + "."
     )

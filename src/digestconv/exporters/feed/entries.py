@@ -9,16 +9,18 @@ an id, a date or an order.  Digest ids are Jekyll's own (``post.id`` through
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePath
 from urllib.parse import quote
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed.html import digest_html, paper_html, sanitise
-from digestconv.exporters.feed.settings import FeedSettings
+from digestconv.exporters.feed.html import digest_html, has_text, paper_html, sanitise
+from digestconv.exporters.feed.settings import FeedSettings, normal_host
 from digestconv.model import Corpus, Digest, Paper
-from digestconv.papers import distinct_papers
-from digestconv.text.markdown import markdown_to_text
+from digestconv.papers import PaperGroup, distinct_papers
+from digestconv.text.markdown import item_text, markdown_to_text
+from digestconv.text.people import split_authors
 from digestconv.text.urls import WEB_SCHEMES, PaperLink, paper_links
 
 # Characters RFC 4151's ``specific`` part (pchar / "/" / "?") allows unescaped.
@@ -52,7 +54,8 @@ class FeedItem:
     """Sanitised HTML, or None for excerpt-only feeds."""
     guid_is_permalink: bool
     lang: str | None = None
-    author: str | None = None
+    authors: tuple[str, ...] = ()
+    """One Atom ``author`` each: the paper's authors, or the post's author."""
     related: tuple[FeedLink, ...] = ()
     order: int = 0
     """Position in the corpus: the tie-breaker for entries with equal dates."""
@@ -66,7 +69,7 @@ def _abs(settings: FeedSettings, path: str) -> str:
 def _absolute(settings: FeedSettings, value: str | None, path: str) -> str:
     """The reader's absolute address when it has one, else ``path`` under the site root."""
     if value and "://" in value:
-        return value
+        return normal_host(value)
     return _abs(settings, path)
 
 
@@ -108,9 +111,27 @@ def _updated(digest: Digest) -> datetime:
     return max(value, _aware(digest.date))
 
 
-def _author(digest: Digest) -> str | None:
+def _author(digest: Digest) -> tuple[str, ...]:
     value = digest.meta.get("author")
-    return value.strip() or None if isinstance(value, str) else None
+    name = value.strip() if isinstance(value, str) else ""
+    return (name,) if name else ()
+
+
+def _paper_authors(paper: Paper, digest: Digest) -> tuple[str, ...]:
+    """The people the digest names for the paper, else the post's author."""
+    names, _ = split_authors(paper.authors)
+    return names or _author(digest)
+
+
+_SUMMARY_CHARS = 300
+
+
+def preamble_summary(digest: Digest) -> str | None:
+    """A post without papers is summarised by the start of its own text."""
+    text = " ".join(" ".join(item_text(i) for i in digest.preamble).split())
+    if len(text) > _SUMMARY_CHARS:
+        text = text[: _SUMMARY_CHARS - 1].rstrip() + "…"
+    return text or None
 
 
 def summary_text(papers: Sequence[Paper]) -> str | None:
@@ -121,17 +142,29 @@ def summary_text(papers: Sequence[Paper]) -> str | None:
 
 
 def paper_summary(paper: Paper) -> str | None:
-    """The paper's stated goal (else its first introduction item) as plain text."""
-    intro = paper.section("introduction")
-    if intro is None or intro.placeholder or not intro.items:
-        return None
-    item = next((i for i in intro.items if i.label == "goal"), intro.items[0])
-    return markdown_to_text(item.text) or None
+    """The paper's stated goal (else its first introduction item, else the digest's own
+    summary of it, else its abstract) as plain text."""
+    for kind in ("introduction", "summary"):
+        section = paper.section(kind)
+        if section is not None and not section.placeholder and section.items:
+            item = next((i for i in section.items if i.label == "goal"), section.items[0])
+            text = markdown_to_text(item.text)
+            if text:
+                return text
+    if paper.abstract and paper.abstract.strip():
+        return " ".join(paper.abstract.split())
+    return None
 
 
-def digest_items(corpus: Corpus, settings: FeedSettings) -> list[FeedItem]:
+def digest_items(
+    corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
+) -> list[FeedItem]:
     items: list[FeedItem] = []
+    left_out: list[Digest] = []
     for order, digest in enumerate(corpus.digests):
+        if not settings.keep_empty and not has_text(digest):
+            left_out.append(digest)
+            continue
         link = _absolute(settings, digest.url, digest.path)
         if settings.id_scheme == "tag":
             ident = tag_uri(settings, _aware(digest.date).date().isoformat(), digest.path)
@@ -147,15 +180,69 @@ def digest_items(corpus: Corpus, settings: FeedSettings) -> list[FeedItem]:
                 categories=_categories(digest),
                 tags=tuple(str(t) for t in digest.tags),
                 post_categories=tuple(str(c) for c in digest.categories),
-                summary=summary_text(digest.papers),
+                summary=summary_text(digest.papers) or preamble_summary(digest),
                 content=None if settings.excerpt_only else digest_html(digest),
                 guid_is_permalink=settings.id_scheme == "permalink",
                 lang=digest.lang,
-                author=_author(digest),
+                authors=_author(digest),
                 order=order,
             )
         )
-    return items
+    for digest in left_out:
+        diagnostics.note(
+            "export",
+            "feed: this post has no papers and no text, so it gets no entry "
+            "(--keep-empty keeps it)",
+            digest.source.path,
+            digest.source.line,
+        )
+    kept = [d for d in corpus.digests if settings.keep_empty or has_text(d)]
+    return disambiguate(items, kept, diagnostics)
+
+
+def _post_name(digest: Digest) -> str:
+    """The post's file name without its extension: unique within a site's ``_posts``."""
+    return PurePath(digest.source.path).stem or digest.slug or "post"
+
+
+def disambiguate(
+    items: list[FeedItem], digests: Sequence[Digest], diagnostics: Diagnostics
+) -> list[FeedItem]:
+    """Posts that Jekyll gives one ``post.id`` (one permalink per month, or two posts with
+    the same permalink) each get an entry id of their own.
+
+    The first post in reading order (the oldest) keeps the id jekyll-feed gives it,
+    so its subscribers see nothing new; each later one gets a fragment naming its
+    own file (``#2026-03-31-daily-ai-papers``), which stays the same however many
+    posts are added, and a warning names both posts.
+    """
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.id, index)
+    if len(first) == len(items):
+        return items
+    taken = set(first)
+    out = list(items)
+    for index, item in enumerate(items):
+        holder = first[item.id]
+        if holder == index:
+            continue
+        base = f"{item.id}#{quote(_post_name(digests[index]), safe=_TAG_SAFE)}"
+        ident, number = base, 1
+        while ident in taken:
+            number += 1
+            ident = f"{base}-{number}"
+        taken.add(ident)
+        out[index] = replace(item, id=ident)
+        later, earlier = digests[index], digests[holder]
+        diagnostics.warning(
+            "export",
+            f"feed: {earlier.source.path} and {later.source.path} have the same Jekyll "
+            f"post id, {item.id!r}; the later post's entry gets the id {ident!r}",
+            later.source.path,
+            later.source.line,
+        )
+    return out
 
 
 def _related_title(link: PaperLink) -> str | None:
@@ -190,6 +277,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
     """One entry per paper, at its first appearance; repeats are reported, not duplicated."""
     items: list[FeedItem] = []
     groups = distinct_papers(sorted(corpus.digests, key=lambda d: _aware(d.date)))
+    updated = _paper_updated(groups)
     for order, group in enumerate(groups):
         digest, paper = group.first
         post_url = _absolute(settings, digest.url, digest.path)
@@ -200,7 +288,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
                 title=paper.title,
                 link=f"{post_url}#{paper.anchor}" if paper.anchor else post_url,
                 published=_aware(digest.date),
-                updated=_updated(digest),
+                updated=updated[order],
                 categories=_categories(digest),
                 tags=tuple(str(t) for t in digest.tags),
                 post_categories=tuple(str(c) for c in digest.categories),
@@ -210,7 +298,7 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
                 else sanitise(paper_html(paper, heading=False)),
                 guid_is_permalink=False,
                 lang=digest.lang,
-                author=_author(digest),
+                authors=_paper_authors(paper, digest),
                 related=_paper_related(paper),
                 order=order,
             )
@@ -223,6 +311,40 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
             "each paper has one entry, at its first appearance",
         )
     return items
+
+
+def _paper_updated(groups: Sequence[PaperGroup[Digest]]) -> list[datetime]:
+    """Each paper entry's ``updated``: its post's time plus a few seconds by rank, so that
+    no two paper entries share one (the W3C validator warns, and readers sorting by it
+    shuffle them).
+
+    A post's first paper is the newest by as many seconds as the post has further new
+    papers; its last one keeps the post's time.  Posts are taken oldest first and a post
+    whose seconds would meet the previous post's starts just after them, so a new post
+    never changes an older entry and the same posts always give the same times.
+    """
+    counts: dict[int, int] = {}
+    for group in groups:
+        key = id(group.first[0])
+        counts[key] = counts.get(key, 0) + 1
+    starts: dict[int, datetime] = {}
+    seen: dict[int, int] = {}
+    latest: datetime | None = None
+    out: list[datetime] = []
+    second = timedelta(seconds=1)
+    for group in groups:
+        digest = group.first[0]
+        key = id(digest)
+        if key not in starts:
+            start = _updated(digest)
+            if latest is not None and start <= latest:
+                start = latest + second
+            starts[key] = start
+            latest = start + (counts[key] - 1) * second
+        position = seen.get(key, 0)
+        seen[key] = position + 1
+        out.append(starts[key] + (counts[key] - 1 - position) * second)
+    return out
 
 
 def newest_first(items: Sequence[FeedItem]) -> list[FeedItem]:

@@ -8,10 +8,11 @@ after the Markdown renderer has already escaped raw HTML and unsafe links.
 from __future__ import annotations
 
 from digestconv.model import Digest, Paper, Section
-from digestconv.text.html import escape_attribute, items_html, sanitise
+from digestconv.text.html import escape, escape_attribute, items_html, markdown_html, sanitise
+from digestconv.text.people import author_line
 from digestconv.text.urls import PaperLink, paper_links, safe_url
 
-__all__ = ["digest_html", "paper_html", "paper_links_html", "sanitise"]
+__all__ = ["digest_html", "has_text", "paper_html", "paper_links_html", "people_html", "sanitise"]
 
 
 def _link(url: str, text: str) -> str:
@@ -45,13 +46,32 @@ def _shown(link: PaperLink, paper: Paper) -> bool:
     return not (link.kind == "arxiv" and paper.arxiv is not None)
 
 
+def people_html(paper: Paper) -> str:
+    """Authors, affiliations and abstract, when the digest gives them: what a reader
+    deciding whether to open the paper looks for first."""
+    parts: list[str] = []
+    authors = author_line(paper.authors)
+    if authors:
+        parts.append(f"<p><strong>Authors:</strong> {escape(authors)}</p>")
+    affiliations = [" ".join(a.split()) for a in paper.affiliations if a.strip()]
+    if affiliations:
+        parts.append(f"<p><strong>Affiliations:</strong> {escape('; '.join(affiliations))}</p>")
+    if paper.abstract and paper.abstract.strip():
+        paragraphs = [" ".join(p.split()) for p in paper.abstract.split("\n\n") if p.strip()]
+        body = "".join(f"<p>{markdown_html(p)}</p>" for p in paragraphs)
+        parts.append(f"<h4>Abstract</h4>\n<blockquote>{body}</blockquote>")
+    return "\n".join(parts)
+
+
 def paper_html(paper: Paper, heading: bool = True) -> str:
-    """One paper: its numbered, linked title, its links, then every section as written."""
+    """One paper: its numbered, linked title, its links, its authors and abstract, then
+    every section as written."""
     parts: list[str] = []
     if heading:
         title = f"{paper.rank}. {paper.title}"
         parts.append(f"<h3>{_link(paper.url, title)}</h3>")
     parts.append(paper_links_html(paper))
+    parts.append(people_html(paper))
     parts.extend(_section_html(s) for s in paper.sections)
     return "\n".join(p for p in parts if p)
 
@@ -64,3 +84,12 @@ def digest_html(digest: Digest) -> str:
     for paper in digest.papers:
         parts.append(f"<section>\n{paper_html(paper)}\n</section>")
     return sanitise("\n".join(parts))
+
+
+def has_text(digest: Digest) -> bool:
+    """Whether a post gives a reader anything to read: a paper, or text of its own.
+
+    An entry without either is what the W3C validator calls "missing textual
+    content", and what a reader sees as a blank item.
+    """
+    return bool(digest.papers) or any(item.text.strip() for item in digest.preamble)

@@ -44,6 +44,8 @@ class FeedSettings:
     limit: int
     """0 keeps every entry."""
     excerpt_only: bool
+    keep_empty: bool
+    """Keep posts with no papers and no text (entries without textual content)."""
     archive: bool
     by_tag: bool
     tags_only: tuple[str, ...] | None
@@ -84,6 +86,19 @@ def _names(value: JsonValue) -> tuple[str, ...]:
     return ()
 
 
+def normal_host(url: str) -> str:
+    """``url`` with its scheme and host in lower case, as Jekyll's ``absolute_url`` writes
+    them (Addressable's ``normalize``): atom ids are compared character by character, so
+    ``https://User.github.io`` would be a new id to every subscriber of jekyll-feed's feed."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    lowered = parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower())
+    if lowered == parts:
+        return url
+    return lowered.geturl()
+
+
 def _root_url(site: Site) -> str:
     root = site.root_url
     if not root:
@@ -93,7 +108,7 @@ def _root_url(site: Site) -> str:
     parts = urlsplit(root)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ExportError(f"the site url must be an absolute http(s) address (got {root!r})")
-    return root
+    return normal_host(root)
 
 
 def _category_names(options: FeedOptions, jekyll_feed: Mapping[str, JsonValue]) -> tuple[str, ...]:
@@ -177,6 +192,7 @@ def resolve(site: Site, options: FeedOptions) -> FeedSettings:
         id_scheme=options.id_scheme or "permalink",
         limit=_limit(options, jekyll_feed),
         excerpt_only=excerpt,
+        keep_empty=options.keep_empty,
         archive=options.archive,
         by_tag=options.by_tag,
         tags_only=only,

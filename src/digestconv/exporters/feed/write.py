@@ -28,7 +28,7 @@ def write(corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Out
     if settings.entries == "paper":
         items = paper_items(corpus, settings, diagnostics)
     else:
-        items = digest_items(corpus, settings)
+        items = digest_items(corpus, settings, diagnostics)
     _check_unique(items)
     if not items:
         diagnostics.warning("export", "feed: there are no posts to put in the feed")

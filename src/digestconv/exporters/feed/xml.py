@@ -128,8 +128,10 @@ def _entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
         entry.id(item.id)
     entry.published(item.published)
     entry.updated(item.updated)
-    if item.author:
-        entry.author({"name": xml_text(item.author)})
+    names = [xml_text(a).strip() for a in item.authors]
+    names = [n for n in names if n]
+    if names:
+        entry.author([{"name": n} for n in names])
     elif rss and settings.email:
         entry.author({"name": settings.author, "email": settings.email})
     for term in item.categories:
