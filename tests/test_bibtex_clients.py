@@ -551,9 +551,10 @@ def biblatex_run(texdir: Path, bib_online: str) -> Path:
         encoding="utf-8",
     )
     latex = ["lualatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
-    run(latex, work)
-    run(["biber", "--validate-datamodel", "doc"], work)
-    run(latex, work)
+    # ~5,400 entries with their abstracts: minutes of lualatex on a shared machine.
+    run(latex, work, timeout=1200)
+    run(["biber", "--validate-datamodel", "doc"], work, timeout=1200)
+    run(latex, work, timeout=1200)
     return work
 
 

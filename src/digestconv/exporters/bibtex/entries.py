@@ -202,7 +202,8 @@ def build(
     if author:
         add(("author", author))
     add(("title", _title(rec)))
-    if biblatex and not author:
+    if biblatex and not author and short_title(rec) != esc.escape(esc.clean(rec.paper.title)):
+        # biblatex's author-year label of an entry without authors is its labeltitle.
         add(("shorttitle", short_title(rec)))
     ax = rec.arxiv
     kind = "online" if biblatex else "misc"
