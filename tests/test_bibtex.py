@@ -456,3 +456,17 @@ def test_titles_differing_between_digests_are_noted() -> None:
     p = paper("2509.26328", "First Title")
     export(digest(8, p), digest(9, replace(p, title="Second Title")), diagnostics=diagnostics)
     assert [d.severity for d in diagnostics] == ["note"]
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Sparse Query Attention (SQA): Faster Transformers", "Sparse Query Attention(2025)"),
+        ("Memex(RL): Memory", "Memex(2025)"),
+        ("One Two Three Four Five Six Seven Eight Nine Ten", "One Two Three Four(2025)"),
+    ],
+)
+def test_natbib_key_is_a_short_title_with_the_year(title: str, key: str) -> None:
+    """natbib splits its label at the first parenthesis: the name before it, the year in it."""
+    f = fields(parsed(export(digest(8, paper("2509.26328", title))))[0])
+    assert f["key"] == key

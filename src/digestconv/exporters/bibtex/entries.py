@@ -9,6 +9,7 @@ by URL – an order that never depends on the order the posts were read in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -152,6 +153,12 @@ def short_title(rec: Record) -> str:
     return esc.escape(short[:SHORT_CHARS].rstrip()) or esc.escape(rec.ident)
 
 
+def natbib_name(rec: Record) -> str:
+    """The short title without parentheses, which natbib reads as the label's year."""
+    name = " ".join(re.sub(r"\([^()]*\)?|[()]", " ", short_title(rec)).split())
+    return name or esc.escape(rec.ident)
+
+
 SHORT_WORDS = 4
 SHORT_CHARS = 80
 
@@ -257,7 +264,7 @@ def build(
         # Without an author, classic styles sort by `key` and natbib's author-year styles
         # print it as the whole citation label, adding no year of their own; written in
         # natbib's label syntax "Name(Year)", \citet shows "Fast-dLLM v2 (2025)".
-        add(("key", f"{short_title(rec)}({fields_year(fields)})"))
+        add(("key", f"{natbib_name(rec)}({fields_year(fields)})"))
     text = abstract(rec)
     if text:
         add(("abstract", text))

@@ -80,6 +80,7 @@ _TEX_ENCODER = UnicodeToLatexEncoder(
 _NEEDS_ENCODER = frozenset("&%$#_~^\\{}")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _TRAILING = ":;,.!?)]\"'"
+_LEADING = "([\"'"
 _LEFT = r"\textbraceleft{}"
 _RIGHT = r"\textbraceright{}"
 
@@ -159,9 +160,13 @@ def title(text: str) -> str:
             tail = escaped[len(core) :]
             if core and core[-1] == "\\":  # never split a control symbol such as \&
                 core, tail = escaped, ""
-            escaped = core
+            # ... and so do opening brackets and quotes: ({TimesFM}) not {(TimesFM})}.
+            inner = core.lstrip(_LEADING)
+            head = core[: len(core) - len(inner)] if inner else ""
+            escaped = inner or core
             # "{\\" would start a BibTeX "special character", whose letters are recased.
             escaped = "{{}" + escaped + "}" if escaped.startswith("\\") else "{" + escaped + "}"
+            escaped = head + escaped
         out.append(escaped + tail)
         pos += len(word) + 1
     return " ".join(out)
