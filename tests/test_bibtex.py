@@ -194,6 +194,10 @@ def test_digest_authors_become_the_author_field() -> None:
     [
         (("A B", "C D", "al. (ServiceNow)"), "B, A and D, C and others"),
         (("NVIDIA (Aakshita Chandiramani, Aaron Blakeman,", "al.)"), "NVIDIA and others"),
+        (
+            ("The Soofi-Team (Benedikt Droste, Lukas Helff", "others)"),
+            "{The Soofi-Team} and others",
+        ),
         (("anonymous (cs.LG submission)",), None),
         (("(see arxiv)",), None),
         (("et al. (8 authors)",), None),

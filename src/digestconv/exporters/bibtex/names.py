@@ -5,7 +5,7 @@ Digests write authors for humans: ``A, B, C et al.``, ``X et al. (NVIDIA)``,
 BibTeX reads ``author`` as names joined by ``and``, each ``First von Last``, so
 each element becomes one name:
 
-* a final ``et al.`` — alone or followed by a remark such as ``(8 authors)`` —
+* a final ``et al.`` or ``others`` — alone or with a remark such as ``(8 authors)`` —
   becomes BibTeX's ``and others`` (styles print "et al.", biber ``\\andothers``);
 * a parenthesised remark after a name (an affiliation, a member list) is not part
   of the name and is left out; an element that is only a remark (``(see arxiv)``)
@@ -24,8 +24,9 @@ from digestconv.exporters.bibtex.enrich import bibtex_name
 
 # "et al.", "et al. (NVIDIA)", and "al. (…)" where a list said "Name et al. (…)" and
 # the "et" was read as a conjunction.
-_ET_AL = re.compile(r"^(?:et\.?\s*)?al(?:\.|\b)", re.IGNORECASE)
+_ET_AL = re.compile(r"^(?:(?:et\.?\s*)?al(?:\.|\b)|(?:and\s+)?others\b)", re.IGNORECASE)
 _REMARK = re.compile(r"\s*[(\[（].*$")
+_CLOSERS = str.maketrans("", "", ")]）")
 _PLACEHOLDER = re.compile(r"^(?:anonymous|anon\.?|unknown|n/?a|tba|tbd)$", re.IGNORECASE)
 
 
@@ -52,7 +53,9 @@ def from_digest(authors: Sequence[str]) -> Authors:
         if _ET_AL.match(text):
             truncated = True
             continue
-        name = _REMARK.sub("", text).strip(" ,;:·")
+        # The remark is cut from its opening bracket; a closing one left over (a member
+        # list split by the reader, "…, and others)") closes nothing.
+        name = _REMARK.sub("", text).translate(_CLOSERS).strip(" ,;:·")
         if not name or _PLACEHOLDER.match(name):
             continue
         converted = bibtex_name(name)
