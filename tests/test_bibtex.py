@@ -467,6 +467,7 @@ def test_titles_differing_between_digests_are_noted() -> None:
     [
         ("Sparse Query Attention (SQA): Faster Transformers", "Sparse Query Attention(2025)"),
         ("Memex(RL): Memory", "Memex(2025)"),
+        ("[Pool] 2407.21783", "Pool 2407.21783(2025)"),
         ("One Two Three Four Five Six Seven Eight Nine Ten", "One Two Three Four(2025)"),
     ],
 )

@@ -154,8 +154,9 @@ def short_title(rec: Record) -> str:
 
 
 def natbib_name(rec: Record) -> str:
-    """The short title without parentheses, which natbib reads as the label's year."""
-    name = " ".join(re.sub(r"\([^()]*\)?|[()]", " ", short_title(rec)).split())
+    """The short title without parentheses, which natbib reads as the label's year, and
+    square brackets, which would end ``\\bibitem[…]``'s optional argument."""
+    name = " ".join(re.sub(r"\([^()]*\)?|[()\[\]]", " ", short_title(rec)).split())
     return name or esc.escape(rec.ident)
 
 
