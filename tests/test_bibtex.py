@@ -88,10 +88,11 @@ def test_samples_entry_has_arxivs_export_shape(samples_corpus: Corpus) -> None:
         "  title = {{Fast-dLLM} v2: Efficient Block-Diffusion {LLM}},",
         "  year = {2025},",
         "  month = sep,",
+        "  howpublished = {arXiv preprint arXiv:2509.26328},",
         "  eprint = {2509.26328},",
         "  archivePrefix = {arXiv},",
         "  url = {https://arxiv.org/abs/2509.26328},",
-        "  key = {arXiv:2509.26328},",
+        "  key = {Fast-dLLM v2(2025)},",
         "  keywords = {hugginface, papers},",
         "  annote = {Featured in 2025-10-08:"
         " https://dailypapers.example.org/dailypaper/2025/10/08/daily-papers/}",
@@ -149,8 +150,97 @@ def test_non_arxiv_paper_is_misc_with_url_and_howpublished() -> None:
     f = fields(parsed(export(digest(8, paper(None, "Blog Post", url=url))))[0])
     assert f["url"] == "https://example.org/a%20paper%7B1%7D?x=1&y=2"
     assert f["howpublished"] == r"\url{https://example.org/a%20paper%7B1%7D?x=1&y=2}"
-    assert f["key"] == "example.org"
+    assert f["key"] == "Blog Post(2025)"
     assert f["year"] == "2025"
+
+
+def test_url_preamble_comes_with_the_first_url_command(tmp_path: Path) -> None:
+    web = paper(None, "Blog Post", url="https://example.org/a_b%20c#x")
+    text = export(digest(8, web))
+    assert text.startswith("@preamble{")
+    assert text.count("@preamble{") == 1
+    assert "@preamble" not in export(digest(8, paper("2509.26328")))
+    assert "@preamble" not in export(digest(8, web), biblatex=True)
+    existing = tmp_path / "refs.bib"
+    existing.write_text(text, encoding="utf-8")
+    more = digest(9, paper(None, "Other", url="https://example.org/other"))
+    grown = export(more, update=existing)
+    assert grown.count("@preamble{") == 1 and grown.count("@misc{") == 2
+
+
+def test_digest_authors_become_the_author_field() -> None:
+    named = replace(
+        paper("2509.26328"),
+        authors=("Yicheng Zou", "Ludwig van Beethoven", "OpenAI Team", "Jane Doe (MIT)", "et al."),
+        abstract="We show τ < 1 & more.",
+    )
+    entry = parsed(export(digest(8, named)))[0]
+    f = fields(entry)
+    assert entry.entry_type == "article"
+    assert f["author"] == (
+        "Zou, Yicheng and van Beethoven, Ludwig and {OpenAI Team} and Doe, Jane and others"
+    )
+    assert f["journal"] == "arXiv preprint arXiv:2509.26328"
+    assert "key" not in f and "howpublished" not in f
+    assert f["abstract"] == r"We show {\ensuremath{\tau}} < 1 \& more."
+    online = fields(parsed(export(digest(8, named), biblatex=True))[0])
+    assert online["author"] == f["author"]
+    assert online["abstract"] == r"We show τ < 1 \& more."
+    assert "shorttitle" not in online
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (("A B", "C D", "al. (ServiceNow)"), "B, A and D, C and others"),
+        (("NVIDIA (Aakshita Chandiramani, Aaron Blakeman,", "al.)"), "NVIDIA and others"),
+        (
+            ("The Soofi-Team (Benedikt Droste, Lukas Helff", "others)"),
+            "{The Soofi-Team} and others",
+        ),
+        (("anonymous (cs.LG submission)",), None),
+        (("(see arxiv)",), None),
+        (("et al. (8 authors)",), None),
+        (
+            ("Meituan LongCat Team: Bin Xiao", "Chao Wang"),
+            "{Meituan LongCat Team: Bin Xiao} and Wang, Chao",
+        ),
+        (("Tom and Jerry Lab",), "{Tom and Jerry Lab}"),
+        (("Zoë Ångström",), r"{\r{A}}ngstr{\"o}m, Zo{\"e}"),
+    ],
+)
+def test_author_lists_as_digests_write_them(written: tuple[str, ...], expected: str | None) -> None:
+    f = fields(parsed(export(digest(8, replace(paper("2509.26328"), authors=written))))[0])
+    assert f.get("author") == expected
+    if expected is None:
+        assert f["key"] == "A Title(2025)"
+
+
+def test_enrich_completes_a_list_cut_short_and_keeps_a_complete_one() -> None:
+    from digestconv.exporters.bibtex.enrich import ArxivMeta
+    from digestconv.exporters.bibtex.entries import authors, collect
+
+    meta = ArxivMeta(authors=("Ann Lee", "Bo Kim", "Cy Young"))
+    for written, expected in [
+        (("Ann Lee", "et al."), "Lee, Ann and Kim, Bo and Young, Cy"),
+        (("Ann Lee", "Bo Kim"), "Lee, Ann and Kim, Bo"),
+        ((), "Lee, Ann and Kim, Bo and Young, Cy"),
+    ]:
+        corpus = Corpus(Site(), (digest(8, replace(paper("2509.26328"), authors=written)),))
+        (rec,) = collect(corpus, Diagnostics())
+        assert authors(rec, meta).field() == expected
+
+
+def test_pdflatex_output_writes_symbols_as_commands_and_keeps_what_has_none() -> None:
+    title = "Δ-Attention for τ ≤ 1 — “naïve” 한글 😀 Привет"
+    f = fields(parsed(export(digest(8, paper("2509.26328", title))))[0])
+    assert f["title"] == (
+        r"{{\ensuremath{\Delta}}-Attention} for {\ensuremath{\tau}} {\ensuremath{\leq}} 1"
+        r" {\textemdash} {\textquotedblleft}na{\"\i}ve{\textquotedblright} 한글 😀 Привет"
+    )
+    assert bib_escape.decoder().latex_to_text(f["title"]) == title
+    online = fields(parsed(export(digest(8, paper("2509.26328", title)), biblatex=True))[0])
+    assert "Δ" in online["title"] and "τ" in online["title"]
 
 
 def test_title_protection_and_escaping() -> None:
@@ -370,3 +460,18 @@ def test_titles_differing_between_digests_are_noted() -> None:
     p = paper("2509.26328", "First Title")
     export(digest(8, p), digest(9, replace(p, title="Second Title")), diagnostics=diagnostics)
     assert [d.severity for d in diagnostics] == ["note"]
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Sparse Query Attention (SQA): Faster Transformers", "Sparse Query Attention(2025)"),
+        ("Memex(RL): Memory", "Memex(2025)"),
+        ("[Pool] 2407.21783", "Pool 2407.21783(2025)"),
+        ("One Two Three Four Five Six Seven Eight Nine Ten", "One Two Three Four(2025)"),
+    ],
+)
+def test_natbib_key_is_a_short_title_with_the_year(title: str, key: str) -> None:
+    """natbib splits its label at the first parenthesis: the name before it, the year in it."""
+    f = fields(parsed(export(digest(8, paper("2509.26328", title))))[0])
+    assert f["key"] == key

@@ -79,7 +79,7 @@ def pybtex_problems(text: str) -> tuple[list[str], int]:
     return [], len(data.entries)
 
 
-_ENTRY_START = re.compile(r"^(@[A-Za-z]+\{)", re.M)
+_ENTRY_START = re.compile(r"^(@(?!preamble|string|comment)[A-Za-z]+\{)", re.M | re.I)
 
 
 def prefix_keys(text: str, prefix: str) -> str:

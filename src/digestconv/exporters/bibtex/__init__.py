@@ -1,10 +1,11 @@
 """``digestconv bibtex``: one entry per distinct paper, for LaTeX and citation managers.
 
-Entries take the shape arXiv's own BibTeX export uses (``@misc`` with
-``eprint``/``archivePrefix``/``primaryClass``), which bibtex, biber, Zotero,
-JabRef and BibDesk all understand; ``--biblatex`` writes biblatex's native
-``@online`` instead.  The exporter is offline and pure unless ``--enrich`` asks
-for arXiv metadata or ``--update`` names a bibliography to extend.
+Entries carry arXiv's own BibTeX export fields (``eprint``/``archivePrefix``/
+``primaryClass``) and the venue ``arXiv preprint arXiv:ID`` that pandoc and
+citation-js keep — ``@article`` when the authors are known, else ``@misc`` — with
+pdflatex-safe text; ``--biblatex`` writes biblatex's native ``@online`` in UTF-8.
+The exporter is offline and pure unless ``--enrich`` asks for arXiv metadata or
+``--update`` names a bibliography to extend.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class BibtexOptions:
     )
     enrich: bool = option(
         False,
-        "Fetch authors, primary category, v1 date, DOI and journal reference from the arXiv"
-        " API (cached; the only option that uses the network).",
+        "Fetch authors (where the digest lists none or stops at 'et al.'), primary category,"
+        " v1 date, DOI and journal reference from the arXiv API (cached; the only option"
+        " that uses the network).",
         config=False,
     )
     cache_dir: Path | None = option(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -83,7 +84,13 @@ _PARTICLES = frozenset(
     ]
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-_GROUP_WORDS = ("collaboration", "consortium", "team", "group", "project", "et al")
+# Words that make a name an organisation's, braced whole so BibTeX never splits it
+# into "Last, First" (whole words: "Labib" is a person, "Lab" is not).
+_GROUP = re.compile(
+    r"\b(?:collaboration|consortium|team|group|project|et al|research|lab|labs|laboratory"
+    r"|institute|university|inc|ltd|corporation|foundation|authors|contributors)\b",
+    re.IGNORECASE,
+)
 
 
 def bibtex_name(name: str) -> str:
@@ -99,7 +106,7 @@ def bibtex_name(name: str) -> str:
 
     words = [escape(w) for w in name.split(" ")]
     lowered = name.lower()
-    if any(g in lowered for g in _GROUP_WORDS) or " and " in f" {lowered} " or "," in name:
+    if _GROUP.search(name) or " and " in f" {lowered} " or "," in name or ":" in name:
         return "{" + " ".join(words) + "}"
     if len(words) == 1:
         return words[0]

@@ -9,14 +9,15 @@ by URL – an order that never depends on the order the posts were read in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bibtex import escape as esc
-from digestconv.exporters.bibtex.enrich import ArxivMeta, bibtex_name
+from digestconv.exporters.bibtex import names as bib_names
+from digestconv.exporters.bibtex.enrich import ArxivMeta
 from digestconv.model import Corpus, Digest, Paper
 from digestconv.papers import distinct_papers
 from digestconv.text.markdown import item_text
@@ -137,6 +138,64 @@ def _title(rec: Record) -> str:
     return esc.title(text)
 
 
+def short_title(rec: Record) -> str:
+    """What an author-year label shows for a paper without authors: its short title.
+
+    The name before a colon ("Fast-dLLM v2" of "Fast-dLLM v2: Efficient …") when
+    the title has a short one, else its first words — the short title that stands
+    for the author of an anonymous work (biblatex's labeltitle does the same), never
+    an identifier posing as an author.
+    """
+    text = esc.clean(rec.paper.title)
+    head, colon, _ = text.partition(": ")
+    words = (head if colon and head and len(head.split()) <= SHORT_WORDS * 2 else text).split()
+    short = " ".join(words[:SHORT_WORDS] if len(words) > SHORT_WORDS * 2 else words)
+    return esc.escape(short[:SHORT_CHARS].rstrip()) or esc.escape(rec.ident)
+
+
+def natbib_name(rec: Record) -> str:
+    """The short title without parentheses, which natbib reads as the label's year, and
+    square brackets, which would end ``\\bibitem[…]``'s optional argument."""
+    name = " ".join(re.sub(r"\([^()]*\)?|[()\[\]]", " ", short_title(rec)).split())
+    return name or esc.escape(rec.ident)
+
+
+SHORT_WORDS = 4
+SHORT_CHARS = 80
+
+
+def arxiv_venue(ax: ArxivId) -> str:
+    """``arXiv preprint arXiv:ID``, the venue Google Scholar writes for arXiv papers.
+
+    pandoc and citation-js keep it (as ``container-title`` of an ``@article``, as
+    ``publisher`` of a ``@misc``) where they drop ``eprint``, so the identifier
+    survives the import; bibtex styles print it like a journal.
+    """
+    return esc.escape(f"arXiv preprint arXiv:{ax.id}")
+
+
+def digest_authors(rec: Record) -> bib_names.Authors:
+    """The first author list any digest featuring the paper gives."""
+    for _, paper in rec.seen:
+        found = bib_names.from_digest(paper.authors)
+        if found.names:
+            return found
+    return bib_names.from_digest(())
+
+
+def abstract(rec: Record) -> str | None:
+    for _, paper in rec.seen:
+        if paper.abstract and esc.clean(paper.abstract):
+            return esc.escape(paper.abstract)
+    return None
+
+
+def authors(rec: Record, meta: ArxivMeta | None) -> bib_names.Authors:
+    """The digest's authors; arXiv's (``--enrich``) where the digest has none or stops short."""
+    arxiv = bib_names.from_arxiv(meta.authors) if meta and meta.authors else None
+    return bib_names.choose(digest_authors(rec), arxiv)
+
+
 def build(
     rec: Record,
     key: str,
@@ -147,10 +206,15 @@ def build(
 ) -> Entry:
     fields: list[tuple[str, str]] = []
     add = fields.append
-    if meta and meta.authors:
-        add(("author", " and ".join(bibtex_name(a) for a in meta.authors)))
+    author = authors(rec, meta).field()
+    if author:
+        add(("author", author))
     add(("title", _title(rec)))
+    if biblatex and not author and short_title(rec) != esc.escape(esc.clean(rec.paper.title)):
+        # biblatex's author-year label of an entry without authors is its labeltitle.
+        add(("shorttitle", short_title(rec)))
     ax = rec.arxiv
+    kind = "online" if biblatex else "misc"
     if ax is not None:
         eprint = ax.versioned
         primary = (meta.primary_class if meta else None) or ax.primary_class
@@ -165,8 +229,16 @@ def build(
             year, month = (
                 (int(published[:4]), int(published[5:7])) if published else (ax.year, ax.month)
             )
+            # @article (a journal named "arXiv preprint arXiv:ID") is what importers read
+            # as a scholarly article; classic styles require an author for it, so a paper
+            # whose authors are unknown stays @misc with the same venue in howpublished.
+            kind = "article" if author else "misc"
+            if author:
+                add(("journal", arxiv_venue(ax)))
             add(("year", str(year)))
             add(("month", MONTHS[month - 1]))
+            if not author:
+                add(("howpublished", arxiv_venue(ax)))
             add(("eprint", eprint))
             add(("archivePrefix", "arXiv"))
             if primary:
@@ -176,8 +248,6 @@ def build(
         if meta and meta.journal_ref:
             add(("note", esc.escape(meta.journal_ref)))
         add(("url", f"https://arxiv.org/abs/{ax.id}"))
-        if not biblatex:
-            add(("key", esc.escape(f"arXiv:{ax.id}")))
     else:
         link = esc.url(rec.paper.url)
         if biblatex:
@@ -187,16 +257,46 @@ def build(
             add(("url", link))
             add(("urldate", rec.first_date))
         else:
+            link = esc.ascii_url(link)
             add(("year", rec.first_date[:4]))
             add(("howpublished", "\\url{" + link + "}"))
             add(("url", link))
-            host = urlsplit(rec.paper.url).hostname or "web"
-            add(("key", esc.escape(host)))
+    if not biblatex and not author:
+        # Without an author, classic styles sort by `key` and natbib's author-year styles
+        # print it as the whole citation label, adding no year of their own; written in
+        # natbib's label syntax "Name(Year)", \citet shows "Fast-dLLM v2 (2025)".
+        add(("key", f"{natbib_name(rec)}({fields_year(fields)})"))
+    text = abstract(rec)
+    if text:
+        add(("abstract", text))
     kw = keywords(rec)
     if kw:
         add(("keywords", kw))
     add(("annotation" if biblatex else "annote", annote(rec, summary)))
-    return Entry("online" if biblatex else "misc", key, tuple(fields))
+    if not biblatex:
+        fields = [(n, v if n in RAW else esc.ascii_tex(v)) for n, v in fields]
+    return Entry(kind, key, tuple(fields))
+
+
+def fields_year(fields: Sequence[tuple[str, str]]) -> str:
+    return next(v for n, v in fields if n == "year")
+
+
+URL_PREAMBLE = (
+    '@preamble{ "\\providecommand{\\url}{\\begingroup\\catcode37=12\\catcode35=12'
+    "\\catcode38=12\\catcode95=12\\catcode126=12\\catcode94=12\\catcode36=12"
+    '\\relax\\digestconvurl}\\providecommand{\\digestconvurl}[1]{\\texttt{#1}\\endgroup}" }\n'
+)
+"""``\\url`` for documents that load neither url nor hyperref: the address in
+typewriter type with ``% # & _ ~ ^ $`` read as characters, as the url package
+reads them; ``\\providecommand`` leaves a loaded package's ``\\url`` alone."""
+
+RAW = frozenset({"url", "doi", "eprint", "month", "archivePrefix", "primaryClass"})
+"""Fields that ``ascii_tex`` leaves alone: identifiers, URLs and macros."""
+
+
+def needs_url_preamble(entries: Sequence[Entry]) -> bool:
+    return any("\\url{" in value for e in entries for _, value in e.fields)
 
 
 def format_entry(entry: Entry) -> str:

@@ -16,12 +16,18 @@ Three consumers read a field and each has its own trap:
 
 Control characters never reach the output: they are dropped (tabs and line
 breaks become spaces) so a damaged title cannot break the file.
+
+Non-ASCII text stays UTF-8 for biber and Unicode engines; ``ascii_tex`` then
+rewrites, for the classic BibTeX output, every character that pdflatex would
+stop on and that LaTeX has a command for (Greek, accents, dashes, maths symbols)
+as that command.  Characters with no command (Hangul, emoji) stay UTF-8.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexencode import (
@@ -30,6 +36,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from digestconv.exporters.bibtex.texsafe import BASE_COMMANDS
 from digestconv.text.clean import CONTROLS_BUT_SPACE
 
 _SPECIALS: dict[int, str] = {
@@ -59,10 +66,21 @@ _ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=False,
 )
 
+# pylatexenc's own table for non-ASCII characters, each wrapped in braces: ``{\\'e}``
+# is a BibTeX "special character" (sorted and recased as the letter), and
+# ``{\\ensuremath{\\tau}}`` works in and out of maths mode.
+_TEX_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=True,
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+    replacement_latex_protection="braces-all",
+)
+
 # Characters that make the encoder necessary.
 _NEEDS_ENCODER = frozenset("&%$#_~^\\{}")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _TRAILING = ":;,.!?)]\"'"
+_LEADING = "([\"'"
 _LEFT = r"\textbraceleft{}"
 _RIGHT = r"\textbraceright{}"
 
@@ -142,9 +160,13 @@ def title(text: str) -> str:
             tail = escaped[len(core) :]
             if core and core[-1] == "\\":  # never split a control symbol such as \&
                 core, tail = escaped, ""
-            escaped = core
+            # ... and so do opening brackets and quotes: ({TimesFM}) not {(TimesFM})}.
+            inner = core.lstrip(_LEADING)
+            head = core[: len(core) - len(inner)] if inner else ""
+            escaped = inner or core
             # "{\\" would start a BibTeX "special character", whose letters are recased.
             escaped = "{{}" + escaped + "}" if escaped.startswith("\\") else "{" + escaped + "}"
+            escaped = head + escaped
         out.append(escaped + tail)
         pos += len(word) + 1
     return " ".join(out)
@@ -174,6 +196,56 @@ def url(value: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# A maths command outside \\ensuremath, e.g. {\\varepsilon} for U+025B, stops text mode.
+_BARE_MATH = re.compile(r"^\{\\(?!ensuremath|text)[A-Za-z]{2,}")
+_TEXT_MATH = frozenset({"AE", "IJ", "L", "O", "OE", "ae", "i", "ij", "l", "o", "oe", "ss"})
+
+
+def _portable(latex: str) -> bool:
+    """Whether a bare ``article`` typesets ``latex`` with pdflatex and lualatex alike."""
+    names = _COMMAND.findall(latex)
+    if not all(n in BASE_COMMANDS for n in names):
+        return False
+    bare = _BARE_MATH.match(latex)
+    return bare is None or latex[2 : bare.end()] in _TEXT_MATH
+
+
+@lru_cache(maxsize=4096)
+def _tex_char(ch: str) -> str:
+    """The LaTeX command for one non-ASCII character, or the character itself.
+
+    A command is used only when it reads back as that very character (so
+    ``\ufb01`` stays, rather than becoming the two letters ``fi``): what a citation
+    manager decodes is what the digest wrote.
+    """
+    latex = str(_TEX_ENCODER.unicode_to_latex(ch))
+    if latex == ch or not _portable(latex) or _decoder().latex_to_text(latex) != ch:
+        return ch
+    return latex
+
+
+def ascii_tex(value: str) -> str:
+    """An escaped field value with its non-ASCII characters as LaTeX commands, for pdflatex."""
+    if value.isascii():
+        return value
+    return "".join(ch if ch.isascii() else _tex_char(ch) for ch in value)
+
+
+@lru_cache(maxsize=1)
+def _decoder() -> LatexNodes2Text:
+    return decoder()
+
+
+def ascii_url(value: str) -> str:
+    """A URL with its non-ASCII characters percent-encoded (UTF-8), as pdflatex needs."""
+    if value.isascii():
+        return value
+    return "".join(
+        ch if ch.isascii() else "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in value
+    )
 
 
 def decoder() -> LatexNodes2Text:

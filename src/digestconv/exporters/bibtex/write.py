@@ -9,7 +9,15 @@ from digestconv.exporters.bibtex import default_cache_dir
 from digestconv.exporters.bibtex import enrich as bib_enrich
 from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
-from digestconv.exporters.bibtex.entries import build, collect, format_all, meta_for
+from digestconv.exporters.bibtex.entries import (
+    URL_PREAMBLE,
+    authors,
+    build,
+    collect,
+    format_all,
+    meta_for,
+    needs_url_preamble,
+)
 from digestconv.model import Corpus
 
 if TYPE_CHECKING:
@@ -34,20 +42,19 @@ def write(corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> b
         )
         ids = [r.arxiv.id for r in fresh if r.arxiv is not None]
         metas = meta_for(fresh, bib_enrich.fetch(ids, settings, diagnostics))
-    elif "{author}" in template:
+    elif "{author}" in template and not all(authors(r, None).names for r in fresh):
         diagnostics.warning(
-            "export", "--key-template uses {author}, which is known only with --enrich"
+            "export",
+            "--key-template uses {author}, which is known only from the digests' author"
+            " lists or with --enrich",
         )
 
     wanted: dict[str, str] = {}
     idents: dict[str, str] = {}
     for rec in fresh:
-        meta = metas.get(rec.key)
+        names = authors(rec, metas.get(rec.key)).names
         parts = bib_keys.KeyParts(
-            id=rec.ident,
-            year=rec.year,
-            title=rec.paper.title,
-            author=bib_enrich.bibtex_name(meta.authors[0]) if meta and meta.authors else None,
+            id=rec.ident, year=rec.year, title=rec.paper.title, author=names[0] if names else None
         )
         wanted[rec.key] = bib_keys.render(template, parts)
         idents[rec.key] = rec.ident
@@ -62,7 +69,10 @@ def write(corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> b
         build(r, keys[r.key], biblatex=biblatex, summary=summary, meta=metas.get(r.key))
         for r in fresh
     ]
-    text = format_all(entries)
+    header = ""
+    if not biblatex and needs_url_preamble(entries) and URL_PREAMBLE not in existing.text:
+        header = URL_PREAMBLE + "\n"
+    text = format_all(entries, header)
     if existing.text:
         head = existing.text if existing.text.endswith("\n") else existing.text + "\n"
         text = head + ("\n" + text if text else "")
