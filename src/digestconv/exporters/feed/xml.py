@@ -134,8 +134,10 @@ def _entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
         entry.author([{"name": n} for n in names])
     elif rss and settings.email:
         entry.author({"name": settings.author, "email": settings.email})
-    for term in item.categories:
-        entry.category({"term": xml_text(term)})
+    if item.categories:
+        # One call with the whole list: feedgen rebuilds its list on every call, so a call
+        # per term would be quadratic in a post's tags (20,000 tags: 18 s).
+        entry.category([{"term": xml_text(term)} for term in item.categories])
     if item.summary:
         # Atom's summary is typed text; RSS's description is HTML by convention, so the
         # plain text is escaped there or readers would run "<b>" in a title as markup.
