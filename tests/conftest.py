@@ -55,6 +55,31 @@ def shared_corpus(shared_site: Path):  # type: ignore[no-untyped-def]
     return result.corpus
 
 
+_SHARED_READ: dict[tuple[str, str | None], object] = {}
+
+
+def read_shared_corpus(folder: str, site_url: str | None = None):  # type: ignore[no-untyped-def]
+    """One of ``../shared/corpus``'s collections read once per session (a ``Corpus``);
+    ``site_url`` stands in for the ``url`` a plain Markdown folder lacks.  Skips when the
+    corpus is not beside the repository."""
+    from dataclasses import replace
+
+    from digestconv.reader import read_paths
+
+    path = SHARED / "corpus" / folder
+    if not path.is_dir():
+        pytest.skip("the shared corpus is not present beside the repository")
+    key = (folder, site_url)
+    if key not in _SHARED_READ:
+        result = read_paths([str(path)])
+        assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+        corpus = result.corpus
+        if site_url:
+            corpus = replace(corpus, site=replace(corpus.site, url=site_url))
+        _SHARED_READ[key] = corpus
+    return _SHARED_READ[key]
+
+
 _LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
 
 

@@ -29,8 +29,7 @@ from digestconv.exporters.anki.cards import (
 from digestconv.exporters.anki.csvfile import HEADER
 from digestconv.exporters.anki.fields import NameMatcher, cloze_html, formula_safe
 from digestconv.model import Corpus, Digest, Item, Link, Paper, Section, Site, SourceSpan
-from digestconv.options import OptionError, from_config
-from digestconv.options import names as option_names
+from digestconv.options import OptionError, fields_of, from_config
 from digestconv.plugins import Exporter, ExportError
 
 KST = timezone(timedelta(hours=9))
@@ -101,7 +100,7 @@ def rows(data: bytes) -> list[list[str]]:
 def test_exporter_satisfies_the_protocol() -> None:
     assert isinstance(AnkiExporter(), Exporter)
     assert AnkiExporter.name == "anki"
-    names = set(option_names(AnkiExporter.Options))
+    names = {f.name for f in fields_of(AnkiExporter.Options)}
     assert names == {"format", "cards", "deck", "notetype_basic", "notetype_cloze"}
     assert AnkiExporter().outputs(AnkiExporter.Options(format="apkg")).suffix == ".apkg"
     assert AnkiExporter().outputs(AnkiExporter.Options()).suffix == ".csv"

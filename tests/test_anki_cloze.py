@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from tests.conftest import SHARED
+from tests.conftest import read_shared_corpus
 from tests.test_anki import digest, paper
 
 from digestconv.diagnostics import Diagnostics
@@ -28,7 +28,6 @@ from digestconv.exporters.anki.cards import (
 )
 from digestconv.exporters.anki.terms import candidates, distinctive
 from digestconv.model import Corpus
-from digestconv.reader import read_paths
 from digestconv.text.people import author_line, split_authors
 
 CORPORA = (
@@ -50,18 +49,8 @@ def shown(answer: str, note: AnkiNote) -> bool:
     return re.search(pattern, visible_text(note.fields[0]), re.IGNORECASE) is not None
 
 
-_read: dict[str, Corpus] = {}
-
-
 def corpus_of(folder: str) -> Corpus:
-    path = SHARED / "corpus" / folder
-    if not path.is_dir():
-        pytest.skip("the shared corpus is not present beside the repository")
-    if folder not in _read:
-        result = read_paths([str(path)])
-        assert not result.diagnostics.failed()
-        _read[folder] = result.corpus
-    return _read[folder]
+    return read_shared_corpus(folder)  # type: ignore[no-any-return]
 
 
 def cloze_notes(corpus: Corpus) -> list[AnkiNote]:

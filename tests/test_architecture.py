@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "src" / "digestconv"
 EXPORTERS = PACKAGE / "exporters"
 
-READER_SIDE = ("reader", "body", "site", "inputs", "cache", "readers", "textclean")
+READER_SIDE = ("reader", "body", "site", "inputs", "cache", "readers")
 """Modules of ``digestconv`` that belong to reading posts, never to writing outputs."""
 
 FORMATS = ("bibtex", "feed", "epub", "anki", "json", "opds", "index")

@@ -13,12 +13,11 @@ from collections import Counter
 import feedparser
 import pytest
 from lxml import etree
-from tests.conftest import SHARED, VALIDATORS
+from tests.conftest import VALIDATORS, read_shared_corpus
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.feed import FeedExporter, FeedOptions
-from digestconv.model import Corpus, Site
-from digestconv.reader import read_paths
+from digestconv.model import Corpus
 
 A = "{http://www.w3.org/2005/Atom}"
 CORPORA = {
@@ -29,23 +28,9 @@ CORPORA = {
 }
 """Folder → the site url to give it (the plain Markdown folder has no _config.yml)."""
 
-_read: dict[str, Corpus] = {}
-
 
 def corpus_of(folder: str) -> Corpus:
-    path = SHARED / "corpus" / folder
-    if not path.is_dir():
-        pytest.skip("the shared corpus is not present beside the repository")
-    if folder not in _read:
-        result = read_paths([str(path)])
-        assert not result.diagnostics.failed()
-        corpus = result.corpus
-        url = CORPORA[folder]
-        if url:
-            site = corpus.site
-            corpus = Corpus(Site(**{**site.__dict__, "url": url}), corpus.digests)
-        _read[folder] = corpus
-    return _read[folder]
+    return read_shared_corpus(folder, CORPORA[folder])  # type: ignore[no-any-return]
 
 
 def feed(corpus: Corpus, **options: object) -> tuple[bytes, Diagnostics]:

@@ -122,8 +122,11 @@ def _selection(params: Mapping[str, Any]) -> Selection:
     )
 
 
-def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, bool]:
-    """Read and select; returns (corpus to export or None, diagnostics, input_failed)."""
+def load_corpus(
+    params: Mapping[str, Any],
+) -> tuple[Corpus | None, Path | None, Diagnostics, bool]:
+    """Read and select; returns (corpus to export or None, the _config.yml read,
+    diagnostics, input_failed)."""
     from digestconv.pipeline import read, select
 
     result = read(_request(params, params["paths"]))
@@ -132,12 +135,12 @@ def load_corpus(params: Mapping[str, Any]) -> tuple[Corpus | None, Diagnostics, 
     failed = diagnostics.failed(strict)
     _print_diagnostics(diagnostics, strict, bool(params.get("quiet")), bool(params.get("verbose")))
     if failed and not params.get("keep_going"):
-        return None, diagnostics, True
+        return None, result.config, diagnostics, True
     corpus = select(result.corpus, diagnostics, _selection(params))
     import gc
 
     gc.freeze()  # the model lives until exit: keep the collector from rescanning it
-    return corpus, diagnostics, failed
+    return corpus, result.config, diagnostics, failed
 
 
 def _write(output: str | None, data: bytes | Mapping[str, bytes], binary: bool, name: str) -> str:
@@ -207,11 +210,11 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
         return _broken_command(name, exc)
 
     def run(**params: Any) -> None:
-        from digestconv.pipeline import ConfigError, config_path, plugin_options
-        from digestconv.plugins import ExportError
+        from digestconv.pipeline import ConfigError, plugin_options
+        from digestconv.plugins import ExportError, uses_outputs
 
         ctx = click.get_current_context()
-        corpus, _, failed = load_corpus(params)
+        corpus, cfg, _, failed = load_corpus(params)
         if corpus is None:
             _fail(
                 "digestconv: input has errors; nothing was written (use --keep-going to "
@@ -219,7 +222,6 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
                 "input",
             )
             return
-        cfg = config_path(_request(params, params["paths"]))
         try:
             options = plugin_options(
                 exporter_cls.Options,
@@ -230,7 +232,8 @@ def _export_command(name: str, loader: Callable[[], type[Exporter]]) -> click.Co
             )
         except ConfigError as exc:
             _fail(f"{cfg or '_config.yml'}: error: {exc}", "config")
-        corpus = _with_plan(corpus, cfg)
+        if uses_outputs(exporter_cls):
+            corpus = _with_plan(corpus, cfg)
         exporter = exporter_cls()
         spec = exporter.outputs(options)
         output = params.get("output")
@@ -423,7 +426,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     from digestconv.build import corpus_key, exporters, output_folder, plan, run_targets
     from digestconv.cache import BuildCache, digest_of
-    from digestconv.pipeline import ConfigError, config_path, read, select
+    from digestconv.pipeline import ConfigError, read, select
 
     started = time.perf_counter()
     site = params["site"] or "."
@@ -450,7 +453,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()
-    cfg = config_path(request)
+    cfg = result.config
     site_root = cfg.parent if cfg is not None else Path(site)
     try:
         targets = plan(result.corpus.site, site_root, exporters(), only, build_diags)

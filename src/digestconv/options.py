@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,8 +28,6 @@ import click
 T = TypeVar("T")
 
 _META = "digestconv.option"
-
-Source = Literal["default", "config", "cli"]
 
 
 @dataclass(frozen=True)
@@ -261,19 +259,6 @@ def resolve(cls: type[T], *layers: Mapping[str, Any]) -> T:
     for layer in layers:
         values.update(layer)
     return cls(**values)
-
-
-def sources(cls: type, *layers: tuple[Source, Mapping[str, Any]]) -> dict[str, Source]:
-    """Where each option's value came from (for ``-v`` and for tests)."""
-    out: dict[str, Source] = {f.name: "default" for f in fields_of(cls)}
-    for source, layer in layers:
-        for name in layer:
-            out[name] = source
-    return out
-
-
-def names(cls: type) -> Iterable[str]:
-    return (f.name for f in fields_of(cls))
 
 
 @dataclass(frozen=True)

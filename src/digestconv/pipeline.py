@@ -96,20 +96,6 @@ def shown(diagnostics: Diagnostics, strict: bool, quiet: bool, verbose: bool) ->
 # --------------------------------------------------------------------------- configuration
 
 
-def config_path(request: ReadRequest) -> Path | None:
-    """The ``_config.yml`` the read used: ``--config``, else the site a path belongs to."""
-    if request.config:
-        return Path(request.config)
-    from digestconv.inputs import _site_config_for as site_config_for
-
-    for raw in request.paths:
-        if raw != "-":
-            found = site_config_for(Path(raw))
-            if found is not None:
-                return found
-    return None
-
-
 class ConfigError(Exception):
     """A ``digestconv:`` setting that cannot be used; the message says where."""
 

@@ -77,6 +77,13 @@ class Exporter(Protocol):
     def export(self, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output: ...
 
 
+def uses_outputs(cls: type) -> bool:
+    """Optional metadata ``uses_outputs``: the exporter links to the run's other outputs
+    (``Corpus.outputs``).  Only then does ``digestconv NAME`` plan the whole run — so a
+    ``digestconv bibtex`` never loads every exporter, nor fails on another's settings."""
+    return bool(getattr(cls, "uses_outputs", False))
+
+
 def requires_site_url(cls: type) -> bool:
     """Optional metadata ``requires_site_url``: the output is meaningless without the site's
     address (a feed's ids and links are absolute).  ``build`` then leaves it out, with a

@@ -40,7 +40,7 @@ from digestconv.model import (
     site_to_json,
 )
 from digestconv.site import absolute, defaults_for, load_site, post_url
-from digestconv.textclean import clean, decode
+from digestconv.text.clean import clean, decode
 from digestconv.yamlsafe import YamlError, load_yaml
 
 MAX_POST_BYTES = 64 * 1024 * 1024
@@ -87,6 +87,8 @@ class ReadResult:
     diagnostics: Diagnostics
     failed: list[str] = field(default_factory=list)
     read: int = 0
+    config: Path | None = None
+    """The ``_config.yml`` the site facts came from (``--config`` or found from the paths)."""
     input_key: str | None = None
     """A hash of every input (site facts, paths and bytes) when the reader computed one:
     equal keys mean an equal corpus, without serialising it."""
@@ -692,6 +694,7 @@ def read_paths(
             for _, diags in many:
                 diagnostics.items.extend(diags)
             return ReadResult(
+                config=cfg,
                 corpus=Corpus(site=site, digests=()),
                 diagnostics=diagnostics,
                 failed=[p for p, (d, _) in zip(inputs.files, many, strict=True) if d is None],
@@ -713,6 +716,7 @@ def read_paths(
             digests.append(digest)
     digests.sort(key=lambda d: (d.date, d.source.path))
     return ReadResult(
+        config=cfg,
         corpus=Corpus(site=site, digests=tuple(digests)),
         diagnostics=diagnostics,
         failed=failed,

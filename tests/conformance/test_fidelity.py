@@ -79,7 +79,7 @@ TOKENS = (
 )
 CHARS = st.characters(
     exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff"
-)  # what the reader guarantees (textclean): no controls, surrogates or U+FFFE/U+FFFF
+)  # what the reader guarantees (text.clean): no controls, surrogates or U+FFFE/U+FFFF
 
 
 def _text(max_parts: int) -> st.SearchStrategy[str]:

@@ -35,6 +35,7 @@ class IndexExporter:
     Options: ClassVar[type] = IndexOptions
     build_targets: ClassVar[tuple[BuildTarget, ...]] = ()
     cost: ClassVar[int] = 1
+    uses_outputs: ClassVar[bool] = True
 
     def outputs(self, options: IndexOptions) -> OutputSpec:
         return OutputSpec(".html", "text/html")

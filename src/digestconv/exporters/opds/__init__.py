@@ -66,6 +66,7 @@ class OpdsExporter:
     # e-reader apps can subscribe to what a default build publishes.
     build_targets: ClassVar[tuple[BuildTarget, ...]] = (BuildTarget("opds"),)
     cost: ClassVar[int] = 2
+    uses_outputs: ClassVar[bool] = True
 
     def outputs(self, options: OpdsOptions) -> OutputSpec:
         return OutputSpec("", ATOM_TYPE if options.catalogs == "atom" else JSON_TYPE, folder=True)
