@@ -61,7 +61,7 @@ papers = st.builds(
     title=text,
     url=text,
     arxiv=st.none() | ids,
-    anchor=text,
+    anchor=st.none() | text,
     links=st.lists(st.builds(Link, text, text, st.sampled_from(list(LINK_KINDS))), max_size=2).map(
         tuple
     ),
@@ -87,10 +87,10 @@ digests = st.builds(
     source=spans,
     title=text,
     date=dates,
-    slug=text,
-    path=text.map(lambda s: "/" + s),
+    slug=st.none() | text,
+    path=st.none() | text.map(lambda s: "/" + s),
     url=st.none() | text,
-    post_id=text,
+    post_id=st.none() | text,
     tags=st.lists(text, max_size=3).map(tuple),
     categories=st.lists(text, max_size=2).map(tuple),
     lang=st.none() | text,

@@ -376,7 +376,7 @@ class BodyReader:
             title=draft.title,
             url=draft.url,
             arxiv=parse_url(draft.url),
-            anchor=draft.anchor,
+            anchor=draft.anchor or None,
             links=tuple(draft.links),
             sections=sections,
             source=SourceSpan(self.path, draft.line, max(end, draft.line)),

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from digestconv import __version__
-from digestconv.cache import BuildCache, digest_of
+from digestconv.cache import BuildCache, code_version, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.model import Corpus, Publication, Site, frozen_mapping, to_json
 from digestconv.options import resolve
@@ -210,7 +209,7 @@ def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
     """Everything an output depends on: digestconv, the corpus, the format and its options,
     and the run's plan (a catalog links to the books under their configured names)."""
     return digest_of(
-        __version__, key_of_corpus, target.format, target.output, repr(target.options), plan
+        code_version(), key_of_corpus, target.format, target.output, repr(target.options), plan
     )
 
 

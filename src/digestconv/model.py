@@ -18,11 +18,15 @@ from typing import Any, Literal, cast, get_args
 
 from digestconv.arxiv import ArxivId as ArxivId  # noqa: PLC0414 - re-exported: part of the model API
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2 added, all optional with empty defaults: ``Paper.authors``, ``affiliations``,
 ``abstract``, ``translated_title``, ``fields``; link kinds ``huggingface``, ``code``,
-``project``, ``pdf``; section kind ``summary``; ``Site.defaults``.  Version 1
-documents still load."""
+``project``, ``pdf``; section kind ``summary``; ``Site.defaults``.
+
+3 made the facts only a site page has optional: ``Digest.slug``, ``path``,
+``post_id`` and ``Paper.anchor`` are ``null`` for a digest that is not published
+as a page (a plain Markdown file), where version 2 held values computed as if it
+were a Jekyll post.  Versions 1 and 2 still load."""
 
 SectionKind = Literal[
     "introduction", "method", "results", "limitations", "conclusion", "summary", "other"
@@ -102,7 +106,9 @@ class Paper:
     title: str
     url: str
     arxiv: ArxivId | None
-    anchor: str
+    anchor: str | None = None
+    """The heading's id on the published page (kramdown's), None when the digest is not
+    a site page or the entry is not a heading: a site fact, not the paper's."""
     links: tuple[Link, ...] = ()
     sections: tuple[Section, ...] = ()
     source: SourceSpan | None = None
@@ -133,19 +139,22 @@ class Paper:
 class Digest:
     """One post.
 
-    ``path`` is the site-relative permalink as Jekyll computes it, ``url`` the
-    absolute one (None when the site has no ``url``), and ``post_id`` Jekyll's
-    ``post.id`` – what jekyll-feed uses as the Atom entry id – so a feed that
-    replaces jekyll-feed keeps the same entry identities.
+    The digest itself is its source, title, date, tags and papers.  ``slug``,
+    ``path``, ``url`` and ``post_id`` are facts of the site that publishes it, None
+    when it is not a page of one (a plain Markdown file): ``path`` is the
+    site-relative permalink as Jekyll computes it, ``url`` the absolute one (also None
+    when the site has no ``url``), and ``post_id`` Jekyll's ``post.id`` – what
+    jekyll-feed uses as the Atom entry id – so a feed that replaces jekyll-feed keeps
+    the same entry identities.
     """
 
     source: SourceSpan
     title: str
     date: datetime
-    slug: str
-    path: str
-    url: str | None
-    post_id: str
+    slug: str | None = None
+    path: str | None = None
+    url: str | None = None
+    post_id: str | None = None
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     lang: str | None = None
@@ -310,7 +319,7 @@ def paper_from_json(obj: Mapping[str, JsonValue]) -> Paper:
         title=obj["title"],
         url=obj["url"],
         arxiv=None if ax is None else ArxivId(ax["id"], ax.get("version")),
-        anchor=obj["anchor"],
+        anchor=obj.get("anchor"),
         links=tuple(Link(lk["label"], lk["url"], lk.get("kind", "other")) for lk in obj["links"]),
         sections=tuple(
             Section(
@@ -357,10 +366,10 @@ def digest_from_json(obj: Mapping[str, JsonValue]) -> Digest:
         source=span,
         title=obj["title"],
         date=datetime.fromisoformat(obj["date"]),
-        slug=obj["slug"],
-        path=obj["path"],
+        slug=obj.get("slug"),
+        path=obj.get("path"),
         url=obj.get("url"),
-        post_id=obj["post_id"],
+        post_id=obj.get("post_id"),
         tags=tuple(obj.get("tags", ())),
         categories=tuple(obj.get("categories", ())),
         lang=obj.get("lang"),
@@ -443,7 +452,7 @@ def to_json_bytes(corpus: Corpus) -> bytes:
 def from_json(text: str | bytes) -> Corpus:
     obj = json.loads(text)
     version = obj.get("schema_version")
-    if version not in (1, SCHEMA_VERSION):
+    if version not in (1, 2, SCHEMA_VERSION):
         raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
     return Corpus(
         site=site_from_json(obj["site"]),

@@ -288,7 +288,8 @@ def _read_post(
             1,
             1,
         )
-    plain = not front and not _handler.detect(text)
+    page = _handler.detect(text)
+    plain = not front and not page
 
     if isinstance(front.get("slug"), str | int) and str(front["slug"]).strip():
         slug = str(front["slug"]).strip()
@@ -361,7 +362,6 @@ def _read_post(
         str(lang_value).strip() if isinstance(lang_value, str) and lang_value.strip() else site.lang
     )
     permalink = front.get("permalink") if isinstance(front.get("permalink"), str) else None
-    urls = post_url(site.permalink, when, slug, categories, permalink)
     meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
 
     line_count = text.count("\n") + 1
@@ -372,6 +372,21 @@ def _read_post(
         if parsed is None:
             return None
     papers, preamble, _ = parsed
+    if not page:
+        # Only a file with front matter is a page Jekyll publishes: a plain Markdown
+        # digest has no permalink, post id or heading ids to be computed.
+        return Digest(
+            source=SourceSpan(path, 1, line_count),
+            title=title,
+            date=when,
+            tags=tags,
+            categories=categories,
+            lang=lang,
+            papers=tuple(replace(p, anchor=None) if p.anchor else p for p in papers),
+            preamble=tuple(preamble),
+            meta=frozen_mapping(meta),
+        )
+    urls = post_url(site.permalink, when, slug, categories, permalink)
     return Digest(
         source=SourceSpan(path, 1, line_count),
         title=title,

@@ -65,7 +65,6 @@ class IdListReader:
                     title=title or ident.id,
                     url=ident.abs_url,
                     arxiv=ident,
-                    anchor="",
                     source=SourceSpan(source.path, number, number),
                 )
             )

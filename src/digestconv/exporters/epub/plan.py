@@ -75,7 +75,7 @@ def _letters(n: int) -> str:
 
 def reading_order(digests: Sequence[Digest]) -> list[Digest]:
     """Oldest first; posts of the same moment in a stable order (id, then file)."""
-    return sorted(digests, key=lambda d: (d.date, d.post_id, d.source.path))
+    return sorted(digests, key=lambda d: (d.date, d.post_id or "", d.source.path))
 
 
 def plan_chapters(digests: Sequence[Digest], book_lang: str) -> tuple[Chapter, ...]:

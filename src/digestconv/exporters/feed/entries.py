@@ -66,11 +66,12 @@ def _abs(settings: FeedSettings, path: str) -> str:
     return settings.site_url.rstrip("/") + "/" + path.lstrip("/")
 
 
-def _absolute(settings: FeedSettings, value: str | None, path: str) -> str:
-    """The reader's absolute address when it has one, else ``path`` under the site root."""
+def _absolute(settings: FeedSettings, value: str | None, path: str | None) -> str | None:
+    """The reader's absolute address when it has one, else ``path`` under the site root;
+    None for a digest that is not a page of the site."""
     if value and "://" in value:
         return normal_host(value)
-    return _abs(settings, path)
+    return None if path is None else _abs(settings, path)
 
 
 def tag_uri(settings: FeedSettings, day: str, specific: str) -> str:
@@ -165,16 +166,21 @@ def digest_items(
         if not settings.keep_empty and not has_text(digest):
             left_out.append(digest)
             continue
-        link = _absolute(settings, digest.url, digest.path)
-        if settings.id_scheme == "tag":
-            ident = tag_uri(settings, _aware(digest.date).date().isoformat(), digest.path)
+        page = _absolute(settings, digest.url, digest.path)
+        day = _aware(digest.date).date().isoformat()
+        if digest.path is None or digest.post_id is None:
+            # Not a page of the site (a plain Markdown file): no permalink to link to or
+            # to identify it by, so the entry names its file and links to the site.
+            ident = tag_uri(settings, day, _post_name(digest))
+        elif settings.id_scheme == "tag":
+            ident = tag_uri(settings, day, digest.path)
         else:
-            ident = _absolute(settings, digest.post_id, digest.post_id)
+            ident = _absolute(settings, digest.post_id, digest.post_id) or digest.post_id
         items.append(
             FeedItem(
                 id=ident,
                 title=digest.title,
-                link=link,
+                link=page or settings.site_url,
                 published=_aware(digest.date),
                 updated=_updated(digest),
                 categories=_categories(digest),
@@ -182,7 +188,7 @@ def digest_items(
                 post_categories=tuple(str(c) for c in digest.categories),
                 summary=summary_text(digest.papers) or preamble_summary(digest),
                 content=None if settings.excerpt_only else digest_html(digest),
-                guid_is_permalink=settings.id_scheme == "permalink",
+                guid_is_permalink=settings.id_scheme == "permalink" and page is not None,
                 lang=digest.lang,
                 authors=_author(digest),
                 order=order,
@@ -237,8 +243,9 @@ def disambiguate(
         later, earlier = digests[index], digests[holder]
         diagnostics.warning(
             "export",
-            f"feed: {earlier.source.path} and {later.source.path} have the same Jekyll "
-            f"post id, {item.id!r}; the later post's entry gets the id {ident!r}",
+            f"feed: {earlier.source.path} and {later.source.path} have the same "
+            f"{'Jekyll post id' if later.post_id else 'file name'}, {item.id!r}; "
+            f"the later post's entry gets the id {ident!r}",
             later.source.path,
             later.source.line,
         )
@@ -282,11 +289,15 @@ def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
         digest, paper = group.first
         post_url = _absolute(settings, digest.url, digest.path)
         ident = paper_id(settings, paper, _aware(digest.date).date().isoformat())
+        if post_url is None:
+            link = paper.url if paper.url.startswith(WEB_SCHEMES) else settings.site_url
+        else:
+            link = f"{post_url}#{paper.anchor}" if paper.anchor else post_url
         items.append(
             FeedItem(
                 id=ident,
                 title=paper.title,
-                link=f"{post_url}#{paper.anchor}" if paper.anchor else post_url,
+                link=link,
                 published=_aware(digest.date),
                 updated=updated[order],
                 categories=_categories(digest),

@@ -56,7 +56,9 @@ def render_page(corpus: Corpus, outputs: Sequence[Published], options: IndexOpti
         if not items:
             continue
         main.append(E.SECTION(E.H2(heading), E.UL(*(_item(p) for p in items))))
-    recent = sorted(corpus.digests, key=lambda d: (d.date, d.post_id), reverse=True)
+    recent = sorted(
+        corpus.digests, key=lambda d: (d.date, d.post_id or d.source.path), reverse=True
+    )
     recent = recent[: options.recent]
     if recent:
         main.append(

@@ -102,7 +102,7 @@ def plan_catalog(corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics)
                 summary=_summary(book),
                 content="\n".join(
                     [_summary(book), ""]
-                    + [one_line(d.title) or d.path for d in reversed(book.digests)]
+                    + [one_line(d.title) or d.path or d.source.path for d in reversed(book.digests)]
                 ),
             )
         )

@@ -325,7 +325,7 @@ def finish(draft: Draft, path: str) -> Paper:
         title=title,
         url=url,
         arxiv=ident,
-        anchor=draft.anchor,
+        anchor=draft.anchor or None,
         links=links,
         sections=sections,
         source=SourceSpan(path, draft.line, max(draft.end, draft.line)),
