@@ -19,8 +19,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from digestconv import fragments
 from digestconv.cache import BuildCache, code_version, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.fragments import Fingerprints, Row, Store
 from digestconv.model import Corpus, Publication, Site, frozen_mapping, to_json
 from digestconv.options import resolve
 from digestconv.output import UnsafePathError, confine, write_atomic
@@ -203,6 +205,10 @@ class TargetResult:
     recorded: dict[str, str] = field(default_factory=dict)
     """Written file name → sha256, for the next build's up-to-date check."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    fresh: list[Row] = field(default_factory=list)
+    """Parts rendered by this build, to be stored once the output is written."""
+    used: list[str] = field(default_factory=list)
+    """Every part key of the output (the store keeps these and drops the rest)."""
 
 
 def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
@@ -223,16 +229,28 @@ def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None
     return 0
 
 
-def render_target(target: Target, cls: type, corpus: Corpus) -> TargetResult:
-    """Render one target into memory; nothing is written yet (see :func:`write_target`)."""
+def render_target(
+    target: Target,
+    cls: type,
+    corpus: Corpus,
+    store: Store | None = None,
+    fingerprints: Fingerprints | None = None,
+) -> TargetResult:
+    """Render one target into memory; nothing is written yet (see :func:`write_target`).
+
+    An exporter that renders in parts reuses the parts ``store`` holds."""
     result = TargetResult(target)
     diagnostics = Diagnostics()
     try:
-        data: Output = cls().export(corpus, target.options, diagnostics)
+        rendered = fragments.export(
+            cls(), corpus, target.options, diagnostics, store=store, fingerprints=fingerprints
+        )
     except ExportError as exc:
         result.error = str(exc)
         result.diagnostics = diagnostics.items
         return result
+    data: Output = rendered.output
+    result.fresh, result.used = rendered.fresh, rendered.used
     result.diagnostics = diagnostics.items
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
@@ -277,7 +295,13 @@ PARALLEL_EXPORT_MIN = 64
 
 def _render_shared(index: int) -> TargetResult:
     target, cls = _SHARED["targets"][index]
-    return render_target(target, cls, _SHARED["corpus"])
+    folder = _SHARED["cache_folder"]
+    store = BuildCache(folder) if folder is not None else None  # never the parent's handle
+    try:
+        return render_target(target, cls, _SHARED["corpus"], store, _SHARED["fingerprints"])
+    finally:
+        if store is not None:
+            store.close()
 
 
 def run_targets(
@@ -288,6 +312,7 @@ def run_targets(
     out_dir: Path,
     cache: BuildCache | None,
     jobs: int = 1,
+    fingerprints: Fingerprints | None = None,
 ) -> list[TargetResult]:
     """Build every target that is not up to date, rendering in forked worker processes
     when the corpus is large and the platform forks; results come back in target order.
@@ -318,7 +343,12 @@ def run_targets(
     corpus = replace(corpus, outputs=plan)
     forks = "fork" in multiprocessing.get_all_start_methods()
     if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
-        _SHARED.update(targets=list(targets), corpus=corpus)
+        _SHARED.update(
+            targets=list(targets),
+            corpus=corpus,
+            fingerprints=fingerprints,
+            cache_folder=cache.folder if cache is not None else None,
+        )
         try:
             with pool(min(jobs, len(todo)), fork=True) as executor:
                 # the slowest targets first, so the pool is not left waiting on one at the end
@@ -330,7 +360,7 @@ def run_targets(
     else:
         for index in todo:
             target, cls = targets[index]
-            results[index] = render_target(target, cls, corpus)
+            results[index] = render_target(target, cls, corpus, cache, fingerprints)
     rendered = [results[i] for i in todo]
     if any(r is not None and r.error for r in rendered):
         for r in rendered:
@@ -346,6 +376,8 @@ def run_targets(
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
+                if done.used:
+                    cache.put_fragments(done.target.label, done.fresh, done.used)
                 cache.put_output(done.target.label, keys[index], done.recorded)
     return final
 

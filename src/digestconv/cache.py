@@ -17,7 +17,7 @@ import hashlib
 import importlib.util
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from digestconv import __version__
@@ -26,6 +26,10 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts2 (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL,
                                    checksum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, target TEXT NOT NULL,
+                                      data BLOB NOT NULL, diagnostics TEXT NOT NULL,
+                                      checksum TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS fragments_target ON fragments (target);
 """
 
 
@@ -80,6 +84,7 @@ class BuildCache:
     """A small SQLite store; any database problem degrades to "not cached", never to a failure."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.path = folder / "digestconv-cache.sqlite"
         self.db: sqlite3.Connection | None
         try:
@@ -117,6 +122,54 @@ class BuildCache:
                 "INSERT OR REPLACE INTO posts2 VALUES (?, ?, ?, ?)",
                 [(key, d, diags, _checksum(d, diags)) for key, d, diags in rows],
             )
+
+    def get_fragments(self, keys: Sequence[str]) -> dict[str, tuple[bytes, str]]:
+        """Stored parts of outputs (see :mod:`digestconv.fragments`) that pass their check."""
+        if self.db is None:
+            return {}
+        found: dict[str, tuple[bytes, str]] = {}
+        wanted = list(dict.fromkeys(keys))
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    "SELECT key, data, diagnostics, checksum FROM fragments "
+                    f"WHERE key IN ({marks})",
+                    chunk,
+                )
+                for key, data, diags, checksum in rows:
+                    if (
+                        isinstance(data, bytes)
+                        and isinstance(diags, str)
+                        and checksum == digest_of(key, data, diags)
+                    ):
+                        found[key] = (data, diags)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_fragments(
+        self, target: str, rows: Iterable[tuple[str, bytes, str]], used: Sequence[str]
+    ) -> None:
+        """Store freshly rendered parts of ``target`` and drop its parts no longer used,
+        so the cache holds one build's worth of each output, not every past one."""
+        if self.db is None:
+            return
+        keep = set(used)
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
+                [(k, target, d, g, digest_of(k, d, g)) for k, d, g in rows],
+            )
+            stale = [
+                (key,)
+                for (key,) in self.db.execute(
+                    "SELECT key FROM fragments WHERE target = ?", (target,)
+                )
+                if key not in keep
+            ]
+            self.db.executemany("DELETE FROM fragments WHERE key = ?", stale)
 
     def output(self, name: str) -> tuple[str, dict[str, str]] | None:
         if self.db is None:

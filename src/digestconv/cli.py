@@ -426,6 +426,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     from digestconv.build import corpus_key, exporters, output_folder, plan, run_targets
     from digestconv.cache import BuildCache, digest_of
+    from digestconv.fragments import Fingerprints
     from digestconv.pipeline import ConfigError, read, select
 
     started = time.perf_counter()
@@ -477,6 +478,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
         out_dir=out_dir,
         cache=cache,
         jobs=params["jobs"] or (os.cpu_count() or 1),
+        fingerprints=Fingerprints(result.post_keys),
     )
     for res in results:
         build_diags.items.extend(res.diagnostics)

@@ -425,18 +425,38 @@ def _nested(value: JsonValue, depth: int) -> str:
     return text.replace("\n", "\n" + "  " * depth)  # JSON strings hold no raw newline
 
 
+def json_digest(digest: Digest) -> str:
+    """One digest as it appears inside the document's ``digests`` array: a piece that
+    depends on the digest alone, so an incremental build can keep it."""
+    return _nested(digest_to_json(digest), 2)
+
+
+def json_frame(site: Site) -> tuple[str, str, str]:
+    """What surrounds the encoded digests of a non-empty document: the text before the
+    first, between two and after the last (see :func:`json_digest`)."""
+    head = '{\n  "schema_version": ' + json.dumps(SCHEMA_VERSION) + ',\n  "site": '
+    head += _nested(site_to_json(site), 1) + ',\n  "digests": [\n    '
+    return head, ",\n    ", "\n  ]\n}\n"
+
+
+def json_empty(site: Site) -> str:
+    """The document of a corpus without digests (``"digests": []``)."""
+    empty = {"schema_version": SCHEMA_VERSION, "site": site_to_json(site), "digests": []}
+    return json.dumps(empty, ensure_ascii=False, indent=2) + "\n"
+
+
 def iter_json(corpus: Corpus) -> Iterator[str]:
     """The canonical JSON document in pieces: ``json.dumps(corpus_to_dict(c), indent=2)``
     byte for byte, built one digest at a time so that a 2,000-post archive never exists
     as one dictionary tree (or one string) beside the model."""
     if not corpus.digests:
-        yield json.dumps(corpus_to_dict(corpus), ensure_ascii=False, indent=2) + "\n"
+        yield json_empty(corpus.site)
         return
-    yield '{\n  "schema_version": ' + json.dumps(SCHEMA_VERSION) + ',\n  "site": '
-    yield _nested(site_to_json(corpus.site), 1) + ',\n  "digests": [\n    '
+    head, sep, tail = json_frame(corpus.site)
+    yield head
     for index, digest in enumerate(corpus.digests):
-        yield ("" if index == 0 else ",\n    ") + _nested(digest_to_json(digest), 2)
-    yield "\n  ]\n}\n"
+        yield ("" if index == 0 else sep) + json_digest(digest)
+    yield tail
 
 
 def to_json(corpus: Corpus) -> str:

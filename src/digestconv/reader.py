@@ -92,6 +92,9 @@ class ReadResult:
     input_key: str | None = None
     """A hash of every input (site facts, paths and bytes) when the reader computed one:
     equal keys mean an equal corpus, without serialising it."""
+    post_keys: dict[str, str] = field(default_factory=dict)
+    """Source path → the hash of that post's inputs (code, site facts, path, bytes), when
+    the reader computed them: an equal key means an equal digest."""
     deferred: list[str] | None = None
     """With ``defer``, when every post came from the cache: their model JSON, not yet
     decoded (``corpus`` is empty until ``materialize``) – a build whose outputs are all
@@ -693,6 +696,7 @@ def read_paths(
             reader = None
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
+    post_keys: dict[str, str] = {}
     if cache is None and jobs <= 1:
         for path in inputs.files:
             local = Diagnostics()
@@ -704,6 +708,7 @@ def read_paths(
     else:
         many, keys = _read_many(inputs.files, site, cache, jobs, progress, reader=reader)
         input_key = digest_of(*keys) if all(keys) else None
+        post_keys = {path: key for path, key in zip(inputs.files, keys, strict=True) if key}
         payloads = [d for d, _ in many if d is not None]
         if defer and payloads and all(isinstance(d, str) for d in payloads):
             for _, diags in many:
@@ -715,6 +720,7 @@ def read_paths(
                 failed=[p for p, (d, _) in zip(inputs.files, many, strict=True) if d is None],
                 read=len(inputs.files),
                 input_key=input_key,
+                post_keys=post_keys,
                 deferred=[d for d in payloads if isinstance(d, str)],
             )
         results = [
@@ -737,6 +743,7 @@ def read_paths(
         failed=failed,
         read=len(inputs.files),
         input_key=input_key,
+        post_keys=post_keys,
     )
 
 

@@ -8,10 +8,12 @@ Schema shipped as ``digestconv/schema/digests.schema.json``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus, to_json_bytes
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Site, json_digest, json_empty, json_frame
 from digestconv.options import NoOptions
 from digestconv.plugins import BuildTarget, OutputSpec
 
@@ -27,4 +29,28 @@ class JsonExporter:
         return OutputSpec(".json", "application/json")
 
     def export(self, corpus: Corpus, options: NoOptions, diagnostics: Diagnostics) -> bytes:
-        return to_json_bytes(corpus)
+        data = export_whole(self, corpus, options, diagnostics)
+        assert isinstance(data, bytes)
+        return data
+
+    # One part per digest: a digest's JSON depends on the digest alone.
+
+    def parts(self, corpus: Corpus, options: NoOptions) -> Sequence[Part]:
+        return [Part((d,)) for d in corpus.digests]
+
+    def render_part(
+        self, part: Part, site: Site, options: NoOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        return json_digest(part.digests[0]).encode("utf-8")
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: NoOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> bytes:
+        if not fragments:
+            return json_empty(corpus.site).encode("utf-8")
+        head, sep, tail = (piece.encode("utf-8") for piece in json_frame(corpus.site))
+        return head + sep.join(fragments) + tail

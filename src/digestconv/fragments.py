@@ -1,0 +1,188 @@
+"""Incremental exports: an output as parts rendered on their own, cached by content.
+
+A site gains one post a day and a digest is edited now and then; re-rendering a
+2,000-post book for that is what made rebuilds slow.  An exporter may therefore
+split its output into *parts* — one per digest, or one per distinct paper for
+outputs keyed by paper — that ``build`` renders once and then reuses while
+nothing they depend on changes, and an ``assemble`` step that joins the parts'
+bytes into the output (concatenation for text, stored members for a zip).
+
+The exporter states what each part depends on: the digests it is made from (the
+core fingerprints them; the reader already hashed their bytes) plus a ``key``
+string for everything else the part's bytes depend on (its number in the book,
+the citation key it was given, a label decided for the whole corpus…).  Options,
+site facts and the exporter's code are added by the core.  Because the cold path
+renders every part through the same two functions, an incremental build is
+byte-identical to a cold one by construction; the sequence test in the suite
+checks that this holds for every built-in exporter.
+
+An exporter that does not provide parts keeps its whole-corpus ``export()`` and
+still works everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import astuple, dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from digestconv.cache import code_version, digest_of
+from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.model import Corpus, Digest, Site, digest_to_json, site_to_json
+from digestconv.plugins import Output
+
+
+@dataclass(frozen=True)
+class Part:
+    """One independently rendered piece of an output."""
+
+    digests: tuple[Digest, ...]
+    """What the part is made from: a change to any of them renders it again."""
+    key: str = ""
+    """Everything else the part's bytes depend on, as text (its identity, its position,
+    values decided for the whole corpus).  Two parts of one export that render
+    differently must differ in ``digests`` or ``key``."""
+    data: Any = None
+    """Anything the exporter wants handed back to ``render_part`` (an index, a paper
+    key…); it must be determined by ``digests`` and ``key``."""
+
+
+@runtime_checkable
+class Fragmented(Protocol):
+    """The optional incremental side of an exporter (see the plugin guide)."""
+
+    def parts(self, corpus: Corpus, options: Any) -> Sequence[Part]: ...
+
+    def render_part(
+        self, part: Part, site: Site, options: Any, diagnostics: Diagnostics
+    ) -> bytes: ...
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: Any,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> Output: ...
+
+
+def fragmented(exporter: object) -> bool:
+    return all(callable(getattr(exporter, m, None)) for m in ("parts", "render_part", "assemble"))
+
+
+Row = tuple[str, bytes, str]
+"""A rendered part as the cache keeps it: key, bytes, its diagnostics as JSON."""
+
+
+class Store(Protocol):
+    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]: ...
+
+
+@dataclass
+class Fingerprints:
+    """Content hashes of digests: the reader's hash of the post's bytes when it has one
+    (free), else a hash of the digest's model JSON."""
+
+    known: Mapping[str, str] = field(default_factory=dict)
+    """Source path → the reader's key for that post."""
+    _memo: dict[int, str] = field(default_factory=dict)
+
+    def of(self, digest: Digest) -> str:
+        found = self.known.get(digest.source.path)
+        if found is not None:
+            return found
+        memo = self._memo.get(id(digest))
+        if memo is None:
+            text = json.dumps(digest_to_json(digest), ensure_ascii=False, sort_keys=True)
+            memo = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            self._memo[id(digest)] = memo
+        return memo
+
+
+def _diagnostics_json(items: Iterable[Diagnostic]) -> str:
+    return json.dumps([list(astuple(d)) for d in items], ensure_ascii=False)
+
+
+def _diagnostics_from(text: str) -> list[Diagnostic]:
+    return [Diagnostic(*row) for row in json.loads(text)]
+
+
+@dataclass
+class Rendered:
+    output: Output
+    fresh: list[Row] = field(default_factory=list)
+    """Parts rendered in this run, for the caller to store."""
+    used: list[str] = field(default_factory=list)
+    """Every part key of the output, for the caller to keep (and drop the rest)."""
+
+
+def export(
+    exporter: Any,
+    corpus: Corpus,
+    options: Any,
+    diagnostics: Diagnostics,
+    *,
+    store: Store | None = None,
+    fingerprints: Fingerprints | None = None,
+    namespace: str = "",
+) -> Rendered:
+    """Render ``exporter``'s output from its parts, reusing the stored ones."""
+    if not fragmented(exporter):
+        return Rendered(exporter.export(corpus, options, diagnostics))
+    parts: Sequence[Part] = exporter.parts(corpus, options)
+    prints = fingerprints or Fingerprints()
+    base = _base_key(type(exporter), corpus.site, options, namespace)
+    keys = [digest_of(base, part.key, *(prints.of(d) for d in part.digests)) for part in parts]
+    found = store.get_fragments(keys) if store is not None else {}
+    out = Rendered(b"", used=keys)
+    pieces: list[bytes] = []
+    for part, key in zip(parts, keys, strict=True):
+        hit = found.get(key)
+        if hit is not None:
+            data, diags = hit
+            try:
+                diagnostics.items.extend(_diagnostics_from(diags))
+            except (ValueError, TypeError):
+                hit = None
+        if hit is None:
+            local = Diagnostics()
+            data = exporter.render_part(part, corpus.site, options, local)
+            diagnostics.items.extend(local.items)
+            if store is not None:
+                out.fresh.append((key, data, _diagnostics_json(local.items)))
+        pieces.append(data)
+    out.output = exporter.assemble(corpus, options, pieces, diagnostics)
+    return out
+
+
+def export_whole(exporter: Any, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output:
+    """What a fragmented exporter's ``export()`` returns: every part rendered, assembled."""
+    return export(exporter, corpus, options, diagnostics).output
+
+
+def _base_key(cls: type, site: Site, options: Any, namespace: str) -> str:
+    top = cls.__module__.split(".")[0]
+    return digest_of(
+        "fragment",
+        namespace,
+        f"{cls.__module__}.{cls.__qualname__}",
+        code_version(),
+        code_version(top) if top != "digestconv" else "",
+        repr(options),
+        _site_key(site),
+    )
+
+
+_SITE_KEYS: dict[int, tuple[Site, str]] = {}
+
+
+def _site_key(site: Site) -> str:
+    held = _SITE_KEYS.get(id(site))
+    if held is not None and held[0] is site:
+        return held[1]
+    key = json.dumps(site_to_json(site), ensure_ascii=False, sort_keys=True)
+    _SITE_KEYS.clear()
+    _SITE_KEYS[id(site)] = (site, key)
+    return key
