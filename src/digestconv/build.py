@@ -260,7 +260,43 @@ def render_target(
     return result
 
 
-def write_target(result: TargetResult, out_dir: Path) -> None:
+def _ours(out_dir: Path, name: str, previous: Mapping[str, str]) -> bool:
+    """A file a previous build wrote and nobody has changed since."""
+    digest = previous.get(name)
+    return digest is not None and _file_hash(out_dir / name) == digest
+
+
+def _clear_way(out_dir: Path, name: str, previous: Mapping[str, str]) -> None:
+    """A previous build's file where this build needs a folder (an output that became
+    a folder of books) is removed; anything else in the way is left for the write to
+    report."""
+    parts = PurePosixPath(name).parts
+    for depth in range(1, len(parts)):
+        above = "/".join(parts[:depth])
+        if (out_dir / above).is_file() and _ours(out_dir, above, previous):
+            (out_dir / above).unlink()
+
+
+def remove_stale(out_dir: Path, previous: Mapping[str, str], current: set[str]) -> None:
+    """Files the previous build wrote that this one no longer writes, as a site
+    generator cleans its output: only unchanged ones, so a user's edits survive."""
+    for name in sorted(previous):
+        if name in current or not _ours(out_dir, name, previous):
+            continue
+        try:
+            path = confine(out_dir, name)
+            path.unlink()
+            for folder in path.parents:
+                if folder == out_dir or out_dir not in folder.parents:
+                    break
+                folder.rmdir()  # only while empty
+        except (OSError, UnsafePathError):
+            continue
+
+
+def write_target(
+    result: TargetResult, out_dir: Path, previous: Mapping[str, str] | None = None
+) -> None:
     """Write a rendered target's files (atomically; unchanged files left alone).
 
     Every name is checked before the first write, so an unsafe name writes nothing of
@@ -272,6 +308,8 @@ def write_target(result: TargetResult, out_dir: Path) -> None:
         result.error = str(exc)
         return
     for path, name, content in paths:
+        if previous:
+            _clear_way(out_dir, name, previous)
         try:
             if write_atomic(path, content):
                 result.written += 1
@@ -327,9 +365,13 @@ def run_targets(
     todo: list[int] = []
     keys: list[str] = []
     plan = publications(targets)
+    previous: dict[str, str] = {}
     for index, (target, _) in enumerate(targets):
         key = target_key(target, key_of_corpus, repr(plan))
         keys.append(key)
+        record = cache.output(target.label) if cache is not None else None
+        if record is not None:
+            previous.update(record[1])
         current = up_to_date(target, key, out_dir, cache)
         if current:
             results.append(TargetResult(target, unchanged=current, skipped=True))
@@ -370,7 +412,14 @@ def run_targets(
     else:
         for r in rendered:
             if r is not None:
-                write_target(r, out_dir)
+                write_target(r, out_dir, previous)
+        current = {name for r in results if r is not None for name in r.recorded}
+        for index, r in enumerate(results):
+            if r is not None and r.skipped and cache is not None:
+                record = cache.output(targets[index][0].label)
+                current.update(record[1] if record is not None else {})
+        if not any(r is not None and r.error for r in results):
+            remove_stale(out_dir, previous, current)
     final = [r for r in results if r is not None]
     if cache is not None:
         for index in todo:

@@ -1,0 +1,203 @@
+"""Incremental builds are byte-identical to cold ones, whatever happens to the site.
+
+A sequence of edits — a post's text, a new post, a removed one, a renamed one, a
+paper shared by two posts, options and site facts in ``_config.yml``, a damaged
+cache — is applied to one site; after each step an incremental ``build`` (with the
+cache of the previous steps) and a cold ``build --no-cache`` write every output,
+and every file and every diagnostic must be the same.  The forked-worker path runs
+on a site large enough to use it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digestconv.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_corpus import make  # noqa: E402
+
+FORMATS = "[json, bibtex, feed, epub, anki, csljson, opds, index]"
+CONFIG_TAIL = f"""
+digestconv:
+  formats: {FORMATS}
+  anki:
+    - output: cards.csv
+    - output: cards.apkg
+      format: apkg
+"""
+
+Step = Callable[[Path], None]
+
+
+def _posts(site: Path) -> list[Path]:
+    return sorted((site / "_posts").glob("*.md"))
+
+
+def edit_text(site: Path) -> None:
+    post = _posts(site)[-1]
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("\n## ", "\n- An added sentence, **in bold**.\n\n## ", 1))
+
+
+def add_post(site: Path) -> None:
+    newest = _posts(site)[-1]
+    text = newest.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^date: .*$", "date: 2026-01-05 09:00:00", text, count=1)
+    text = re.sub(r"(?m)^title: .*$", 'title: "A new day"', text, count=1)
+    text = re.sub(r"\d{4}\.\d{5}", lambda m: "2601." + m.group(0)[-5:], text)
+    (site / "_posts" / "2026-01-05-new-day.md").write_text(text, encoding="utf-8")
+
+
+def remove_post(site: Path) -> None:
+    _posts(site)[len(_posts(site)) // 2].unlink()
+
+
+def rename_post(site: Path) -> None:
+    post = _posts(site)[0]
+    post.rename(post.with_name(post.name.replace("daily-papers", "renamed-digest")))
+
+
+def share_paper(site: Path) -> None:
+    """The first paper of the oldest post appears again in the newest one."""
+    first, last = _posts(site)[0], _posts(site)[-1]
+    source = first.read_text(encoding="utf-8")
+    heading = re.search(r"(?ms)^# 1\. .*?(?=^# 2\. )", source)
+    assert heading is not None
+    entry = heading.group(0).replace("# 1. ", "# 99. ", 1)
+    last.write_text(last.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry)
+
+
+def change_options(site: Path) -> None:
+    cfg = site / "_config.yml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        + "  feed:\n    entries: paper\n  epub:\n    split: month\n  bibtex:\n    biblatex: true\n",
+        encoding="utf-8",
+    )
+
+
+def change_site(site: Path) -> None:
+    cfg = site / "_config.yml"
+    text = cfg.read_text(encoding="utf-8")
+    text = text.replace("title: Daily Papers", "title: Papers of the Day")
+    text = text.replace("https://dailypapers.example.org", "https://papers.example.net")
+    cfg.write_text(text, encoding="utf-8")
+
+
+def edit_again(site: Path) -> None:
+    post = _posts(site)[1]
+    post.write_text(post.read_text(encoding="utf-8") + "\n- One more line at the end.\n")
+
+
+def corrupt_cache(cache: Path) -> None:
+    """Every stored part and post is damaged: the build must notice and render again."""
+    db = sqlite3.connect(cache / "digestconv-cache.sqlite")
+    with db:
+        db.execute("UPDATE fragments SET data = CAST('garbage' AS BLOB)")
+        db.execute("UPDATE posts2 SET digest = '{\"broken\": true}'")
+    db.close()
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("first build", lambda site: None),
+    ("unchanged", lambda site: None),
+    ("edit text", edit_text),
+    ("add a post", add_post),
+    ("remove a post", remove_post),
+    ("rename a post", rename_post),
+    ("share a paper", share_paper),
+    ("change options", change_options),
+    ("change site facts", change_site),
+    ("edit again", edit_again),
+]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(site: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", str(site), "-o", str(out), "-v", *extra])
+    # the closing line holds the duration and the count of files written, which differ
+    text = re.sub(r"(?m)^digestconv build: \d+ post.*$", "", result.output)
+    return result.exit_code, text
+
+
+def _site(tmp_path: Path, kind: str) -> Path:
+    site = tmp_path / "site"
+    if kind == "samples":
+        shutil.copytree(ROOT / "samples", site)
+    else:
+        make(72, site)  # above the size where build exports in forked workers
+    cfg = site / "_config.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + CONFIG_TAIL, encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize(("kind", "jobs"), [("samples", "1"), ("generated", "2")])
+def test_incremental_builds_equal_cold_builds(tmp_path: Path, kind: str, jobs: str) -> None:
+    site = _site(tmp_path, kind)
+    cache, warm = tmp_path / "cache", tmp_path / "warm"
+    for number, (name, step) in enumerate(STEPS):
+        step(site)
+        code, said = _build(site, warm, "--cache-dir", str(cache), "-j", jobs)
+        cold = tmp_path / f"cold-{number}"
+        cold_code, cold_said = _build(site, cold, "--no-cache", "-j", jobs)
+        assert (code, said) == (cold_code, cold_said), name
+        assert code == 0, (name, said)
+        got, want = _files(warm), _files(cold)
+        assert sorted(got) == sorted(want), name
+        different = [f for f in want if got[f] != want[f]]
+        assert not different, (name, different)
+        assert {"digests.json", "refs.bib", "cards.apkg", "cards.csv"} <= set(want), name
+        assert any(f.endswith(".epub") for f in want), name
+
+
+def test_damaged_cache_degrades_to_a_cold_build(tmp_path: Path) -> None:
+    site = _site(tmp_path, "samples")
+    cache, warm, cold = tmp_path / "cache", tmp_path / "warm", tmp_path / "cold"
+    assert _build(site, warm, "--cache-dir", str(cache))[0] == 0
+    edit_text(site)
+    corrupt_cache(cache)
+    code, said = _build(site, warm, "--cache-dir", str(cache))
+    assert (code, said) == _build(site, cold, "--no-cache")
+    assert _files(warm) == _files(cold)
+    (cache / "digestconv-cache.sqlite").write_bytes(b"not a database at all" * 100)
+    edit_again(site)
+    code, said = _build(site, warm, "--cache-dir", str(cache))
+    assert (code, said) == _build(site, cold, "--no-cache")
+    assert _files(warm) == _files(cold)
+
+
+def test_an_edit_renders_only_its_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one post changes, the JSON exporter renders that post's part alone."""
+    from digestconv.exporters.json import JsonExporter
+
+    site = _site(tmp_path, "samples")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
+    rendered: list[str] = []
+    original = JsonExporter.render_part
+
+    def counting(self, part, site_, options, diagnostics):  # type: ignore[no-untyped-def]
+        rendered.append(part.digests[0].source.path)
+        return original(self, part, site_, options, diagnostics)
+
+    monkeypatch.setattr(JsonExporter, "render_part", counting)
+    edit_text(site)
+    assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
+    assert rendered == [str(_posts(site)[-1])]
