@@ -413,13 +413,13 @@ def run_targets(
         for r in rendered:
             if r is not None:
                 write_target(r, out_dir, previous)
-        current = {name for r in results if r is not None for name in r.recorded}
+        produced = {name for r in results if r is not None for name in r.recorded}
         for index, r in enumerate(results):
             if r is not None and r.skipped and cache is not None:
                 record = cache.output(targets[index][0].label)
-                current.update(record[1] if record is not None else {})
+                produced.update(record[1] if record is not None else {})
         if not any(r is not None and r.error for r in results):
-            remove_stale(out_dir, previous, current)
+            remove_stale(out_dir, previous, produced)
     final = [r for r in results if r is not None]
     if cache is not None:
         for index in todo:
