@@ -132,11 +132,15 @@ def export(
     if not fragmented(exporter):
         return Rendered(exporter.export(corpus, options, diagnostics))
     parts: Sequence[Part] = exporter.parts(corpus, options)
-    prints = fingerprints or Fingerprints()
-    base = _base_key(type(exporter), corpus.site, options, namespace)
-    keys = [digest_of(base, part.key, *(prints.of(d) for d in part.digests)) for part in parts]
-    found = store.get_fragments(keys) if store is not None else {}
-    out = Rendered(b"", used=keys)
+    if store is None:  # nothing to reuse or to keep: no keys to compute
+        keys = [""] * len(parts)
+        found: Mapping[str, tuple[bytes, str]] = {}
+    else:
+        prints = fingerprints or Fingerprints()
+        base = _base_key(type(exporter), corpus.site, options, namespace)
+        keys = [digest_of(base, part.key, *(prints.of(d) for d in part.digests)) for part in parts]
+        found = store.get_fragments(keys)
+    out = Rendered(b"", used=keys if store is not None else [])
     pieces: list[bytes] = []
     for part, key in zip(parts, keys, strict=True):
         hit = found.get(key)
