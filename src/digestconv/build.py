@@ -11,6 +11,7 @@ re-rendered, and files whose bytes did not change are not rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
@@ -22,12 +23,21 @@ from typing import Any
 from digestconv import fragments
 from digestconv.cache import BuildCache, code_version, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
-from digestconv.fragments import Fingerprints, Row, Store
+from digestconv.fragments import Chunks, Fingerprints
 from digestconv.model import Corpus, Publication, Site, frozen_mapping, to_json
 from digestconv.options import resolve
-from digestconv.output import UnsafePathError, confine, write_atomic
+from digestconv.output import (
+    Staged,
+    UnsafePathError,
+    confine,
+    discard,
+    end_staging,
+    publish,
+    stage,
+    staging_folder,
+)
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
-from digestconv.plugins import ExportError, Output, PluginInfo, requires_site_url
+from digestconv.plugins import ExportError, PluginInfo, requires_site_url
 from digestconv.workers import pool
 
 TOP_KEYS = frozenset({"formats", "output"})
@@ -197,18 +207,14 @@ class TargetResult:
     unchanged: int = 0
     skipped: bool = False
     error: str | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    """Rendered, not yet written."""
+    staged: dict[str, Staged] = field(default_factory=dict)
+    """Rendered and written to temporary files, not yet published."""
     withheld: bool = False
     """Rendered fine but not written, because another output of the build failed."""
     io_failed: bool = False
     recorded: dict[str, str] = field(default_factory=dict)
     """Written file name → sha256, for the next build's up-to-date check."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    fresh: list[Row] = field(default_factory=list)
-    """Parts rendered by this build, to be stored once the output is written."""
-    used: list[str] = field(default_factory=list)
-    """Every part key of the output (the store keeps these and drops the rest)."""
 
 
 def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
@@ -233,30 +239,60 @@ def render_target(
     target: Target,
     cls: type,
     corpus: Corpus,
-    store: Store | None = None,
+    out_dir: Path,
+    staging: Path,
+    *,
+    cache: BuildCache | None = None,
     fingerprints: Fingerprints | None = None,
 ) -> TargetResult:
-    """Render one target into memory; nothing is written yet (see :func:`write_target`).
+    """Render one target and stage its files; nothing is published yet (see
+    :func:`write_target`).
 
-    An exporter that renders in parts reuses the parts ``store`` holds."""
+    An exporter that renders in parts reuses the parts the cache holds, and its new
+    parts are stored right away (they are correct whatever happens to the build).  The
+    result holds no bytes, only staged file names: a worker process hands back a few
+    hundred bytes, not the output a second time.
+    """
     result = TargetResult(target)
     diagnostics = Diagnostics()
     try:
         rendered = fragments.export(
-            cls(), corpus, target.options, diagnostics, store=store, fingerprints=fingerprints
+            cls(), corpus, target.options, diagnostics, store=cache, fingerprints=fingerprints
         )
     except ExportError as exc:
         result.error = str(exc)
         result.diagnostics = diagnostics.items
         return result
-    data: Output = rendered.output
-    result.fresh, result.used = rendered.fresh, rendered.used
     result.diagnostics = diagnostics.items
+    if cache is not None and rendered.used:
+        cache.put_fragments(target.label, rendered.fresh, rendered.used)
+    rendered.fresh = []
+    data = rendered.output
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
-        result.files = {f"{base}/{name}": content for name, content in sorted(data.items())}
+        files = {f"{base}/{name}": content for name, content in sorted(data.items())}
     else:
-        result.files = {target.output: data}
+        files = {target.output: data}
+    del data, rendered
+    try:
+        for name in files:
+            confine(out_dir, name)
+    except (UnsafePathError, OSError) as exc:
+        result.error = str(exc)
+        return result
+    while files:
+        name, content = next(iter(files.items()))
+        del files[name]
+        pieces = content.pieces if isinstance(content, Chunks) else (content,)
+        try:
+            result.staged[name] = stage(staging, pieces)
+        except OSError as exc:  # a full disk, a file where the output folder should be
+            result.error = f"{out_dir / name}: cannot write: {exc.strerror or exc}"
+            result.io_failed = True
+            discard(result.staged.values())
+            result.staged = {}
+            return result
+        del content, pieces
     return result
 
 
@@ -297,30 +333,28 @@ def remove_stale(out_dir: Path, previous: Mapping[str, str], current: set[str]) 
 def write_target(
     result: TargetResult, out_dir: Path, previous: Mapping[str, str] | None = None
 ) -> None:
-    """Write a rendered target's files (atomically; unchanged files left alone).
-
-    Every name is checked before the first write, so an unsafe name writes nothing of
-    the target; a failing disk stops the target at that file and says which.
-    """
-    try:
-        paths = [(confine(out_dir, name), name, content) for name, content in result.files.items()]
-    except (UnsafePathError, OSError) as exc:
-        result.error = str(exc)
-        return
-    for path, name, content in paths:
-        if previous:
-            _clear_way(out_dir, name, previous)
+    """Publish a rendered target's staged files (each a rename; unchanged files are left
+    alone).  A failing disk stops the target at that file and says which."""
+    pending = list(result.staged.items())
+    for index, (name, staged) in enumerate(pending):
         try:
-            if write_atomic(path, content):
+            path = confine(out_dir, name)
+            if previous:
+                _clear_way(out_dir, name, previous)
+            if publish(staged, path):
                 result.written += 1
             else:
                 result.unchanged += 1
-        except OSError as exc:
-            result.error = f"{path}: cannot write: {exc.strerror or exc}"
+        except (UnsafePathError, OSError) as exc:
+            result.error = (
+                f"{out_dir / name}: cannot write: {getattr(exc, 'strerror', None) or exc}"
+            )
             result.io_failed = True
+            discard(s for _, s in pending[index:])
+            result.staged = {}
             return
-        result.recorded[name] = hashlib.sha256(content).hexdigest()
-    result.files = {}
+        result.recorded[name] = staged.sha256
+    result.staged = {}
 
 
 # What forked export workers inherit instead of receiving it pickled: the corpus is the
@@ -336,7 +370,15 @@ def _render_shared(index: int) -> TargetResult:
     folder = _SHARED["cache_folder"]
     store = BuildCache(folder) if folder is not None else None  # never the parent's handle
     try:
-        return render_target(target, cls, _SHARED["corpus"], store, _SHARED["fingerprints"])
+        return render_target(
+            target,
+            cls,
+            _SHARED["corpus"],
+            _SHARED["out_dir"],
+            _SHARED["staging"],
+            cache=store,
+            fingerprints=_SHARED["fingerprints"],
+        )
     finally:
         if store is not None:
             store.close()
@@ -378,55 +420,72 @@ def run_targets(
         else:
             results.append(None)
             todo.append(index)
-    if todo and callable(corpus):
-        corpus = corpus()
-    if not isinstance(corpus, Corpus):  # every target was up to date
-        corpus = Corpus(site=Site(), digests=())
-    corpus = replace(corpus, outputs=plan)
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
-        _SHARED.update(
-            targets=list(targets),
-            corpus=corpus,
-            fingerprints=fingerprints,
-            cache_folder=cache.folder if cache is not None else None,
-        )
-        try:
-            with pool(min(jobs, len(todo)), fork=True) as executor:
-                # the slowest targets first, so the pool is not left waiting on one at the end
-                order = sorted(todo, key=lambda i: targets[i][0].cost, reverse=True)
-                for index, result in zip(order, executor.map(_render_shared, order), strict=True):
-                    results[index] = result
-        finally:
-            _SHARED.clear()
-    else:
-        for index in todo:
-            target, cls = targets[index]
-            results[index] = render_target(target, cls, corpus, cache, fingerprints)
-    rendered = [results[i] for i in todo]
-    if any(r is not None and r.error for r in rendered):
-        for r in rendered:
-            if r is not None:
-                r.files = {}
-                r.withheld = r.error is None
-    else:
-        for r in rendered:
-            if r is not None:
-                write_target(r, out_dir, previous)
-        produced = {name for r in results if r is not None for name in r.recorded}
-        for index, r in enumerate(results):
-            if r is not None and r.skipped and cache is not None:
-                record = cache.output(targets[index][0].label)
-                produced.update(record[1] if record is not None else {})
-        if not any(r is not None and r.error for r in results):
-            remove_stale(out_dir, previous, produced)
+    existed = out_dir.exists()
+    staging = staging_folder(out_dir)
+    try:
+        if todo and callable(corpus):
+            corpus = corpus()
+        if not isinstance(corpus, Corpus):  # every target was up to date
+            corpus = Corpus(site=Site(), digests=())
+        corpus = replace(corpus, outputs=plan)
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
+            _SHARED.update(
+                targets=list(targets),
+                corpus=corpus,
+                fingerprints=fingerprints,
+                cache_folder=cache.folder if cache is not None else None,
+                out_dir=out_dir,
+                staging=staging,
+            )
+            try:
+                with pool(min(jobs, len(todo)), fork=True) as executor:
+                    # the slowest first, so the pool is not left waiting on one at the end
+                    order = sorted(todo, key=lambda i: targets[i][0].cost, reverse=True)
+                    for index, result in zip(
+                        order, executor.map(_render_shared, order), strict=True
+                    ):
+                        results[index] = result
+            finally:
+                _SHARED.clear()
+        else:
+            for index in todo:
+                target, cls = targets[index]
+                results[index] = render_target(
+                    target, cls, corpus, out_dir, staging, cache=cache, fingerprints=fingerprints
+                )
+        rendered = [results[i] for i in todo]
+        if any(r is not None and r.error and not r.io_failed for r in rendered):
+            for r in rendered:
+                if r is not None:
+                    discard(r.staged.values())
+                    r.staged = {}
+                    r.withheld = r.error is None
+        else:
+            for r in rendered:
+                if r is not None and not r.io_failed:
+                    write_target(r, out_dir, previous)
+            produced = {name for r in results if r is not None for name in r.recorded}
+            for index, r in enumerate(results):
+                if r is not None and r.skipped and cache is not None:
+                    record = cache.output(targets[index][0].label)
+                    produced.update(record[1] if record is not None else {})
+            if not any(r is not None and r.error for r in results):
+                remove_stale(out_dir, previous, produced)
+    finally:  # an interrupted or failed build leaves no temporary file behind
+        for r in results:
+            if r is not None and r.staged:
+                discard(r.staged.values())
+                r.staged = {}
+        end_staging(staging)
+        if not existed:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only while empty: a build that wrote nothing
     final = [r for r in results if r is not None]
     if cache is not None:
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
-                if done.used:
-                    cache.put_fragments(done.target.label, done.fresh, done.used)
                 cache.put_output(done.target.label, keys[index], done.recorded)
     return final
 

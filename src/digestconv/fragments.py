@@ -49,6 +49,31 @@ class Part:
     key…); it must be determined by ``digests`` and ``key``."""
 
 
+@dataclass(frozen=True)
+class Chunks:
+    """A file as pieces written one after another: ``assemble`` may return this (alone
+    or as a value of a multi-file mapping) so that the build never joins a large
+    document into one more copy of itself."""
+
+    pieces: Sequence[bytes]
+
+    def join(self) -> bytes:
+        return b"".join(self.pieces)
+
+
+Assembled = bytes | Chunks | Mapping[str, bytes | Chunks]
+"""What ``assemble`` returns: an :data:`~digestconv.plugins.Output` whose files may be
+:class:`Chunks`."""
+
+
+def joined(data: Assembled) -> Output:
+    if isinstance(data, Chunks):
+        return data.join()
+    if isinstance(data, Mapping):
+        return {k: v.join() if isinstance(v, Chunks) else v for k, v in data.items()}
+    return data
+
+
 @runtime_checkable
 class Fragmented(Protocol):
     """The optional incremental side of an exporter (see the plugin guide)."""
@@ -65,7 +90,7 @@ class Fragmented(Protocol):
         options: Any,
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
-    ) -> Output: ...
+    ) -> Assembled: ...
 
 
 def fragmented(exporter: object) -> bool:
@@ -111,7 +136,7 @@ def _diagnostics_from(text: str) -> list[Diagnostic]:
 
 @dataclass
 class Rendered:
-    output: Output
+    output: Assembled
     fresh: list[Row] = field(default_factory=list)
     """Parts rendered in this run, for the caller to store."""
     used: list[str] = field(default_factory=list)
@@ -163,7 +188,7 @@ def export(
 
 def export_whole(exporter: Any, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output:
     """What a fragmented exporter's ``export()`` returns: every part rendered, assembled."""
-    return export(exporter, corpus, options, diagnostics).output
+    return joined(export(exporter, corpus, options, diagnostics).output)
 
 
 def _base_key(cls: type, site: Site, options: Any, namespace: str) -> str:

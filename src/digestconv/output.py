@@ -10,11 +10,15 @@ rewritten at all, so their mtime stays and deploy tools see no change.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import secrets
+import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 
@@ -65,6 +69,100 @@ def write_atomic(path: Path, data: bytes) -> bool:
     _fsync_dir(folder)
     _remove_stale_temporaries(path)
     return True
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An output file written in full to a temporary file of the output folder and not
+    yet published: what a build's worker hands back instead of the bytes."""
+
+    tmp: str
+    sha256: str
+    size: int
+
+
+STAGING = ".digestconv-staging"
+"""The folder, inside the output folder, where a build writes before it publishes."""
+
+
+def staging_folder(out_dir: Path) -> Path:
+    """This build's own folder for staged files, inside the output folder: the same file
+    system as the outputs, so publishing is a rename."""
+    return out_dir / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def stage(folder: Path, pieces: Iterable[bytes]) -> Staged:
+    """Write ``pieces`` to a new temporary file in ``folder``, fsynced and hashed as it
+    is written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for piece in pieces:
+                fh.write(piece)
+                digest.update(piece)
+                size += len(piece)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return Staged(tmp, digest.hexdigest(), size)
+
+
+def _same(path: Path, staged: Staged) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size != staged.size:
+            return False
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest() == staged.sha256
+    except OSError:
+        return False
+
+
+def publish(staged: Staged, path: Path) -> bool:
+    """Move a staged file over ``path`` by :func:`write_atomic`'s rules; False when the
+    file already held these bytes (then it is not touched)."""
+    if _special(path):
+        with open(staged.tmp, "rb") as src, open(path, "wb", buffering=0) as dst:
+            shutil.copyfileobj(src, dst)
+        os.unlink(staged.tmp)
+        return True
+    if _same(path, staged):
+        os.unlink(staged.tmp)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    os.chmod(staged.tmp, mode)
+    os.replace(staged.tmp, path)
+    _fsync_dir(path.parent)
+    return True
+
+
+def discard(staged: Iterable[Staged]) -> None:
+    for one in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(one.tmp)
+
+
+def end_staging(folder: Path) -> None:
+    """Remove this build's staging folder with whatever is left in it (an interrupted
+    build's files), the folders of builds killed over an hour ago, and the staging
+    folder itself once empty."""
+    shutil.rmtree(folder, ignore_errors=True)
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for leftover in folder.parent.iterdir():
+            with contextlib.suppress(OSError):
+                if now - leftover.stat().st_mtime > STALE_SECONDS:
+                    shutil.rmtree(leftover, ignore_errors=True)
+        folder.parent.rmdir()
 
 
 STALE_SECONDS = 3600

@@ -9,10 +9,10 @@ Schema shipped as ``digestconv/schema/digests.schema.json``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Part, export_whole
+from digestconv.fragments import Chunks, Part, export_whole
 from digestconv.model import Corpus, Site, json_digest, json_empty, json_frame
 from digestconv.options import NoOptions
 from digestconv.plugins import BuildTarget, OutputSpec
@@ -29,9 +29,7 @@ class JsonExporter:
         return OutputSpec(".json", "application/json")
 
     def export(self, corpus: Corpus, options: NoOptions, diagnostics: Diagnostics) -> bytes:
-        data = export_whole(self, corpus, options, diagnostics)
-        assert isinstance(data, bytes)
-        return data
+        return cast(bytes, export_whole(self, corpus, options, diagnostics))
 
     # One part per digest: a digest's JSON depends on the digest alone.
 
@@ -49,8 +47,14 @@ class JsonExporter:
         options: NoOptions,
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
-    ) -> bytes:
+    ) -> Chunks:
         if not fragments:
-            return json_empty(corpus.site).encode("utf-8")
+            return Chunks([json_empty(corpus.site).encode("utf-8")])
         head, sep, tail = (piece.encode("utf-8") for piece in json_frame(corpus.site))
-        return head + sep.join(fragments) + tail
+        pieces = [head]
+        for index, fragment in enumerate(fragments):
+            if index:
+                pieces.append(sep)
+            pieces.append(fragment)
+        pieces.append(tail)
+        return Chunks(pieces)
