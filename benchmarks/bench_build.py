@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from bench_epub import measure as timed  # noqa: E402
 from make_corpus import make  # noqa: E402
 
 
@@ -45,24 +45,6 @@ def _exe() -> str:
 
 EXE = _exe()
 JEKYLL_OVERLAY = "_bench_jekyll.yml"
-
-
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB, from GNU time's -v report."""
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.exit(f"{command[0]} failed:\n{done.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    assert wall is not None and rss is not None
-    hours, minutes, seconds = wall.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), int(rss.group(1)) / 1024
 
 
 def hyperfine(command: str, prepare: str, runs: int, out: Path) -> float:
