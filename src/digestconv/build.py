@@ -21,8 +21,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from digestconv import fragments
-from digestconv.cache import BuildCache, code_version, digest_of
+from digestconv.cache import BuildCache
 from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.fingerprint import code_version, digest_of
 from digestconv.fragments import Chunks, Fingerprints
 from digestconv.model import Corpus, Publication, Site, frozen_mapping, to_json
 from digestconv.options import resolve

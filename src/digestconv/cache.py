@@ -12,15 +12,14 @@ still what was written then.
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
-import importlib.util
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from digestconv import __version__
+from digestconv.fingerprint import code_version, digest_of
+
+__all__ = ["BuildCache", "code_version", "digest_of", "post_key"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts2 (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL,
@@ -33,39 +32,10 @@ CREATE INDEX IF NOT EXISTS fragments_target ON fragments (target);
 """
 
 
-@functools.cache
-def code_version(module: str = "digestconv") -> str:
-    """The release plus a hash of the package's source files.
-
-    A cache keyed by the release alone would serve an editable install, or a plugin
-    whose author forgot to bump its version, results of code that no longer exists.
-    """
-    spec = importlib.util.find_spec(module)
-    origin = spec.origin if spec is not None else None
-    if origin is None:
-        return __version__
-    root = Path(origin).parent
-    h = hashlib.sha256(__version__.encode())
-    files = sorted(root.rglob("*.py")) if origin.endswith("__init__.py") else [Path(origin)]
-    for file in files:
-        with contextlib.suppress(OSError):
-            h.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
-    return h.hexdigest()
-
-
 def _checksum(digest: str | None, diagnostics: str) -> str:
     """Rows are checked before use: a damaged or edited cache must read as a miss, never as
     a model the exporters then trip over."""
     return digest_of(code_version(), digest if digest is not None else "\0", diagnostics)
-
-
-def digest_of(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def post_key(site_fingerprint: str, path: str, data: bytes) -> str:

@@ -450,7 +450,11 @@ def _build_once(params: Mapping[str, Any]) -> int:
 
     def corpus_now() -> Corpus:
         """The selected model, decoded from the cache only when an output needs it."""
-        return select(result.materialize(), diagnostics, _selection(params))
+        import gc
+
+        corpus = select(result.materialize(), diagnostics, _selection(params))
+        gc.freeze()  # the model lives until exit: keep the collector from rescanning it
+        return corpus
 
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()
@@ -465,7 +469,12 @@ def _build_once(params: Mapping[str, Any]) -> int:
     out_dir = Path(params["output"] or configured_out or "_digestconv")
     # Cheap when the reader hashed its inputs: the same inputs and filters give the same corpus.
     filters = repr(_selection(params))
-    key = digest_of(result.input_key, filters) if result.input_key else corpus_key(corpus_now())
+    if cache is None:  # nothing is looked up or recorded: no key to compute
+        key = ""
+    elif result.input_key:
+        key = digest_of(result.input_key, filters)
+    else:
+        key = corpus_key(corpus_now())
     written = unchanged = 0
     errors = False
     if verbose and not quiet:

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from digestconv.cache import code_version, digest_of
 from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.fingerprint import code_version, digest_of
 from digestconv.model import Corpus, Digest, Site, digest_to_json, site_to_json
 from digestconv.plugins import Output
 
