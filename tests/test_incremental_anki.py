@@ -324,3 +324,10 @@ def test_build_writes_both_files_incrementally(tmp_path: Path, samples_site: Pat
     build("-o", str(tmp_path / "cold"), "--no-cache")
     for name in ("cards.csv", "cards.apkg"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
+def test_card_kinds_from_a_configuration_list(samples_corpus: Corpus) -> None:
+    """A configuration file may list the kinds; the options are then unhashable."""
+    out, rendered, _ = export(samples_corpus, DictStore(), cards=["cloze", "summary"])
+    assert len(rendered) == 40
+    assert out == (GOLDEN / "cards.csv").read_bytes()

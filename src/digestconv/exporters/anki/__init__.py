@@ -8,7 +8,6 @@ updates the notes a user already has instead of duplicating them.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -110,8 +109,19 @@ class AnkiExporter:
         return HEADER.encode("utf-8") + b"".join(fragments)
 
 
-@functools.lru_cache(maxsize=8)
+_SETTINGS: dict[str, Settings] = {}
+
+
 def _settings(options: AnkiOptions) -> Settings:
+    """The checked options, once per export rather than once per part (by ``repr``: a
+    configuration file may give ``cards`` as a list, which cannot be hashed)."""
     from digestconv.exporters.anki.parts import settings
 
-    return settings(options.cards, options.deck, options.notetype_basic, options.notetype_cloze)
+    key = repr(options)
+    held = _SETTINGS.get(key)
+    if held is None:
+        held = settings(options.cards, options.deck, options.notetype_basic, options.notetype_cloze)
+        if len(_SETTINGS) >= 8:
+            _SETTINGS.clear()
+        _SETTINGS[key] = held
+    return held
