@@ -8,14 +8,19 @@ updates the notes a user already has instead of duplicating them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki.cards import CARD_KINDS, DEFAULT_DECK, DEFAULT_KINDS
-from digestconv.model import Corpus
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, OutputSpec
+
+if TYPE_CHECKING:
+    from digestconv.exporters.anki.parts import Settings
 
 
 @dataclass(frozen=True)
@@ -59,22 +64,64 @@ class AnkiExporter:
         return OutputSpec(".csv", "text/csv")
 
     def export(self, corpus: Corpus, options: AnkiOptions, diagnostics: Diagnostics) -> bytes:
-        from digestconv.exporters.anki.cards import (
-            DeckTemplate,
-            build_notes,
-            check_notetype,
-            parse_kinds,
-        )
-        from digestconv.exporters.anki.csvfile import write_csv
+        data = export_whole(self, corpus, options, diagnostics)
+        assert isinstance(data, bytes)
+        return data
 
-        kinds = parse_kinds(options.cards)
-        deck = DeckTemplate(options.deck or DEFAULT_DECK)
-        basic = check_notetype("--notetype-basic", options.notetype_basic)
-        cloze = check_notetype("--notetype-cloze", options.notetype_cloze)
-        notes = build_notes(corpus, kinds, deck, diagnostics)
+    # One part per distinct paper (see ``parts``): a CSV part is the paper's rows, an
+    # .apkg part what its notes add to the collection.
+
+    def parts(self, corpus: Corpus, options: AnkiOptions) -> Sequence[Part]:
+        from digestconv.exporters.anki.parts import paper_parts
+
+        _settings(options)  # bad options fail before any part is rendered
+        return paper_parts(corpus)
+
+    def render_part(
+        self, part: Part, site: Site, options: AnkiOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        from digestconv.exporters.anki.parts import part_notes
+
+        chosen = _settings(options)
+        notes = part_notes(part, chosen, diagnostics)
+        if options.format == "apkg":
+            from digestconv.exporters.anki.apkg import note_rows
+
+            return note_rows(notes)
+        from digestconv.exporters.anki.csvfile import csv_rows
+
+        return csv_rows(notes, chosen.notetype_basic, chosen.notetype_cloze)
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: AnkiOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> bytes:
         if options.format == "apkg":
             # genanki is imported only when a package is asked for.
-            from digestconv.exporters.anki.apkg import write_apkg
+            from digestconv.exporters.anki.apkg import package
 
-            return write_apkg(notes)
-        return write_csv(notes, basic, cloze)
+            return package(fragments)
+        from digestconv.exporters.anki.csvfile import HEADER
+
+        return HEADER.encode("utf-8") + b"".join(fragments)
+
+
+_SETTINGS: dict[str, Settings] = {}
+
+
+def _settings(options: AnkiOptions) -> Settings:
+    """The checked options, once per export rather than once per part (by ``repr``: a
+    configuration file may give ``cards`` as a list, which cannot be hashed)."""
+    from digestconv.exporters.anki.parts import settings
+
+    key = repr(options)
+    held = _SETTINGS.get(key)
+    if held is None:
+        held = settings(options.cards, options.deck, options.notetype_basic, options.notetype_cloze)
+        if len(_SETTINGS) >= 8:
+            _SETTINGS.clear()
+        _SETTINGS[key] = held
+    return held

@@ -11,17 +11,22 @@ type and deck ids are derived from their names, so re-importing reuses them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
+import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from digestconv.exporters.anki.cards import AnkiNote
 
@@ -93,6 +98,7 @@ def _model(
     )
 
 
+@functools.cache
 def paper_model() -> Any:
     return _model(
         PAPER_MODEL,
@@ -104,6 +110,7 @@ def paper_model() -> Any:
     )
 
 
+@functools.cache
 def cloze_model() -> Any:
     return _model(
         CLOZE_MODEL,
@@ -115,45 +122,121 @@ def cloze_model() -> Any:
     )
 
 
-class _DatedNote(genanki.Note):  # type: ignore[misc]
-    """A genanki note stamped with its own modification time instead of the package's."""
+# --------------------------------------------------------------------------- note rows
+#
+# A note's share of the package is its row of the ``notes`` table and the ords of its
+# cards, without the ids: ids count up across the whole package, so they are given when
+# the collection is assembled.  A fragment is one line of JSON with the short columns
+# and the lengths of the long ones — [guid, is cloze, mtime, deck, card ords, and the
+# lengths of tags, front and back] per note — followed by the long columns' text, raw:
+# decoding megabytes of HTML as JSON strings (every attribute quote escaped) took as
+# long as writing the database.
 
-    def __init__(self, mtime: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mtime = mtime
+NoteRow = tuple[str, int, int, str, list[int], str, str, str]
+"""guid, is cloze, mtime, deck, card ords, tags, front, back."""
 
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        super().write_to_db(cursor, self.mtime, deck_id, id_gen)
+_CLOZE_REF = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
+_CLOZE_FIELD = re.compile(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}")
+
+
+@functools.cache
+def _front_back_req() -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+    """Which fields each card of the paper note type needs (genanki derives it with a
+    template renderer: worth doing once, not once per note)."""
+    return tuple((o, how, tuple(req)) for o, how, req in paper_model()._req)
+
+
+@functools.cache
+def _cloze_field_indexes() -> tuple[int, ...]:
+    model = cloze_model()
+    names = [f["name"] for f in model.fields]
+    refs = set(_CLOZE_FIELD.findall(model.templates[0]["qfmt"]))
+    return tuple(names.index(n) if n in names else -1 for n in refs)
+
+
+def card_ords(note: AnkiNote) -> list[int]:
+    """The cards genanki would make for the note, in the order it would write them.
+
+    Its rules, kept exactly: a front/back card when its required fields are filled;
+    a cloze card per deletion number, none at all for a text without a deletion.
+    """
+    if not note.is_cloze:
+        return [
+            o
+            for o, how, req in _front_back_req()
+            if (any if how == "any" else all)(note.fields[i] for i in req)
+        ]
+    ords: set[int] = set()
+    for index in _cloze_field_indexes():
+        value = note.fields[index] if index >= 0 else ""
+        ords.update(int(m) - 1 for m in _CLOZE_REF.findall(value) if int(m) > 0)
+    return list(ords)
+
+
+def note_rows(notes: Sequence[AnkiNote]) -> bytes:
+    """What ``notes`` add to the package (one fragment of the export)."""
+    head: list[tuple[str, int, int, str, list[int], int, int, int]] = []
+    text: list[str] = []
+    for n in notes:
+        tags = " " + " ".join(n.tags) + " "
+        front, back = n.fields
+        head.append(
+            (
+                n.guid,
+                int(n.is_cloze),
+                n.mtime,
+                n.deck,
+                card_ords(n),
+                len(tags),
+                len(front),
+                len(back),
+            )
+        )
+        text += (tags, front, back)
+    line = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    return f"{line}\n{''.join(text)}".encode()
+
+
+def read_rows(fragments: Sequence[bytes]) -> list[NoteRow]:
+    """The rows of :func:`note_rows` fragments, in order."""
+    heads: list[bytes] = []
+    texts: list[bytes] = []
+    for fragment in fragments:
+        head, _, long_columns = fragment.partition(b"\n")
+        heads.append(head)
+        texts.append(long_columns)
+    text = b"".join(texts).decode("utf-8")
+    rows: list[NoteRow] = []
+    pos = 0
+    for part in json.loads(b"[" + b",".join(heads) + b"]"):
+        for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in part:
+            end_tags = pos + n_tags
+            end_front = end_tags + n_front
+            end = end_front + n_back
+            rows.append(
+                (
+                    guid,
+                    cloze,
+                    mtime,
+                    deck,
+                    ords,
+                    text[pos:end_tags],
+                    text[end_tags:end_front],
+                    text[end_front:end],
+                )
+            )
+            pos = end
+    return rows
 
 
 def write_apkg(notes: Sequence[AnkiNote]) -> bytes:
     """The .apkg bytes for ``notes``; the same notes give the same bytes."""
-    paper, cloze = paper_model(), cloze_model()
-    decks: dict[str, Any] = {}
-    for note in notes:
-        deck = decks.get(note.deck)
-        if deck is None:
-            deck = decks[note.deck] = genanki.Deck(stable_id("deck", note.deck), note.deck)
-        deck.add_note(
-            _DatedNote(
-                note.mtime,
-                model=cloze if note.is_cloze else paper,
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-            )
-        )
-    if not decks:
-        # An empty package still carries the note types, so importing it is harmless.
-        empty = genanki.Deck(stable_id("deck", "Daily Papers"), "Daily Papers")
-        empty.add_model(paper)
-        empty.add_model(cloze)
-        decks["Daily Papers"] = empty
-    newest = max((n.mtime for n in notes), default=_EMPTY_PACKAGE_TIME)
-    oldest = min((n.mtime for n in notes), default=_EMPTY_PACKAGE_TIME)
-    package = genanki.Package(list(decks.values()))
-    collection = _sqlite_bytes(package, newest, itertools.count(oldest * 1000))
+    return package([note_rows(notes)])
 
+
+def package(fragments: Sequence[bytes]) -> bytes:
+    """The .apkg bytes from the notes' rows (fragments of :func:`note_rows`, in order)."""
+    collection = _sqlite_bytes(functools.partial(_fill, read_rows(fragments)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in (("collection.anki2", collection), ("media", b"{}")):
@@ -164,12 +247,82 @@ def write_apkg(notes: Sequence[AnkiNote]) -> bytes:
     return out.getvalue()
 
 
-def _sqlite_bytes(package: Any, timestamp: int, id_gen: Any) -> bytes:
+def _fill(rows: Sequence[NoteRow], conn: sqlite3.Connection) -> None:
+    """The collection as genanki writes it, statement for statement (the file's pages
+    depend on the order of the writes): deck by deck in order of first use, its note
+    types and then its notes, each note followed by its cards."""
+    models = (paper_model(), cloze_model())
+    decks: dict[str, list[NoteRow]] = {}
+    for row in rows:
+        decks.setdefault(row[3], []).append(row)
+    newest = max((r[2] for r in rows), default=_EMPTY_PACKAGE_TIME)
+    oldest = min((r[2] for r in rows), default=_EMPTY_PACKAGE_TIME)
+    ids = itertools.count(oldest * 1000)
+    cursor = conn.cursor()
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    if not decks:
+        # An empty package still carries the note types, so importing it is harmless.
+        empty = genanki.Deck(stable_id("deck", "Daily Papers"), "Daily Papers")
+        for model in models:
+            empty.add_model(model)
+        empty.write_to_db(cursor, newest, ids)
+    for name, members in decks.items():
+        deck = genanki.Deck(stable_id("deck", name), name)
+        for cloze in dict.fromkeys(r[1] for r in members):
+            deck.add_model(models[cloze])
+        deck.write_to_db(cursor, newest, ids)  # the deck and its note types, no notes
+        deck_id = deck.deck_id
+        for guid, cloze, mtime, _, ords, tags, front, back in members:
+            note_id = next(ids)
+            cursor.execute(
+                "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
+                (
+                    note_id,
+                    guid,
+                    models[cloze].model_id,
+                    mtime,
+                    -1,
+                    tags,
+                    front + "\x1f" + back,
+                    front,
+                    0,
+                    0,
+                    "",
+                ),
+            )
+            for o in ords:
+                cursor.execute(
+                    "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
+                    (
+                        next(ids),
+                        note_id,
+                        deck_id,
+                        o,
+                        mtime,
+                        -1,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "",
+                    ),
+                )
+
+
+def _sqlite_bytes(fill: Callable[[sqlite3.Connection], None]) -> bytes:
     """The package's collection database, built in memory when Python can serialise it."""
     if hasattr(sqlite3.Connection, "serialize"):
         conn = sqlite3.connect(":memory:")
         try:
-            package.write_to_db(conn.cursor(), timestamp, id_gen)
+            fill(conn)
             conn.commit()
             return bytes(getattr(conn, "serialize")())  # noqa: B009 (Python >= 3.11)
         finally:
@@ -178,7 +331,7 @@ def _sqlite_bytes(package: Any, timestamp: int, id_gen: Any) -> bytes:
         path = os.path.join(folder, "collection.anki2")
         conn = sqlite3.connect(path)
         try:
-            package.write_to_db(conn.cursor(), timestamp, id_gen)
+            fill(conn)
             conn.commit()
         finally:
             conn.close()

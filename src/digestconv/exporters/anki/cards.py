@@ -32,7 +32,7 @@ from digestconv.exporters.anki.fields import (
 )
 from digestconv.exporters.anki.terms import MAX_WORDS, candidates, title_terms, word_count
 from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
-from digestconv.papers import distinct_papers
+from digestconv.papers import PaperGroup, distinct_papers
 from digestconv.plugins import ExportError
 from digestconv.text.html import item_html, items_html
 from digestconv.text.people import author_line
@@ -446,49 +446,62 @@ def build_notes(
     """Every note of the corpus, in reading order (paper by paper, kinds in canonical order)."""
     notes: list[AnkiNote] = []
     for group in distinct_papers(corpus.digests):
-        key, appearances = group.key, group.appearances
-        digest, paper = group.first
-        first_path = digest.source.path
-        for later_digest, later in group.repeats:
-            path, line = _where(later_digest, later)
-            diagnostics.note(
-                "export",
-                f"{_label(later)} already has Anki notes from {first_path}; "
-                f"this appearance adds the tag digest::{later_digest.date.date().isoformat()}",
-                path,
-                line,
-            )
-        tags = _tags(appearances)
-        mtime = int(max(_modified(d, diagnostics) for d, _ in appearances).timestamp())
-        deck_name = deck.render(digest.date)
-        shared = _Shared(paper, digest)
-        for kind in kinds:
-            if kind == "summary":
-                fields: tuple[str, str] | None = summary_fields(paper, digest, shared)
-            elif kind == "cloze":
-                fields = cloze_fields(paper, digest, shared)
-                if fields is None:
-                    path, line = _where(digest, paper)
-                    diagnostics.note(
-                        "export",
-                        f"{_label(paper)} has no Goal or other sentence to cloze; no cloze card",
-                        path,
-                        line,
-                    )
-            else:
-                fields = section_fields(paper, digest, kind, shared)
+        notes.extend(paper_notes(group, kinds, deck, diagnostics))
+    return notes
+
+
+def paper_notes(
+    group: PaperGroup[Digest],
+    kinds: Sequence[CardKind],
+    deck: DeckTemplate,
+    diagnostics: Diagnostics,
+) -> list[AnkiNote]:
+    """One paper's notes: they depend on its appearances alone, so a paper is the unit
+    an incremental export renders again."""
+    key, appearances = group.key, group.appearances
+    digest, paper = group.first
+    first_path = digest.source.path
+    for later_digest, later in group.repeats:
+        path, line = _where(later_digest, later)
+        diagnostics.note(
+            "export",
+            f"{_label(later)} already has Anki notes from {first_path}; "
+            f"this appearance adds the tag digest::{later_digest.date.date().isoformat()}",
+            path,
+            line,
+        )
+    tags = _tags(appearances)
+    mtime = int(max(_modified(d, diagnostics) for d, _ in appearances).timestamp())
+    deck_name = deck.render(digest.date)
+    shared = _Shared(paper, digest)
+    notes: list[AnkiNote] = []
+    for kind in kinds:
+        if kind == "summary":
+            fields: tuple[str, str] | None = summary_fields(paper, digest, shared)
+        elif kind == "cloze":
+            fields = cloze_fields(paper, digest, shared)
             if fields is None:
-                continue
-            notes.append(
-                AnkiNote(
-                    guid=note_guid(key, kind),
-                    kind=kind,
-                    deck=deck_name,
-                    tags=tags,
-                    fields=(formula_safe(fields[0]), formula_safe(fields[1])),
-                    mtime=mtime,
+                path, line = _where(digest, paper)
+                diagnostics.note(
+                    "export",
+                    f"{_label(paper)} has no Goal or other sentence to cloze; no cloze card",
+                    path,
+                    line,
                 )
+        else:
+            fields = section_fields(paper, digest, kind, shared)
+        if fields is None:
+            continue
+        notes.append(
+            AnkiNote(
+                guid=note_guid(key, kind),
+                kind=kind,
+                deck=deck_name,
+                tags=tags,
+                fields=(formula_safe(fields[0]), formula_safe(fields[1])),
+                mtime=mtime,
             )
+        )
     return notes
 
 

@@ -32,8 +32,12 @@ HEADER = (
 
 def write_csv(notes: Sequence[AnkiNote], notetype_basic: str, notetype_cloze: str) -> bytes:
     """UTF-8 CSV (no BOM, ``\\n`` line ends) with one row per note."""
+    return HEADER.encode("utf-8") + csv_rows(notes, notetype_basic, notetype_cloze)
+
+
+def csv_rows(notes: Sequence[AnkiNote], notetype_basic: str, notetype_cloze: str) -> bytes:
+    """The notes' rows, without the header: one paper's share of the file."""
     buffer = io.StringIO()
-    buffer.write(HEADER)
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerows(
         (
