@@ -10,12 +10,14 @@ byte-for-byte reproducible so it can be built in CI and synced without churn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
 
@@ -47,6 +49,30 @@ class EpubExporter:
         )
 
     def export(self, corpus: Corpus, options: EpubOptions, diagnostics: Diagnostics) -> Output:
-        from digestconv.exporters.epub.write import write
+        return export_whole(self, corpus, options, diagnostics)
 
-        return write(corpus, options, diagnostics)
+    # One part per chapter, one for each book's cover and one for its other documents
+    # (see ``parts``); rendering needs lxml and Pillow, imported when a book is made.
+
+    def parts(self, corpus: Corpus, options: EpubOptions) -> Sequence[Part]:
+        from digestconv.exporters.epub import parts
+
+        return parts.parts(corpus, options)
+
+    def render_part(
+        self, part: Part, site: Site, options: EpubOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        from digestconv.exporters.epub import parts
+
+        return parts.render_part(part, site, diagnostics)
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: EpubOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> Output:
+        from digestconv.exporters.epub import parts
+
+        return parts.assemble(corpus, options, fragments)

@@ -1,11 +1,13 @@
 """Packaging finished documents into a reproducible EPUB: the OPF built with lxml, the OCF zip
-written with zipfile.
+written from members compressed when their documents were rendered.
 
 Every byte of the container is decided here, from the posts alone: the package
 document is an lxml tree (well-formed whatever a title holds), ``dcterms:modified``
 is the newest post's time in UTC, and every zip entry carries that same date, the
 same attributes and creator system, in a fixed order with ``mimetype`` first and
 stored, as OCF requires.  No clock, no random identifier, no library defaults.
+The archive is the one ``zipfile`` wrote for these books (``digestconv.zipwrite``
+writes it from already deflated members, so a chapter is compressed once and kept).
 
 The layout – element order, attribute order, the generator line – is the one
 ebooklib 0.20 wrote when it packaged these books, so rebuilt books stay
@@ -14,13 +16,14 @@ byte-identical; ebooklib itself is no longer needed to write them.
 
 from __future__ import annotations
 
-import io
-import zipfile
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from lxml import etree
+
+from digestconv.zipwrite import DateTime, Member, deflate, store, write_zip
 
 MIMETYPE = b"application/epub+zip"
 FOLDER = "EPUB"
@@ -40,18 +43,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
-class Document:
-    """A finished XHTML document and where it goes."""
-
-    id: str
-    file_name: str
-    """Relative to the package folder, e.g. ``text/d20251008.xhtml``."""
-    title: str
-    content: bytes
-    properties: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Metadata:
     identifier: str
     title: str
@@ -68,17 +59,17 @@ class Metadata:
 
 
 @dataclass(frozen=True)
-class _Resource:
-    """One manifest item and its bytes."""
+class Item:
+    """One manifest item: where a resource is and what it is (its bytes are written apart)."""
 
     id: str
     file_name: str
+    """Relative to the package folder, e.g. ``text/d20251008.xhtml``."""
     media_type: str
-    data: bytes
     properties: str | None = None
 
 
-def _media_type(name: str) -> str:
+def media_type(name: str) -> str:
     suffix = name.rsplit(".", 1)[-1].lower()
     return {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}.get(
         suffix, "application/octet-stream"
@@ -93,11 +84,12 @@ def _sub(parent: etree._Element, tag: str, attrs: dict[str, str], text: str | No
 
 def package_document(
     meta: Metadata,
-    resources: Sequence[_Resource],
-    spine: Sequence[Document],
+    resources: Sequence[Item],
+    spine: Sequence[str],
     guide: Sequence[tuple[str, str, str]],
 ) -> bytes:
-    """The OPF: metadata, manifest, spine and the EPUB 2 guide, pretty-printed by lxml."""
+    """The OPF: metadata, manifest, ``spine`` (item ids) and the EPUB 2 guide, pretty-printed by
+    lxml; ``guide`` holds (type, title, href) references for old readers."""
     # The OPF namespace is the root's default; elements are written unprefixed under it.
     root = etree.Element(
         "package",
@@ -133,8 +125,8 @@ def package_document(
         _sub(manifest, "item", attrs)
 
     spine_el = etree.SubElement(root, "spine", {"toc": "ncx"})
-    for doc in spine:
-        _sub(spine_el, "itemref", {"idref": doc.id})
+    for idref in spine:
+        _sub(spine_el, "itemref", {"idref": idref})
     if guide:
         guide_el = etree.SubElement(root, "guide", {})
         for kind, title, href in guide:
@@ -143,53 +135,23 @@ def package_document(
     return out
 
 
-def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+def zip_time(moment: datetime) -> DateTime:
     utc = moment.astimezone(timezone.utc)
     year = min(max(utc.year, 1980), 2107)  # what a zip's DOS date can hold
     return (year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
 
 
-def _write(
-    archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...], stored: bool
-) -> None:
-    info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
-    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    info.create_system = 3
-    info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+def member(file_name: str, content: bytes) -> Member:
+    """A document or resource of the package folder, deflated as the book stores it."""
+    return deflate(f"{FOLDER}/{file_name}", content)
 
 
-def build_epub(
-    meta: Metadata,
-    *,
-    cover: tuple[str, bytes] | None,
-    styles: Sequence[tuple[str, bytes]],
-    nav: bytes,
-    ncx: bytes,
-    spine: Sequence[Document],
-    guide: Sequence[tuple[str, str, str]],
-) -> bytes:
-    """The EPUB bytes.  ``guide`` holds EPUB 2 (type, title, href) references for old readers."""
-    resources: list[_Resource] = []
-    if cover is not None:
-        name, data = cover
-        resources.append(_Resource("cover-img", name, _media_type(name), data, "cover-image"))
-    for name, data in styles:
-        stem = name.rsplit("/", 1)[-1].split(".")[0]
-        resources.append(_Resource("css-" + stem, name, "text/css", data))
-    for doc in spine:
-        props = " ".join(doc.properties) or None
-        resources.append(_Resource(doc.id, doc.file_name, XHTML, doc.content, props))
-    resources.append(_Resource("nav", "nav.xhtml", XHTML, nav, "nav"))
-    resources.append(_Resource("ncx", "toc.ncx", "application/x-dtbncx+xml", ncx))
+@functools.cache
+def _container() -> Member:
+    return deflate("META-INF/container.xml", CONTAINER_XML.encode("utf-8"))
 
-    when = _zip_time(meta.modified)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        _write(archive, "mimetype", MIMETYPE, when, stored=True)
-        _write(archive, "META-INF/container.xml", CONTAINER_XML.encode("utf-8"), when, stored=False)
-        opf = package_document(meta, resources, spine, guide)
-        _write(archive, f"{FOLDER}/content.opf", opf, when, stored=False)
-        for res in resources:
-            _write(archive, f"{FOLDER}/{res.file_name}", res.data, when, stored=False)
-    return buffer.getvalue()
+
+def archive(modified: datetime, members: Sequence[Member]) -> bytes:
+    """The EPUB bytes: ``mimetype`` stored first, the container, then ``members`` in order."""
+    head = [store("mimetype", MIMETYPE), _container()]
+    return write_zip([*head, *members], date_time=zip_time(modified))

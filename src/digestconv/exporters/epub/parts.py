@@ -1,0 +1,115 @@
+"""The books as parts: the notes, then per book its chapters, its cover and its documents.
+
+A part's bytes are the zip members it renders, deflated and packed
+(``digestconv.zipwrite.pack``), so assembling a book copies the compressed
+members of unchanged chapters instead of compressing them again.  Each key
+carries what the part depends on beyond its posts: a chapter's id (which
+depends on the other posts of its day) and the book's language (its labels, the
+language of a post that states none); the cover's title, range, counts and
+image; the book's title, period, language and cover file.
+
+The notes come first and render no bytes: they report what the plan decided
+(a post left out, a site language that is not a tag) before any chapter's
+warnings, where the exporter has always reported them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from digestconv.diagnostics import Diagnostics
+from digestconv.exporters.epub.books import Book, Message, plan_books
+from digestconv.exporters.epub.cover import load_cover
+from digestconv.exporters.epub.labels import Labels, labels_for
+from digestconv.exporters.epub.plan import Chapter
+from digestconv.exporters.epub.write import (
+    CoverSpec,
+    book_archive,
+    book_members,
+    chapter_member,
+    cover_members,
+    cover_spec,
+)
+from digestconv.fragments import Part
+from digestconv.model import Corpus, Site
+from digestconv.plugins import Output
+from digestconv.zipwrite import pack, unpack
+
+if TYPE_CHECKING:
+    from digestconv.exporters.epub import EpubOptions
+
+
+@dataclass(frozen=True)
+class _Notes:
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class _Chapter:
+    chapter: Chapter
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class _Documents:
+    book: Book
+    lang: str
+    cover_name: str
+
+
+def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
+    plan = plan_books(corpus, options)
+    image = load_cover(options.cover) if options.cover else None
+    notes = json.dumps(["notes", plan.messages])
+    out = [Part((), notes, _Notes(plan.messages))]
+    for book in plan.books:
+        out.extend(
+            Part((c.digest,), json.dumps(["chapter", c.stem, plan.lang]), _Chapter(c, plan.labels))
+            for c in book.chapters
+        )
+        spec = cover_spec(corpus.site, book, plan.lang, image)
+        out.append(Part((), spec.key(), spec))
+        key = ["book", book.title, book.period, plan.lang, spec.file_name]
+        out.append(
+            Part(
+                book.digests,
+                json.dumps(key),
+                _Documents(book, plan.lang, spec.file_name),
+            )
+        )
+    return out
+
+
+def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
+    data = part.data
+    if isinstance(data, _Notes):
+        for severity, message in data.messages:
+            diagnostics.add(severity, "export", message)
+        return b""
+    if isinstance(data, _Chapter):
+        return pack([chapter_member(data.chapter, data.labels, diagnostics)])
+    if isinstance(data, CoverSpec):
+        return pack(cover_members(data, labels_for(data.lang)))
+    assert isinstance(data, _Documents)
+    labels = labels_for(data.lang)
+    return pack(book_members(site, data.book, data.lang, labels, data.cover_name))
+
+
+def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -> Output:
+    """Each book's zip from its parts' members, in the order ``parts`` listed them."""
+    plan = plan_books(corpus, options)
+    books: dict[str, bytes] = {}
+    at = 1  # after the notes
+    for book in plan.books:
+        n = len(book.chapters)
+        chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
+        cover, documents = unpack(fragments[at + n]), unpack(fragments[at + n + 1])
+        at += n + 2
+        data = book_archive(book, chapters, cover, documents)
+        if book.period is None:
+            return data
+        books[f"{book.period}.epub"] = data
+    return books
