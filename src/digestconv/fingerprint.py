@@ -18,7 +18,7 @@ from digestconv import __version__
 def digest_of(*parts: bytes | str) -> str:
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
