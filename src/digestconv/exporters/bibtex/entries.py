@@ -58,28 +58,45 @@ class Record:
 
 def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
     """Distinct papers in the documented order; differing titles of one paper noted."""
-    records: list[Record] = []
-    for group in distinct_papers(corpus.digests):
-        rec = Record(group.key, group.paper, group.paper.arxiv, list(group.appearances))
-        for digest, paper in group.repeats:
-            # The highest version any post linked; None (unversioned) loses.
-            if (
-                paper.arxiv is not None
-                and rec.arxiv is not None
-                and (paper.arxiv.version or 0) > (rec.arxiv.version or 0)
-            ):
-                rec.arxiv = paper.arxiv
-            if esc.clean(paper.title) != esc.clean(rec.paper.title):
-                span = paper.source
-                diagnostics.note(
-                    "export",
-                    f"{paper.key} is titled differently in another digest; the first title,"
-                    f" {rec.paper.title!r}, is used",
-                    span.path if span else digest.source.path,
-                    span.line if span else 0,
-                )
-        records.append(rec)
+    records = [
+        settle(Record(g.key, g.paper, g.paper.arxiv, list(g.appearances)), diagnostics)
+        for g in distinct_papers(corpus.digests)
+    ]
     return sorted(records, key=lambda r: r.sort_key)
+
+
+def record(key: str, digests: Sequence[Digest], diagnostics: Diagnostics) -> Record:
+    """The paper ``key`` as the given digests (every one that featured it) show it."""
+    seen = [(d, p) for d in digests for p in d.papers if p.key == key]
+    paper = seen[0][1]
+    return settle(Record(key, paper, paper.arxiv, seen), diagnostics)
+
+
+def settle(rec: Record, diagnostics: Diagnostics) -> Record:
+    """The highest version any post linked (None, unversioned, loses); differing titles
+    noted, since only the first is written."""
+    first_title = None
+    for digest, paper in rec.seen[1:]:
+        if (
+            paper.arxiv is not None
+            and rec.arxiv is not None
+            and (paper.arxiv.version or 0) > (rec.arxiv.version or 0)
+        ):
+            rec.arxiv = paper.arxiv
+        if paper.title == rec.paper.title:
+            continue
+        if first_title is None:
+            first_title = esc.clean(rec.paper.title)
+        if esc.clean(paper.title) != first_title:
+            span = paper.source
+            diagnostics.note(
+                "export",
+                f"{paper.key} is titled differently in another digest; the first title,"
+                f" {rec.paper.title!r}, is used",
+                span.path if span else digest.source.path,
+                span.line if span else 0,
+            )
+    return rec
 
 
 @dataclass(frozen=True)
