@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
@@ -25,14 +26,14 @@ from digestconv.text.markdown import item_text
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One distinct paper and every digest that featured it, in reading order."""
 
     key: str
     paper: Paper
     arxiv: ArxivId | None
-    seen: list[tuple[Digest, Paper]] = field(default_factory=list)
+    seen: Sequence[tuple[Digest, Paper]] = ()
 
     @property
     def sort_key(self) -> tuple[int, tuple[int, int, str], str]:
@@ -59,7 +60,7 @@ class Record:
 def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
     """Distinct papers in the documented order; differing titles of one paper noted."""
     records = [
-        settle(Record(g.key, g.paper, g.paper.arxiv, list(g.appearances)), diagnostics)
+        settle(Record(g.key, g.paper, g.paper.arxiv, g.appearances), diagnostics)
         for g in distinct_papers(corpus.digests)
     ]
     return sorted(records, key=lambda r: r.sort_key)
@@ -137,15 +138,20 @@ def annote(rec: Record, summary: bool) -> str:
 
 
 def keywords(rec: Record) -> str:
-    tags: list[str] = []
+    return _keywords(tuple(str(tag) for digest, _ in rec.seen for tag in digest.tags))
+
+
+@lru_cache(maxsize=256)
+def _keywords(tags: tuple[str, ...]) -> str:
+    """Every paper of a digest has the digest's tags: escaped once, not once a paper."""
+    kept: list[str] = []
     folded: set[str] = set()
-    for digest, _ in rec.seen:
-        for tag in digest.tags:
-            clean = esc.clean(str(tag).replace(",", " ").replace(";", " "))
-            if clean and clean.casefold() not in folded:
-                folded.add(clean.casefold())
-                tags.append(clean)
-    return ", ".join(esc.escape(t) for t in sorted(tags, key=str.casefold))
+    for tag in tags:
+        clean = esc.clean(tag.replace(",", " ").replace(";", " "))
+        if clean and clean.casefold() not in folded:
+            folded.add(clean.casefold())
+            kept.append(clean)
+    return ", ".join(esc.escape(t) for t in sorted(kept, key=str.casefold))
 
 
 def _title(rec: Record) -> str:

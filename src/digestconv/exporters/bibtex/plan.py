@@ -58,7 +58,7 @@ def plan(corpus: Corpus, options: BibtexOptions) -> Plan:
 
     fresh = sorted(
         (
-            Record(group.key, group.paper, group.paper.arxiv, list(group.appearances))
+            Record(group.key, group.paper, group.paper.arxiv, group.appearances)
             for group in distinct_papers(corpus.digests)
             if group.key not in existing.papers
         ),
