@@ -14,13 +14,17 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
+from digestconv.fragments import Part
 from digestconv.model import (
     Corpus,
     Digest,
@@ -132,13 +136,14 @@ PUBLIC_API = {
     "digestconv.plugins",
     "digestconv.options",
     "digestconv.diagnostics",
+    "digestconv.fragments",
     "digestconv.papers",
     "digestconv.text.markdown",
 }
 
 
 def test_uses_only_the_public_api() -> None:
-    """The point of the example: a plugin needs nothing but the four public modules."""
+    """The point of the example: a plugin needs nothing but digestconv's public modules."""
     used: set[str] = set()
     for source in (HERE.parent / "src" / "digestconv_csljson").glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
@@ -326,3 +331,107 @@ def test_pandoc_citeproc_resolves_every_key_and_renders_every_title(tmp_path: Pa
     rendered = normalise(run.stdout)
     for item in json.loads(data):
         assert normalise(item["title"]) in rendered
+
+
+# ------------------------------------------------------------ incremental builds
+
+
+class DictStore:
+    """What ``digestconv build``'s cache does for parts, in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[bytes, str]] = {}
+
+    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
+
+class Counting(CslJsonExporter):
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def render_part(
+        self, part: Part, site: Site, options: CslJsonOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        self.rendered.append(part.data)
+        return super().render_part(part, site, options, diagnostics)
+
+
+def build(
+    corpus: Corpus, store: DictStore, options: CslJsonOptions | None = None
+) -> tuple[bytes, list[str], Diagnostics]:
+    """One incremental export: what it wrote, the papers it rendered, its diagnostics."""
+    exporter, diagnostics = Counting(), Diagnostics()
+    done = fragments.export(exporter, corpus, options or CslJsonOptions(), diagnostics, store=store)
+    store.rows.update({key: (data, diags) for key, data, diags in done.fresh})
+    assert isinstance(done.output, bytes)
+    return done.output, exporter.rendered, diagnostics
+
+
+def cold(corpus: Corpus, options: CslJsonOptions | None = None) -> bytes:
+    return CslJsonExporter().export(corpus, options or CslJsonOptions(), Diagnostics())
+
+
+@pytest.mark.parametrize("summary", ["none", "abstract", "note"])
+def test_parts_join_to_the_json_of_the_whole_list(summary: str) -> None:
+    options = CslJsonOptions(summary=summary)  # type: ignore[arg-type]
+    data = cold(CORPUS, options)
+    assert data == (json.dumps(json.loads(data), ensure_ascii=False, indent=2) + "\n").encode()
+    assert cold(Corpus(Site(), ())) == b"[]\n"
+
+
+def test_reusing_every_item_gives_the_cold_bytes_and_diagnostics() -> None:
+    marked = digest(10, (), paper(1, "The <i>Italic</i> Paper", "https://x.org/i"))
+    corpus = Corpus(CORPUS.site, (*CORPUS.digests, marked))
+    store = DictStore()
+    first, rendered, diagnostics = build(corpus, store)
+    assert first == cold(corpus)
+    assert len(rendered) == 5
+    again, rendered, replayed = build(corpus, store)
+    assert (again, rendered) == (first, [])
+    assert [d.message for d in replayed] == [d.message for d in diagnostics] != []
+
+
+def test_an_edited_digest_renders_only_its_papers() -> None:
+    store = DictStore()
+    build(CORPUS, store)
+    eighth, ninth = CORPUS.digests
+    edited = Corpus(CORPUS.site, (eighth, replace(ninth, tags=("Papers", "edited"))))
+    out, rendered, _ = build(edited, store)
+    # The 9th features 2509.26328 again and 0704.0001: only their items change.
+    assert sorted(rendered) == ["arxiv:0704.0001", "arxiv:2509.26328"]
+    assert out == cold(edited)
+    assert b"edited" in out
+
+
+def test_added_and_removed_digests() -> None:
+    store = DictStore()
+    eighth = CORPUS.digests[0]
+    build(Corpus(CORPUS.site, (eighth,)), store)
+    out, rendered, _ = build(CORPUS, store)
+    assert sorted(rendered) == ["arxiv:0704.0001", "arxiv:2509.26328"]
+    assert out == cold(CORPUS)
+    out, rendered, _ = build(Corpus(CORPUS.site, (eighth,)), store)
+    assert rendered == []
+    assert out == cold(Corpus(CORPUS.site, (eighth,)))
+
+
+def test_an_option_renders_every_item_again() -> None:
+    store = DictStore()
+    build(CORPUS, store)
+    out, rendered, _ = build(CORPUS, store, CslJsonOptions(summary="note"))
+    assert len(rendered) == 4
+    assert out == cold(CORPUS, CslJsonOptions(summary="note"))
+
+
+def test_a_paper_listed_twice_in_one_digest_is_one_item() -> None:
+    twice = digest(
+        12,
+        ("a",),
+        paper(1, "Twice", "https://arxiv.org/abs/2510.00002", arxiv_id("2510.00002")),
+        paper(2, "Twice", "https://arxiv.org/abs/2510.00002v2", arxiv_id("2510.00002", 2)),
+    )
+    corpus = Corpus(Site(), (twice,))
+    out, rendered, _ = build(corpus, DictStore())
+    assert rendered == ["arxiv:2510.00002"]
+    assert [i["id"] for i in json.loads(out)] == ["arXiv:2510.00002"]

@@ -4,23 +4,30 @@ This distribution is also the worked example of a third-party exporter.  It
 uses only digestconv's public API (``digestconv.model`` for the input,
 ``digestconv.plugins.ExportError`` for fatal problems, ``digestconv.diagnostics``
 for everything else, ``digestconv.papers`` and ``digestconv.text.markdown`` for papers
-and text) and registers through
+and text, ``digestconv.fragments`` for incremental builds) and registers through
 the ``digestconv.exporters`` entry-point group in its own pyproject.toml.  The
 exporter is pure: corpus and options in, bytes out; the CLI writes the file.
+
+It renders in parts, one per distinct paper: ``digestconv build`` then renders an
+item again only when a digest featuring its paper changes, and reuses the rest.
+An item is a function of its paper's digests alone (its key too), so a part needs
+no ``key`` beyond the paper's identity.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Digest, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, ExportError, OutputSpec
 
-from digestconv_csljson.items import collect, markup_in, to_item
+from digestconv_csljson.items import collect, item_id, markup_in, to_item
 
 
 @dataclass(frozen=True)
@@ -48,30 +55,70 @@ class CslJsonExporter:
         return OutputSpec(".json", "application/vnd.citationstyles.csl+json")
 
     def export(self, corpus: Corpus, options: CslJsonOptions, diagnostics: Diagnostics) -> bytes:
-        summary = options.summary
-        entries = collect(corpus.papers())
-        items = []
+        # The cold path renders every part through the same code as an incremental build,
+        # so both give the same bytes.
+        data = export_whole(self, corpus, options, diagnostics)
+        assert isinstance(data, bytes)
+        return data
+
+    def parts(self, corpus: Corpus, options: CslJsonOptions) -> Sequence[Part]:
+        """One part per distinct paper, made from every digest that featured it.
+
+        What depends on more than one paper is decided here, where the whole corpus is
+        seen: the order of the items and that no two papers share a citation key.
+        """
+        out: list[Part] = []
         ids: dict[str, str] = {}
-        for entry in entries:
-            paper, first = entry.paper, entry.digests[0]
-            item = to_item(entry, summary)
-            key = str(item["id"])
+        for entry in collect(corpus.papers()):
+            paper = entry.paper
+            key = item_id(paper)
             # Two different URLs hashing to one key would make citations ambiguous:
             # refuse rather than write a bibliography that cites the wrong page.
             if key in ids and ids[key] != paper.key:
                 raise ExportError(f"citation key {key} stands for both {ids[key]} and {paper.key}")
             ids[key] = paper.key
-            tag = markup_in(paper.title)
-            if tag:
-                where = paper.source or first.source
-                diagnostics.note(
-                    "export",
-                    f"title of {key} contains {tag}, which CSL processors read as formatting",
-                    where.path,
-                    where.line,
-                )
-            items.append(item)
-        if not items:
+            # The paper's identity tells render_part which paper of the digests it is.
+            out.append(Part(_once(entry.digests), key=paper.key, data=paper.key))
+        return out
+
+    def render_part(
+        self, part: Part, site: Site, options: CslJsonOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        """The item at the list's indentation; its diagnostics are replayed on reuse."""
+        pairs = [(d, p) for d in part.digests for p in d.papers if p.key == part.data]
+        (entry,) = collect(pairs)
+        paper, first = entry.paper, entry.digests[0]
+        item = to_item(entry, options.summary)
+        tag = markup_in(paper.title)
+        if tag:
+            where = paper.source or first.source
+            diagnostics.note(
+                "export",
+                f"title of {item['id']} contains {tag}, which CSL processors read as formatting",
+                where.path,
+                where.line,
+            )
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        return "\n".join("  " + line for line in text.split("\n")).encode("utf-8")
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: CslJsonOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> bytes:
+        """The items as ``json.dumps(items, indent=2)`` would write the list."""
+        if not fragments:
             diagnostics.warning("export", "no papers to export: the bibliography is empty")
-        text = json.dumps(items, ensure_ascii=False, indent=2)
-        return (text + "\n").encode("utf-8")
+            return b"[]\n"
+        return b"[\n" + b",\n".join(fragments) + b"\n]\n"
+
+
+def _once(digests: Sequence[Digest]) -> tuple[Digest, ...]:
+    """Each digest once, in reading order (a digest may list a paper twice)."""
+    out: list[Digest] = []
+    for digest in digests:
+        if not out or out[-1] is not digest:
+            out.append(digest)
+    return tuple(out)

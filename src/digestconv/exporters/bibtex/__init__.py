@@ -10,18 +10,23 @@ The exporter is offline and pure unless ``--enrich`` asks for arXiv metadata or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from platformdirs import user_cache_dir
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bibtex import enrich as bib_enrich
 from digestconv.exporters.bibtex import keys as bib_keys
-from digestconv.model import Corpus
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
+
+if TYPE_CHECKING:
+    from digestconv.exporters.bibtex.plan import Plan
 
 
 def default_cache_dir() -> Path:
@@ -88,6 +93,44 @@ class BibtexExporter:
         return OutputSpec(".bib", "application/x-bibtex")
 
     def export(self, corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> Output:
-        from digestconv.exporters.bibtex.write import write
+        return export_whole(self, corpus, options, diagnostics)
 
-        return write(corpus, options, diagnostics)
+    # One part per entry, i.e. per distinct paper the bibliography adds: its digests are
+    # every digest that featured the paper; its key holds what the plan decided across
+    # the corpus (citation key, arXiv metadata).  ``--update``'s file and the corpus-wide
+    # warnings go to ``assemble``.  The modules below load pylatexenc and bibtexparser,
+    # hence the imports inside the methods.
+
+    _planned: tuple[Corpus, BibtexOptions, Plan] | None = None
+
+    def parts(self, corpus: Corpus, options: BibtexOptions) -> Sequence[Part]:
+        from digestconv.exporters.bibtex.plan import plan
+
+        made = plan(corpus, options)
+        # Kept for assemble, which needs the file read and the notes made here: reading
+        # the file and asking arXiv once per export, not twice.
+        self._planned = (corpus, options, made)
+        return made.parts
+
+    def render_part(
+        self, part: Part, site: Site, options: BibtexOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        from digestconv.exporters.bibtex.write import entry
+
+        return entry(part, options, diagnostics)
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: BibtexOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> bytes:
+        from digestconv.exporters.bibtex.plan import plan
+        from digestconv.exporters.bibtex.write import join
+
+        held, self._planned = self._planned, None
+        fresh = held is None or held[0] is not corpus or held[1] != options
+        made = plan(corpus, options) if fresh or held is None else held[2]
+        diagnostics.items.extend(made.notes)
+        return join(made.existing, options, fragments)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostics
@@ -25,14 +26,14 @@ from digestconv.text.markdown import item_text
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One distinct paper and every digest that featured it, in reading order."""
 
     key: str
     paper: Paper
     arxiv: ArxivId | None
-    seen: list[tuple[Digest, Paper]] = field(default_factory=list)
+    seen: Sequence[tuple[Digest, Paper]] = ()
 
     @property
     def sort_key(self) -> tuple[int, tuple[int, int, str], str]:
@@ -58,28 +59,45 @@ class Record:
 
 def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
     """Distinct papers in the documented order; differing titles of one paper noted."""
-    records: list[Record] = []
-    for group in distinct_papers(corpus.digests):
-        rec = Record(group.key, group.paper, group.paper.arxiv, list(group.appearances))
-        for digest, paper in group.repeats:
-            # The highest version any post linked; None (unversioned) loses.
-            if (
-                paper.arxiv is not None
-                and rec.arxiv is not None
-                and (paper.arxiv.version or 0) > (rec.arxiv.version or 0)
-            ):
-                rec.arxiv = paper.arxiv
-            if esc.clean(paper.title) != esc.clean(rec.paper.title):
-                span = paper.source
-                diagnostics.note(
-                    "export",
-                    f"{paper.key} is titled differently in another digest; the first title,"
-                    f" {rec.paper.title!r}, is used",
-                    span.path if span else digest.source.path,
-                    span.line if span else 0,
-                )
-        records.append(rec)
+    records = [
+        settle(Record(g.key, g.paper, g.paper.arxiv, g.appearances), diagnostics)
+        for g in distinct_papers(corpus.digests)
+    ]
     return sorted(records, key=lambda r: r.sort_key)
+
+
+def record(key: str, digests: Sequence[Digest], diagnostics: Diagnostics) -> Record:
+    """The paper ``key`` as the given digests (every one that featured it) show it."""
+    seen = [(d, p) for d in digests for p in d.papers if p.key == key]
+    paper = seen[0][1]
+    return settle(Record(key, paper, paper.arxiv, seen), diagnostics)
+
+
+def settle(rec: Record, diagnostics: Diagnostics) -> Record:
+    """The highest version any post linked (None, unversioned, loses); differing titles
+    noted, since only the first is written."""
+    first_title = None
+    for digest, paper in rec.seen[1:]:
+        if (
+            paper.arxiv is not None
+            and rec.arxiv is not None
+            and (paper.arxiv.version or 0) > (rec.arxiv.version or 0)
+        ):
+            rec.arxiv = paper.arxiv
+        if paper.title == rec.paper.title:
+            continue
+        if first_title is None:
+            first_title = esc.clean(rec.paper.title)
+        if esc.clean(paper.title) != first_title:
+            span = paper.source
+            diagnostics.note(
+                "export",
+                f"{paper.key} is titled differently in another digest; the first title,"
+                f" {rec.paper.title!r}, is used",
+                span.path if span else digest.source.path,
+                span.line if span else 0,
+            )
+    return rec
 
 
 @dataclass(frozen=True)
@@ -120,15 +138,20 @@ def annote(rec: Record, summary: bool) -> str:
 
 
 def keywords(rec: Record) -> str:
-    tags: list[str] = []
+    return _keywords(tuple(str(tag) for digest, _ in rec.seen for tag in digest.tags))
+
+
+@lru_cache(maxsize=256)
+def _keywords(tags: tuple[str, ...]) -> str:
+    """Every paper of a digest has the digest's tags: escaped once, not once a paper."""
+    kept: list[str] = []
     folded: set[str] = set()
-    for digest, _ in rec.seen:
-        for tag in digest.tags:
-            clean = esc.clean(str(tag).replace(",", " ").replace(";", " "))
-            if clean and clean.casefold() not in folded:
-                folded.add(clean.casefold())
-                tags.append(clean)
-    return ", ".join(esc.escape(t) for t in sorted(tags, key=str.casefold))
+    for tag in tags:
+        clean = esc.clean(tag.replace(",", " ").replace(";", " "))
+        if clean and clean.casefold() not in folded:
+            folded.add(clean.casefold())
+            kept.append(clean)
+    return ", ".join(esc.escape(t) for t in sorted(kept, key=str.casefold))
 
 
 def _title(rec: Record) -> str:

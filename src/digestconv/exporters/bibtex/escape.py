@@ -57,6 +57,7 @@ _SPECIALS: dict[int, str] = {
 # every position and cost more than the rest of the export); no replacement the
 # encoder writes contains these characters, so it cannot create a new pair.
 _LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|<(?=<)|>(?=>)|,(?=,)|[?!](?=`))")
+_LIGATURE_START = frozenset("-`'<>,?!")
 
 _ENCODER = UnicodeToLatexEncoder(
     conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, _SPECIALS)],
@@ -79,6 +80,8 @@ _TEX_ENCODER = UnicodeToLatexEncoder(
 # Characters that make the encoder necessary.
 _NEEDS_ENCODER = frozenset("&%$#_~^\\{}")
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+_OTHER_WHITESPACE = frozenset("\t\n\r\f\v")
+_SEGMENTS = re.compile(r"[-/]")
 _TRAILING = ":;,.!?)]\"'"
 _LEADING = "([\"'"
 _LEFT = r"\textbraceleft{}"
@@ -87,14 +90,20 @@ _RIGHT = r"\textbraceright{}"
 
 def clean(text: str) -> str:
     """NFC text without control characters or lone surrogates, ASCII whitespace collapsed."""
-    out = text if text.isprintable() else CONTROLS_BUT_SPACE.remove(text)
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", out)).strip()
+    out = unicodedata.normalize(
+        "NFC", text if text.isprintable() else CONTROLS_BUT_SPACE.remove(text)
+    )
+    if "  " in out or not _OTHER_WHITESPACE.isdisjoint(out):
+        out = _WHITESPACE.sub(" ", out)
+    return out.strip()
 
 
 def _encode(text: str) -> str:
     """Specials through pylatexenc (only when present: it is slow), then ligatures broken."""
     if not _NEEDS_ENCODER.isdisjoint(text):
         text = str(_ENCODER.unicode_to_latex(text))
+    if _LIGATURE_START.isdisjoint(text):
+        return text
     return _LIGATURE.sub(r"\1{}", text)
 
 
@@ -116,7 +125,10 @@ def _unmatched(text: str) -> set[int]:
 
 def escape(text: str) -> str:
     """A plain-text value as LaTeX whose braces balance and whose specials are literal."""
-    text = clean(text)
+    return _escape_clean(clean(text))
+
+
+def _escape_clean(text: str) -> str:
     if _NEEDS_ENCODER.isdisjoint(text):
         return _encode(text)
     lone = _unmatched(text) if ("{" in text or "}" in text) else set()
@@ -130,7 +142,7 @@ def _needs_protection(word: str) -> bool:
     tail = word[1:]
     if "-" not in word and "/" not in word and tail == tail.lower() and tail.isalpha():
         return False
-    for segment in re.split(r"[-/]", word):
+    for segment in _SEGMENTS.split(word):
         letters = [ch for ch in segment if ch.isalpha()]
         if not letters:
             continue
@@ -143,18 +155,20 @@ def _needs_protection(word: str) -> bool:
 
 def title(text: str) -> str:
     """A title escaped and with its capitals protected from bibliography styles."""
-    words = clean(text).split(" ")
-    if not any(_needs_protection(w) for w in words):
-        return escape(" ".join(words))
+    text = clean(text)
+    words = text.split(" ")
+    protect = [_needs_protection(w) for w in words]
+    if not any(protect):
+        return _escape_clean(text)
     # Brace matching spans words, so unmatched braces are found in the whole title
     # and each word is escaped knowing which of its braces are lone.
     lone = _unmatched(" ".join(words)) if any("{" in w or "}" in w for w in words) else set()
     out: list[str] = []
     pos = 0
-    for word in words:
+    for word, protected in zip(words, protect, strict=True):
         tail = ""
         escaped = _escape_span(word, {i - pos for i in lone if pos <= i < pos + len(word)})
-        if _needs_protection(word):
+        if protected:
             # Punctuation around a word stays outside the braces: {LLMs}: not {LLMs:}.
             core = escaped.rstrip(_TRAILING)
             tail = escaped[len(core) :]

@@ -16,6 +16,7 @@ import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from digestconv.plugins import ExportError
 
@@ -78,6 +79,7 @@ STOPWORDS = frozenset(
     ]
 )
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _NOT_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 _SEPARATORS = re.compile(r"([._-])[._-]+")
 
@@ -95,7 +97,7 @@ class KeyParts:
 def check_template(template: str) -> str:
     """The template, if every ``{field}`` in it is known; an ExportError otherwise."""
     try:
-        names = [name for _, name, spec, conv in string.Formatter().parse(template) if name]
+        names = template_fields(template)
     except ValueError as err:
         raise ExportError(f"--key-template {template!r} is not a valid template: {err}") from err
     unknown = sorted(set(names) - set(FIELDS))
@@ -109,6 +111,12 @@ def check_template(template: str) -> str:
     return template
 
 
+@lru_cache(maxsize=16)
+def template_fields(template: str) -> tuple[str, ...]:
+    """The fields a template uses (a ValueError when it does not parse)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
 def ascii_fold(text: str) -> str:
     """Latin letters without their accents; everything else non-ASCII dropped."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -118,8 +126,8 @@ def ascii_fold(text: str) -> str:
 def first_word(title: str) -> str:
     """The first significant title word, lowercased ASCII letters and digits."""
     for raw in title.split():
-        word = re.sub(r"[^a-z0-9]", "", ascii_fold(raw).lower())
-        if word and word not in STOPWORDS and re.sub(r"[^a-z]", "", word):
+        word = _NOT_ALNUM.sub("", (raw if raw.isascii() else ascii_fold(raw)).lower())
+        if word and word not in STOPWORDS and not word.isdigit():
             return word[:24]
     return "paper"
 
@@ -146,11 +154,12 @@ def sanitize(key: str) -> str:
 
 
 def render(template: str, parts: KeyParts) -> str:
+    used = template_fields(template)
     values = {
         "id": parts.id.replace("/", "."),
         "year": parts.year,
-        "word": first_word(parts.title),
-        "author": author_word(parts.author),
+        "word": first_word(parts.title) if "word" in used else "",
+        "author": author_word(parts.author) if "author" in used else "",
     }
     return sanitize(template.format_map(values))
 
