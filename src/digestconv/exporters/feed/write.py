@@ -48,7 +48,21 @@ class Layout:
     diagnostics: Diagnostics
 
 
+_LAST: list[tuple[Corpus, FeedOptions, Layout]] = []
+"""The layout of the export in progress: ``parts`` and ``assemble`` see the same corpus."""
+
+
 def layout(corpus: Corpus, options: FeedOptions) -> Layout:
+    """The corpus-wide plan and its documents, made once per export."""
+    held = _LAST[0] if _LAST else None
+    if held is not None and held[0] is corpus and held[1] == options:
+        return held[2]
+    made = _layout(corpus, options)
+    _LAST[:] = [(corpus, options, made)]
+    return made
+
+
+def _layout(corpus: Corpus, options: FeedOptions) -> Layout:
     settings = resolve(corpus.site, options)
     diagnostics = Diagnostics()
     newest = slots(corpus, settings, diagnostics)
@@ -83,6 +97,7 @@ def assemble(
     corpus: Corpus, options: FeedOptions, fragments: Sequence[bytes], diagnostics: Diagnostics
 ) -> Output:
     plan = layout(corpus, options)
+    _LAST.clear()  # the export is done: keep no corpus alive after it
     diagnostics.items.extend(plan.diagnostics.items)
     by_id = {slot.id: data for slot, data in zip(plan.shown, fragments, strict=True)}
     files: dict[str, bytes] = {}
