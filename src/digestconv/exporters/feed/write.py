@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed.entries import digest_entry, paper_entry
+from digestconv.exporters.feed.entries import FeedItem, digest_entry, paper_entry
 from digestconv.exporters.feed.plan import Slot, slots
 from digestconv.exporters.feed.settings import FeedSettings, resolve
 from digestconv.exporters.feed.split import Document, documents
 from digestconv.exporters.feed.xml import document, entry_xml, newest_date
 from digestconv.fragments import Part
-from digestconv.model import Corpus, Site
+from digestconv.model import Corpus, Digest, Site
 from digestconv.plugins import Output
 
 if TYPE_CHECKING:
@@ -84,13 +84,14 @@ def _part(slot: Slot) -> Part:
 
 def render_part(part: Part, site: Site, options: FeedOptions) -> bytes:
     settings = resolve(site, options)
-    digest, ref = part.digests[0], part.data
-    assert isinstance(ref, EntryRef)
+    assert isinstance(part.data, EntryRef)
+    return entry_xml(entry_item(settings, part.digests[0], part.data), settings)
+
+
+def entry_item(settings: FeedSettings, digest: Digest, ref: EntryRef) -> FeedItem:
     if ref.paper is None:
-        item = digest_entry(settings, digest, ref.id)
-    else:
-        item = paper_entry(settings, digest, digest.papers[ref.paper], ref.id, ref.updated)
-    return entry_xml(item, settings)
+        return digest_entry(settings, digest, ref.id)
+    return paper_entry(settings, digest, digest.papers[ref.paper], ref.id, ref.updated)
 
 
 def assemble(

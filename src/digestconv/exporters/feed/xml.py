@@ -110,7 +110,8 @@ class _History(BaseExtension):  # type: ignore[misc]
         return feed
 
 
-def _entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
+def feed_entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
+    """feedgen's entry for ``item``."""
     # feedgen refuses an empty title; a title of control characters alone becomes the link.
     title = xml_text(item.title).strip() or item.link
     links = (FeedLink(item.link, "alternate", "text/html", title), *item.related)
@@ -156,7 +157,7 @@ def entry_xml(item: FeedItem, settings: FeedSettings) -> bytes:
     whole document, and pretty-prints it at the same depth.
     """
     rss = settings.feed_format == "rss"
-    entry = _entry(item, settings, rss)
+    entry = feed_entry(item, settings, rss)
     try:
         element = entry.rss_entry() if rss else entry.atom_entry()
     except ValueError as exc:  # feedgen's own checks; the values above should always pass
@@ -183,14 +184,16 @@ def document(
     """One Atom or RSS document: feedgen's feed without entries, split before its closing
     tags, with ``entries`` (from ``entry_xml``) in between, in the order given."""
     rss = settings.feed_format == "rss"
-    frame = _frame(head, settings, updated, rss)
+    frame = serialise(generator(head, settings, updated), rss)
     closing = b"  </channel>\n</rss>\n" if rss else b"</feed>\n"
     if not frame.endswith(closing):
         raise ExportError("feed: feedgen wrote an unexpected document end")
     return frame[: -len(closing)] + b"".join(entries) + closing
 
 
-def _frame(head: FeedHead, settings: FeedSettings, updated: datetime, rss: bool) -> bytes:
+def generator(head: FeedHead, settings: FeedSettings, updated: datetime) -> Any:
+    """feedgen's feed for ``head``, without entries."""
+    rss = settings.feed_format == "rss"
     fg = FeedGenerator()
     fg.register_extension("history", _History, None, atom=True, rss=True)
     fg.history.links = head.archive_links
@@ -219,6 +222,11 @@ def _frame(head: FeedHead, settings: FeedSettings, updated: datetime, rss: bool)
     fg.updated(updated)
     if rss:
         fg.pubDate(updated)
+    return fg
+
+
+def serialise(fg: Any, rss: bool) -> bytes:
+    """The document feedgen writes for ``fg``, pretty-printed as every feed is."""
     try:
         data: bytes = fg.rss_str(pretty=True) if rss else fg.atom_str(pretty=True)
     except ValueError as exc:  # feedgen's own checks; the values above should always pass
