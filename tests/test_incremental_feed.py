@@ -82,7 +82,12 @@ def incremental(corpus: Corpus, options: FeedOptions, store: DictStore) -> Run:
     result = fragments.export(exporter, corpus, options, diagnostics, store=store)
     for key, data, diags in result.fresh:
         store.rows[key] = (data, diags)
-    return Run(result.output, rendered, len(result.used), [d.format() for d in diagnostics])
+    return Run(
+        fragments.joined(result.output),
+        rendered,
+        len(result.used),
+        [d.format() for d in diagnostics],
+    )
 
 
 def cold(corpus: Corpus, options: FeedOptions) -> tuple[Output, list[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Part, export_whole
+from digestconv.fragments import Assembled, Part, export_whole
 from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
@@ -112,7 +112,7 @@ class FeedExporter:
         options: FeedOptions,
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
-    ) -> Output:
+    ) -> Assembled:
         from digestconv.exporters.feed.write import assemble
 
         return assemble(corpus, options, fragments, diagnostics)

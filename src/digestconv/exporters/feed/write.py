@@ -22,9 +22,8 @@ from digestconv.exporters.feed.plan import Slot, slots
 from digestconv.exporters.feed.settings import FeedSettings, resolve
 from digestconv.exporters.feed.split import Document, documents
 from digestconv.exporters.feed.xml import document, entry_xml, newest_date
-from digestconv.fragments import Part
+from digestconv.fragments import Assembled, Chunks, Part
 from digestconv.model import Corpus, Digest, Site
-from digestconv.plugins import Output
 
 if TYPE_CHECKING:
     from digestconv.exporters.feed import FeedOptions
@@ -96,12 +95,12 @@ def entry_item(settings: FeedSettings, digest: Digest, ref: EntryRef) -> FeedIte
 
 def assemble(
     corpus: Corpus, options: FeedOptions, fragments: Sequence[bytes], diagnostics: Diagnostics
-) -> Output:
+) -> Assembled:
     plan = layout(corpus, options)
     _LAST.clear()  # the export is done: keep no corpus alive after it
     diagnostics.items.extend(plan.diagnostics.items)
     by_id = {slot.id: data for slot, data in zip(plan.shown, fragments, strict=True)}
-    files: dict[str, bytes] = {}
+    files: dict[str, Chunks] = {}
     for doc in plan.docs:
         updated = newest_date([slot.updated for slot in doc.slots])
         data = document(doc.head, plan.settings, updated, [by_id[s.id] for s in doc.slots])

@@ -37,6 +37,7 @@ from digestconv import __version__
 from digestconv.exporters.feed.entries import FeedItem, FeedLink
 from digestconv.exporters.feed.settings import FeedSettings
 from digestconv.exporters.feed.split import FeedHead
+from digestconv.fragments import Chunks
 from digestconv.plugins import ExportError
 from digestconv.text.clean import NOT_XML
 
@@ -180,7 +181,7 @@ _RSS_NS = {"atom": ATOM_NS, "content": "http://purl.org/rss/1.0/modules/content/
 
 def document(
     head: FeedHead, settings: FeedSettings, updated: datetime, entries: Sequence[bytes]
-) -> bytes:
+) -> Chunks:
     """One Atom or RSS document: feedgen's feed without entries, split before its closing
     tags, with ``entries`` (from ``entry_xml``) in between, in the order given."""
     rss = settings.feed_format == "rss"
@@ -188,7 +189,7 @@ def document(
     closing = b"  </channel>\n</rss>\n" if rss else b"</feed>\n"
     if not frame.endswith(closing):
         raise ExportError("feed: feedgen wrote an unexpected document end")
-    return frame[: -len(closing)] + b"".join(entries) + closing
+    return Chunks([frame[: -len(closing)], *entries, closing])
 
 
 def generator(head: FeedHead, settings: FeedSettings, updated: datetime) -> Any:
