@@ -4,17 +4,21 @@ Entry ids and links are the ones jekyll-feed gives the same posts, so readers
 of a site that switches see no duplicate or unread entries; ``updated`` is the
 newest entry's date, so rebuilding an unchanged site gives identical bytes.
 The work is split into small modules: settings (flags + ``_config.yml``),
-entries (model → neutral entries), html (rendering + nh3), split (archive
-pages, per-tag feeds) and xml (feedgen and its pitfalls).
+plan (what is decided across the corpus: which entries, their ids, dates and
+order), entries (one digest or paper → a neutral entry), html (rendering +
+nh3), split (main feed, archive pages, per-tag feeds), xml (feedgen and its
+pitfalls) and write (the parts a build renders once and reuses).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus
+from digestconv.fragments import Assembled, Part, export_whole
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
 
@@ -85,6 +89,30 @@ class FeedExporter:
         return OutputSpec(".xml", media)
 
     def export(self, corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Output:
-        from digestconv.exporters.feed.write import write
+        return export_whole(self, corpus, options, diagnostics)
 
-        return write(corpus, options, diagnostics)
+    # One part per entry some document shows (see ``write``); the heavy modules load
+    # only when a feed is made.
+
+    def parts(self, corpus: Corpus, options: FeedOptions) -> Sequence[Part]:
+        from digestconv.exporters.feed.write import parts
+
+        return parts(corpus, options)
+
+    def render_part(
+        self, part: Part, site: Site, options: FeedOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        from digestconv.exporters.feed.write import render_part
+
+        return render_part(part, site, options)
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: FeedOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> Assembled:
+        from digestconv.exporters.feed.write import assemble
+
+        return assemble(corpus, options, fragments, diagnostics)

@@ -1,30 +1,29 @@
-"""Model → feed entries: one per digest (jekyll-feed's shape) or one per paper.
+"""Model → one feed entry: a digest (jekyll-feed's shape) or one paper of it.
 
-Entries are plain data, independent of Atom or RSS, so both writers, the
-archive pager and the per-tag splitter share one list and cannot disagree on
-an id, a date or an order.  Digest ids are Jekyll's own (``post.id`` through
-``absolute_url``) so a site switching from jekyll-feed shows no duplicates.
+An entry is plain data, independent of Atom or RSS, built from its digest and
+the few values ``plan`` decides across the corpus (its id, a paper's
+``updated``), so it can be rendered on its own and reused while neither changes.
+Digest ids are Jekyll's own (``post.id`` through ``absolute_url``) so a site
+switching from jekyll-feed shows no duplicates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import PurePath
 from urllib.parse import quote
 
-from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed.html import digest_html, has_text, paper_html, sanitise
+from digestconv.exporters.feed.html import digest_html, paper_html, sanitise
 from digestconv.exporters.feed.settings import FeedSettings, normal_host
-from digestconv.model import Corpus, Digest, Paper
-from digestconv.papers import PaperGroup, distinct_papers
+from digestconv.model import Digest, Paper
 from digestconv.text.markdown import item_text, markdown_to_text
 from digestconv.text.people import split_authors
 from digestconv.text.urls import WEB_SCHEMES, PaperLink, paper_links
 
 # Characters RFC 4151's ``specific`` part (pchar / "/" / "?") allows unescaped.
-_TAG_SAFE = "-._~!$&'()*+,;=:@/?"
+TAG_SAFE = "-._~!$&'()*+,;=:@/?"
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,6 @@ class FeedItem:
     published: datetime
     updated: datetime
     categories: tuple[str, ...]
-    tags: tuple[str, ...]
-    """The digest's tags alone: what --by-tag groups by."""
-    post_categories: tuple[str, ...]
-    """The digest's categories alone: what per-category feeds select by."""
     summary: str | None
     content: str | None
     """Sanitised HTML, or None for excerpt-only feeds."""
@@ -57,8 +52,6 @@ class FeedItem:
     authors: tuple[str, ...] = ()
     """One Atom ``author`` each: the paper's authors, or the post's author."""
     related: tuple[FeedLink, ...] = ()
-    order: int = 0
-    """Position in the corpus: the tie-breaker for entries with equal dates."""
 
 
 def _abs(settings: FeedSettings, path: str) -> str:
@@ -76,7 +69,7 @@ def _absolute(settings: FeedSettings, value: str | None, path: str | None) -> st
 
 def tag_uri(settings: FeedSettings, day: str, specific: str) -> str:
     """An RFC 4151 tag URI under the site's own host name."""
-    return f"tag:{settings.tag_authority},{day}:{quote(specific, safe=_TAG_SAFE)}"
+    return f"tag:{settings.tag_authority},{day}:{quote(specific, safe=TAG_SAFE)}"
 
 
 def _categories(digest: Digest) -> tuple[str, ...]:
@@ -89,13 +82,13 @@ def _categories(digest: Digest) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """The model promises offsets; a naive date from a hand-built corpus is read as UTC
     rather than letting feedgen raise."""
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
-def _updated(digest: Digest) -> datetime:
+def entry_updated(digest: Digest) -> datetime:
     """``last_modified_at`` when the post has a usable one (as jekyll-feed), else the date."""
     raw = digest.meta.get("last_modified_at")
     if isinstance(raw, datetime):
@@ -104,12 +97,12 @@ def _updated(digest: Digest) -> datetime:
         try:
             value = datetime.fromisoformat(raw.strip())
         except ValueError:
-            return _aware(digest.date)
+            return aware(digest.date)
     else:
-        return _aware(digest.date)
+        return aware(digest.date)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_aware(digest.date).tzinfo)
-    return max(value, _aware(digest.date))
+        value = value.replace(tzinfo=aware(digest.date).tzinfo)
+    return max(value, aware(digest.date))
 
 
 def _author(digest: Digest) -> tuple[str, ...]:
@@ -157,99 +150,39 @@ def paper_summary(paper: Paper) -> str | None:
     return None
 
 
-def digest_items(
-    corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics
-) -> list[FeedItem]:
-    items: list[FeedItem] = []
-    left_out: list[Digest] = []
-    for order, digest in enumerate(corpus.digests):
-        if not settings.keep_empty and not has_text(digest):
-            left_out.append(digest)
-            continue
-        page = _absolute(settings, digest.url, digest.path)
-        day = _aware(digest.date).date().isoformat()
-        if digest.path is None or digest.post_id is None:
-            # Not a page of the site (a plain Markdown file): no permalink to link to or
-            # to identify it by, so the entry names its file and links to the site.
-            ident = tag_uri(settings, day, _post_name(digest))
-        elif settings.id_scheme == "tag":
-            ident = tag_uri(settings, day, digest.path)
-        else:
-            ident = _absolute(settings, digest.post_id, digest.post_id) or digest.post_id
-        items.append(
-            FeedItem(
-                id=ident,
-                title=digest.title,
-                link=page or settings.site_url,
-                published=_aware(digest.date),
-                updated=_updated(digest),
-                categories=_categories(digest),
-                tags=tuple(str(t) for t in digest.tags),
-                post_categories=tuple(str(c) for c in digest.categories),
-                summary=summary_text(digest.papers) or preamble_summary(digest),
-                content=None if settings.excerpt_only else digest_html(digest),
-                guid_is_permalink=settings.id_scheme == "permalink" and page is not None,
-                lang=digest.lang,
-                authors=_author(digest),
-                order=order,
-            )
-        )
-    for digest in left_out:
-        diagnostics.note(
-            "export",
-            "feed: this post has no papers and no text, so it gets no entry "
-            "(--keep-empty keeps it)",
-            digest.source.path,
-            digest.source.line,
-        )
-    kept = [d for d in corpus.digests if settings.keep_empty or has_text(d)]
-    return disambiguate(items, kept, diagnostics)
+def digest_id(settings: FeedSettings, digest: Digest) -> str:
+    """The entry id jekyll-feed gives the post (before ``plan`` tells colliding ones apart)."""
+    day = aware(digest.date).date().isoformat()
+    if digest.path is None or digest.post_id is None:
+        # Not a page of the site (a plain Markdown file): no permalink to link to or
+        # to identify it by, so the entry names its file and links to the site.
+        return tag_uri(settings, day, post_name(digest))
+    if settings.id_scheme == "tag":
+        return tag_uri(settings, day, digest.path)
+    return _absolute(settings, digest.post_id, digest.post_id) or digest.post_id
 
 
-def _post_name(digest: Digest) -> str:
+def digest_entry(settings: FeedSettings, digest: Digest, ident: str) -> FeedItem:
+    """One post's entry, under the id ``plan`` gave it."""
+    page = _absolute(settings, digest.url, digest.path)
+    return FeedItem(
+        id=ident,
+        title=digest.title,
+        link=page or settings.site_url,
+        published=aware(digest.date),
+        updated=entry_updated(digest),
+        categories=_categories(digest),
+        summary=summary_text(digest.papers) or preamble_summary(digest),
+        content=None if settings.excerpt_only else digest_html(digest),
+        guid_is_permalink=settings.id_scheme == "permalink" and page is not None,
+        lang=digest.lang,
+        authors=_author(digest),
+    )
+
+
+def post_name(digest: Digest) -> str:
     """The post's file name without its extension: unique within a site's ``_posts``."""
     return PurePath(digest.source.path).stem or digest.slug or "post"
-
-
-def disambiguate(
-    items: list[FeedItem], digests: Sequence[Digest], diagnostics: Diagnostics
-) -> list[FeedItem]:
-    """Posts that Jekyll gives one ``post.id`` (one permalink per month, or two posts with
-    the same permalink) each get an entry id of their own.
-
-    The first post in reading order (the oldest) keeps the id jekyll-feed gives it,
-    so its subscribers see nothing new; each later one gets a fragment naming its
-    own file (``#2026-03-31-daily-ai-papers``), which stays the same however many
-    posts are added, and a warning names both posts.
-    """
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first.setdefault(item.id, index)
-    if len(first) == len(items):
-        return items
-    taken = set(first)
-    out = list(items)
-    for index, item in enumerate(items):
-        holder = first[item.id]
-        if holder == index:
-            continue
-        base = f"{item.id}#{quote(_post_name(digests[index]), safe=_TAG_SAFE)}"
-        ident, number = base, 1
-        while ident in taken:
-            number += 1
-            ident = f"{base}-{number}"
-        taken.add(ident)
-        out[index] = replace(item, id=ident)
-        later, earlier = digests[index], digests[holder]
-        diagnostics.warning(
-            "export",
-            f"feed: {earlier.source.path} and {later.source.path} have the same "
-            f"{'Jekyll post id' if later.post_id else 'file name'}, {item.id!r}; "
-            f"the later post's entry gets the id {ident!r}",
-            later.source.path,
-            later.source.line,
-        )
-    return out
 
 
 def _related_title(link: PaperLink) -> str | None:
@@ -277,88 +210,30 @@ def paper_id(settings: FeedSettings, paper: Paper, first_day: str) -> str:
     key = paper.key  # "arxiv:2509.26328" or "url:https://…"
     if settings.id_scheme == "tag":
         return tag_uri(settings, settings.tag_date or first_day, key)
-    return settings.site_url + "#" + quote(key, safe=_TAG_SAFE)
+    return settings.site_url + "#" + quote(key, safe=TAG_SAFE)
 
 
-def paper_items(corpus: Corpus, settings: FeedSettings, diagnostics: Diagnostics) -> list[FeedItem]:
-    """One entry per paper, at its first appearance; repeats are reported, not duplicated."""
-    items: list[FeedItem] = []
-    groups = distinct_papers(sorted(corpus.digests, key=lambda d: _aware(d.date)))
-    updated = _paper_updated(groups)
-    for order, group in enumerate(groups):
-        digest, paper = group.first
-        post_url = _absolute(settings, digest.url, digest.path)
-        ident = paper_id(settings, paper, _aware(digest.date).date().isoformat())
-        if post_url is None:
-            link = paper.url if paper.url.startswith(WEB_SCHEMES) else settings.site_url
-        else:
-            link = f"{post_url}#{paper.anchor}" if paper.anchor else post_url
-        items.append(
-            FeedItem(
-                id=ident,
-                title=paper.title,
-                link=link,
-                published=_aware(digest.date),
-                updated=updated[order],
-                categories=_categories(digest),
-                tags=tuple(str(t) for t in digest.tags),
-                post_categories=tuple(str(c) for c in digest.categories),
-                summary=paper_summary(paper),
-                content=None
-                if settings.excerpt_only
-                else sanitise(paper_html(paper, heading=False)),
-                guid_is_permalink=False,
-                lang=digest.lang,
-                authors=_paper_authors(paper, digest),
-                related=_paper_related(paper),
-                order=order,
-            )
-        )
-    repeats = sum(len(group.repeats) for group in groups)
-    if repeats:
-        diagnostics.note(
-            "export",
-            f"feed: {repeats} paper(s) appear in more than one post; "
-            "each paper has one entry, at its first appearance",
-        )
-    return items
-
-
-def _paper_updated(groups: Sequence[PaperGroup[Digest]]) -> list[datetime]:
-    """Each paper entry's ``updated``: its post's time plus a few seconds by rank, so that
-    no two paper entries share one (the W3C validator warns, and readers sorting by it
-    shuffle them).
-
-    A post's first paper is the newest by as many seconds as the post has further new
-    papers; its last one keeps the post's time.  Posts are taken oldest first and a post
-    whose seconds would meet the previous post's starts just after them, so a new post
-    never changes an older entry and the same posts always give the same times.
-    """
-    counts: dict[int, int] = {}
-    for group in groups:
-        key = id(group.first[0])
-        counts[key] = counts.get(key, 0) + 1
-    starts: dict[int, datetime] = {}
-    seen: dict[int, int] = {}
-    latest: datetime | None = None
-    out: list[datetime] = []
-    second = timedelta(seconds=1)
-    for group in groups:
-        digest = group.first[0]
-        key = id(digest)
-        if key not in starts:
-            start = _updated(digest)
-            if latest is not None and start <= latest:
-                start = latest + second
-            starts[key] = start
-            latest = start + (counts[key] - 1) * second
-        position = seen.get(key, 0)
-        seen[key] = position + 1
-        out.append(starts[key] + (counts[key] - 1 - position) * second)
-    return out
-
-
-def newest_first(items: Sequence[FeedItem]) -> list[FeedItem]:
-    """Newest first like jekyll-feed; equal dates keep the input order (papers by rank)."""
-    in_order = sorted(items, key=lambda i: i.order)
-    return sorted(in_order, key=lambda i: i.published, reverse=True)  # stable sort
+def paper_entry(
+    settings: FeedSettings, digest: Digest, paper: Paper, ident: str, updated: datetime
+) -> FeedItem:
+    """One paper's entry at its first appearance, ``digest``; ``updated`` is decided across
+    the corpus by ``plan``."""
+    post_url = _absolute(settings, digest.url, digest.path)
+    if post_url is None:
+        link = paper.url if paper.url.startswith(WEB_SCHEMES) else settings.site_url
+    else:
+        link = f"{post_url}#{paper.anchor}" if paper.anchor else post_url
+    return FeedItem(
+        id=ident,
+        title=paper.title,
+        link=link,
+        published=aware(digest.date),
+        updated=updated,
+        categories=_categories(digest),
+        summary=paper_summary(paper),
+        content=None if settings.excerpt_only else sanitise(paper_html(paper, heading=False)),
+        guid_is_permalink=False,
+        lang=digest.lang,
+        authors=_paper_authors(paper, digest),
+        related=_paper_related(paper),
+    )

@@ -27,6 +27,8 @@ EntryMode = Literal["digest", "paper"]
 IdScheme = Literal["permalink", "tag"]
 
 _TAG_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_LOWER_START = re.compile(r"[a-z][a-z0-9+.-]*://[a-z0-9._~%!$&'()*+,;=:@-]*(?:[/?#]|\Z)")
+"""A URL whose scheme and host are lower-case ASCII already: what ``normal_host`` keeps."""
 
 DEFAULT_LIMIT = 20
 DEFAULT_FEED_PATH = "/feed.xml"
@@ -90,6 +92,8 @@ def normal_host(url: str) -> str:
     """``url`` with its scheme and host in lower case, as Jekyll's ``absolute_url`` writes
     them (Addressable's ``normalize``): atom ids are compared character by character, so
     ``https://User.github.io`` would be a new id to every subscriber of jekyll-feed's feed."""
+    if _LOWER_START.match(url):
+        return url  # already normal: the common case, without urlsplit's cost
     parts = urlsplit(url)
     if not parts.netloc:
         return url

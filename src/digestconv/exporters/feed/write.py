@@ -1,94 +1,110 @@
-"""The feed documents: entries from the model, then the main feed, archive pages, tag and
-category feeds."""
+"""The feed in parts: one per entry shown in any document, rendered once and shared by the
+main feed, archive pages, tag and category feeds.
+
+An entry's bytes depend on its digest and on what ``plan`` decided for it across
+the corpus – its id (colliding Jekyll ids are told apart) and, for a paper, its
+``updated`` seconds and its place in the post – so those are the part's key.
+Everything else a document holds (its head, its ``updated``, which entries it
+shows and in which order) is decided again at assembly from the cheap plan, so a
+new post renders one entry (a paper feed: one per new paper) and re-assembles.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.feed.entries import (
-    FeedItem,
-    FeedLink,
-    digest_items,
-    newest_first,
-    paper_items,
-)
+from digestconv.exporters.feed.entries import FeedItem, digest_entry, paper_entry
+from digestconv.exporters.feed.plan import Slot, slots
 from digestconv.exporters.feed.settings import FeedSettings, resolve
-from digestconv.exporters.feed.split import archive_name, archive_pages, category_feeds, tag_feeds
-from digestconv.exporters.feed.xml import FeedHead, render
-from digestconv.model import Corpus
-from digestconv.plugins import ExportError, Output
+from digestconv.exporters.feed.split import Document, documents
+from digestconv.exporters.feed.xml import document, entry_xml, newest_date
+from digestconv.fragments import Assembled, Chunks, Part
+from digestconv.model import Corpus, Digest, Site
 
 if TYPE_CHECKING:
     from digestconv.exporters.feed import FeedOptions
 
 
-def write(corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Output:
+@dataclass(frozen=True)
+class EntryRef:
+    """What ``render_part`` needs beside the digest; all of it is in the part's key."""
+
+    id: str
+    paper: int | None
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class Layout:
+    settings: FeedSettings
+    docs: list[Document]
+    shown: list[Slot]
+    """Every entry some document shows, once each, newest first: the parts."""
+    diagnostics: Diagnostics
+
+
+_LAST: list[tuple[Corpus, FeedOptions, Layout]] = []
+"""The layout of the export in progress: ``parts`` and ``assemble`` see the same corpus."""
+
+
+def layout(corpus: Corpus, options: FeedOptions) -> Layout:
+    """The corpus-wide plan and its documents, made once per export."""
+    held = _LAST[0] if _LAST else None
+    if held is not None and held[0] is corpus and held[1] == options:
+        return held[2]
+    made = _layout(corpus, options)
+    _LAST[:] = [(corpus, options, made)]
+    return made
+
+
+def _layout(corpus: Corpus, options: FeedOptions) -> Layout:
     settings = resolve(corpus.site, options)
-    if settings.entries == "paper":
-        items = paper_items(corpus, settings, diagnostics)
-    else:
-        items = digest_items(corpus, settings, diagnostics)
-    _check_unique(items)
-    if not items:
-        diagnostics.warning("export", "feed: there are no posts to put in the feed")
-    newest = newest_first(items)
-    limit = settings.limit or len(newest)
-    main_head = FeedHead(settings.title, settings.feed_url)
+    diagnostics = Diagnostics()
+    newest = slots(corpus, settings, diagnostics)
+    docs = documents(newest, settings)
+    seen = {slot.id for doc in docs for slot in doc.slots}
+    shown = [slot for slot in newest if slot.id in seen]
+    return Layout(settings, docs, shown, diagnostics)
 
-    if not (settings.archive or settings.by_tag or settings.categories):
-        return render(newest[:limit], main_head, settings)
 
-    files: dict[str, bytes] = {}
-    if settings.archive:
-        files.update(_archives(newest, settings, main_head))
-    else:
-        files[settings.file_name] = render(newest[:limit], main_head, settings)
-    if settings.by_tag:
-        for tag in tag_feeds(newest, settings):
-            head = FeedHead(f"{settings.title} | {tag.label}", settings.feed_base + tag.name)
-            files[tag.name] = render(tag.items[:limit], head, settings)
-    for feed in category_feeds(newest, settings):
-        head = FeedHead(f"{settings.title} | {feed.label}", settings.feed_base + feed.name)
-        files[feed.name] = render(feed.items[:limit], head, settings)
+def parts(corpus: Corpus, options: FeedOptions) -> list[Part]:
+    return [_part(slot) for slot in layout(corpus, options).shown]
+
+
+def _part(slot: Slot) -> Part:
+    ref = EntryRef(slot.id, slot.paper, slot.updated)
+    key = f"{ref.id}\n{ref.paper}\n{ref.updated.isoformat()}"
+    return Part((slot.digest,), key, ref)
+
+
+def render_part(part: Part, site: Site, options: FeedOptions) -> bytes:
+    settings = resolve(site, options)
+    assert isinstance(part.data, EntryRef)
+    return entry_xml(entry_item(settings, part.digests[0], part.data), settings)
+
+
+def entry_item(settings: FeedSettings, digest: Digest, ref: EntryRef) -> FeedItem:
+    if ref.paper is None:
+        return digest_entry(settings, digest, ref.id)
+    return paper_entry(settings, digest, digest.papers[ref.paper], ref.id, ref.updated)
+
+
+def assemble(
+    corpus: Corpus, options: FeedOptions, fragments: Sequence[bytes], diagnostics: Diagnostics
+) -> Assembled:
+    plan = layout(corpus, options)
+    _LAST.clear()  # the export is done: keep no corpus alive after it
+    diagnostics.items.extend(plan.diagnostics.items)
+    by_id = {slot.id: data for slot, data in zip(plan.shown, fragments, strict=True)}
+    files: dict[str, Chunks] = {}
+    for doc in plan.docs:
+        updated = newest_date([slot.updated for slot in doc.slots])
+        data = document(doc.head, plan.settings, updated, [by_id[s.id] for s in doc.slots])
+        if doc.name is None:
+            return data
+        files[doc.name] = data
     return files
-
-
-def _archives(
-    newest: list[FeedItem], settings: FeedSettings, main_head: FeedHead
-) -> dict[str, bytes]:
-    """The subscription feed linking to its newest archive page, and every page."""
-    limit = settings.limit
-    pages = archive_pages(newest, limit)
-    files: dict[str, bytes] = {}
-    urls = [settings.feed_base + archive_name(n) for n in range(1, len(pages) + 1)]
-    for number, page in enumerate(pages, start=1):
-        links = [FeedLink(settings.feed_url, "current")]
-        if number > 1:
-            links.append(FeedLink(urls[number - 2], "prev-archive"))
-        if number < len(pages):
-            links.append(FeedLink(urls[number], "next-archive"))
-        head = FeedHead(
-            f"{settings.title} (archive {number})",
-            urls[number - 1],
-            archive_links=tuple(links),
-            is_archive=True,
-        )
-        files[archive_name(number)] = render(page, head, settings)
-    current = newest[:limit] if limit else newest
-    links_main = (FeedLink(urls[-1], "prev-archive"),) if urls else ()
-    head = FeedHead(main_head.title, main_head.self_url, archive_links=links_main)
-    files[settings.file_name] = render(current, head, settings)
-    return files
-
-
-def _check_unique(items: list[FeedItem]) -> None:
-    """Two posts with one id would make readers drop one of them: refuse, naming both."""
-    seen: dict[str, FeedItem] = {}
-    for item in items:
-        other = seen.setdefault(item.id, item)
-        if other is not item:
-            raise ExportError(
-                f"two feed entries share the id {item.id!r} ({other.title!r} and "
-                f"{item.title!r}); give one of the posts its own permalink or slug"
-            )

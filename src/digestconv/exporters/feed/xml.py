@@ -1,10 +1,14 @@
 """Feed entries → Atom 1.0 or RSS 2.0 bytes through feedgen, with its 1.0 pitfalls handled.
 
+Each entry is serialised on its own and a document is its head, its entries' bytes
+and its closing tags: an entry is rendered once for every document that shows it,
+and a build reuses it while it does not change.
+
 feedgen 1.0.0 does the XML escaping and element order, but four of its
 defaults would break a feed that must be stable and valid:
 
-* ``add_entry`` *prepends* by default, reversing the order entries are added
-  in; every entry is added with ``order="append"``.
+* Entries are serialised without ``add_entry`` (which *prepends* by default):
+  a document holds them in the order given.
 * Feed and entry ``updated`` default to the clock; both are always set from
   the entries, so the same input gives the same bytes.
 * ``content(type="CDATA")`` would wrap HTML in CDATA; ``type="html"`` is used
@@ -21,17 +25,19 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from digestconv import __version__
 from digestconv.exporters.feed.entries import FeedItem, FeedLink
 from digestconv.exporters.feed.settings import FeedSettings
+from digestconv.exporters.feed.split import FeedHead
+from digestconv.fragments import Chunks
 from digestconv.plugins import ExportError
 from digestconv.text.clean import NOT_XML
 
@@ -45,16 +51,6 @@ def xml_text(text: str) -> str:
     """Text without what XML 1.0 cannot carry: the reader removes it from posts, this is
     the last line of defence for values from flags or configuration."""
     return NOT_XML.remove(text)
-
-
-@dataclass(frozen=True)
-class FeedHead:
-    """Feed-level facts of one document (main feed, a tag feed or an archive page)."""
-
-    title: str
-    self_url: str
-    archive_links: tuple[FeedLink, ...] = ()
-    is_archive: bool = False
 
 
 class _Entry(FeedEntry):  # type: ignore[misc]
@@ -88,8 +84,7 @@ class _Entry(FeedEntry):  # type: ignore[misc]
 
 
 def _append(parent: Any, tag: str, attrib: dict[str, str] | None = None) -> None:
-    """A child element, made through the parent so this module needs no lxml import."""
-    parent.append(parent.makeelement(tag, attrib or {}))
+    etree.SubElement(parent, tag, attrib or {})
 
 
 class _History(BaseExtension):  # type: ignore[misc]
@@ -116,7 +111,8 @@ class _History(BaseExtension):  # type: ignore[misc]
         return feed
 
 
-def _entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
+def feed_entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
+    """feedgen's entry for ``item``."""
     # feedgen refuses an empty title; a title of control characters alone becomes the link.
     title = xml_text(item.title).strip() or item.link
     links = (FeedLink(item.link, "alternate", "text/html", title), *item.related)
@@ -148,15 +144,56 @@ def _entry(item: FeedItem, settings: FeedSettings, rss: bool) -> _Entry:
     return entry
 
 
-def newest_date(items: Sequence[FeedItem]) -> datetime:
+def newest_date(updated: Sequence[datetime]) -> datetime:
     """The feed's ``updated``: its newest entry, never the clock (the epoch when empty)."""
-    return max((i.updated for i in items), default=EPOCH)
+    return max(updated, default=EPOCH)
 
 
-def render(
-    items: Sequence[FeedItem], head: FeedHead, settings: FeedSettings, pretty: bool = True
-) -> bytes:
-    """One Atom or RSS document; ``items`` are written in the order given."""
+def entry_xml(item: FeedItem, settings: FeedSettings) -> bytes:
+    """One ``<entry>`` or ``<item>`` exactly as it reads inside its document, indentation
+    and final newline included, so that documents are their head, entries and tail.
+
+    The element is placed in an empty frame of the document's own shape: lxml moves
+    feedgen's ``content:encoded`` onto the frame's ``content`` prefix as it does in the
+    whole document, and pretty-prints it at the same depth.
+    """
+    rss = settings.feed_format == "rss"
+    entry = feed_entry(item, settings, rss)
+    try:
+        element = entry.rss_entry() if rss else entry.atom_entry()
+    except ValueError as exc:  # feedgen's own checks; the values above should always pass
+        raise ExportError(f"feed: {exc}") from exc
+    if rss:
+        root = etree.Element("rss", nsmap=_RSS_NS, version="2.0")
+        etree.SubElement(root, "channel").append(element)
+    else:
+        root = etree.Element("feed", xmlns=ATOM_NS)
+        root.append(element)
+    text: bytes = etree.tostring(root, pretty_print=True, encoding="UTF-8")
+    depth = 2 if rss else 1
+    body = text.split(b"\n", depth)[-1]  # the frame's start tags, one line each
+    return body.rsplit(b"\n", depth + 1)[0] + b"\n"  # and its end tags
+
+
+_RSS_NS = {"atom": ATOM_NS, "content": "http://purl.org/rss/1.0/modules/content/"}
+"""What feedgen declares on every RSS document (archive pages add ``fh``, unused by items)."""
+
+
+def document(
+    head: FeedHead, settings: FeedSettings, updated: datetime, entries: Sequence[bytes]
+) -> Chunks:
+    """One Atom or RSS document: feedgen's feed without entries, split before its closing
+    tags, with ``entries`` (from ``entry_xml``) in between, in the order given."""
+    rss = settings.feed_format == "rss"
+    frame = serialise(generator(head, settings, updated), rss)
+    closing = b"  </channel>\n</rss>\n" if rss else b"</feed>\n"
+    if not frame.endswith(closing):
+        raise ExportError("feed: feedgen wrote an unexpected document end")
+    return Chunks([frame[: -len(closing)], *entries, closing])
+
+
+def generator(head: FeedHead, settings: FeedSettings, updated: datetime) -> Any:
+    """feedgen's feed for ``head``, without entries."""
     rss = settings.feed_format == "rss"
     fg = FeedGenerator()
     fg.register_extension("history", _History, None, atom=True, rss=True)
@@ -183,14 +220,16 @@ def render(
             fg.link(href=link.href, rel=link.rel, type="application/atom+xml")
     # feedgen takes the RSS channel link from the *last* link added: the site must come last.
     fg.link(href=settings.site_url, rel="alternate", type="text/html")
-    updated = newest_date(items)
     fg.updated(updated)
     if rss:
         fg.pubDate(updated)
-    for item in items:
-        fg.add_entry(_entry(item, settings, rss), order="append")
+    return fg
+
+
+def serialise(fg: Any, rss: bool) -> bytes:
+    """The document feedgen writes for ``fg``, pretty-printed as every feed is."""
     try:
-        data: bytes = fg.rss_str(pretty=pretty) if rss else fg.atom_str(pretty=pretty)
+        data: bytes = fg.rss_str(pretty=True) if rss else fg.atom_str(pretty=True)
     except ValueError as exc:  # feedgen's own checks; the values above should always pass
         raise ExportError(f"feed: {exc}") from exc
     return data
