@@ -17,7 +17,6 @@ from tests.conftest import ROOT, read_shared_corpus
 from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg
-from digestconv.exporters.anki import parts as anki_parts
 from digestconv.exporters.anki.cards import (
     DEFAULT_DECK,
     AnkiNote,
@@ -188,41 +187,6 @@ def test_an_empty_corpus(fmt: str) -> None:
 
 
 # --------------------------------------------------------------------------- both files
-
-
-def test_both_files_derive_each_note_once(
-    samples_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    real = anki_parts.paper_notes
-
-    def counting(group: Any, *args: Any) -> list[AnkiNote]:
-        calls.append(group.key)
-        return real(group, *args)
-
-    monkeypatch.setattr(anki_parts, "paper_notes", counting)
-    corpus = Corpus(samples_corpus.site, (*samples_corpus.digests,))  # a new build's corpus
-    csv_diags, apkg_diags = Diagnostics(), Diagnostics()
-    csv = AnkiExporter().export(corpus, AnkiOptions(), csv_diags)
-    package = AnkiExporter().export(corpus, AnkiOptions(format="apkg"), apkg_diags)
-    assert len(calls) == 40
-    assert csv == (GOLDEN / "cards.csv").read_bytes()
-    assert package == (GOLDEN / "cards.apkg").read_bytes()
-    assert csv_diags.items == apkg_diags.items
-    # Another deck template is other notes: derived again.
-    AnkiExporter().export(corpus, AnkiOptions(deck="X::{year}"), Diagnostics())
-    assert len(calls) == 80
-
-
-def test_memoised_notes_follow_the_corpus(samples_corpus: Corpus) -> None:
-    """An edited corpus never gets the notes of the one before (same paper keys)."""
-    corpus = Corpus(samples_corpus.site, (*samples_corpus.digests,))
-    AnkiExporter().export(corpus, AnkiOptions(), Diagnostics())
-    first = corpus.digests[0]
-    renamed = replace(first, papers=tuple(replace(p, title="Renamed: x") for p in first.papers))
-    edited = Corpus(corpus.site, (renamed, *corpus.digests[1:]))
-    out = AnkiExporter().export(edited, AnkiOptions(), Diagnostics())
-    assert out.count(b"Renamed") >= len(first.papers)
 
 
 # --------------------------------------------------------------------------- package rows

@@ -6,17 +6,17 @@ so a part is made from every digest the paper appears in, and its key is the
 paper's identity (which the GUIDs derive from).  Nothing else is decided
 across the corpus: ids in the package are given when it is assembled.
 
-A build writes both files, ``cards.csv`` and ``cards.apkg``, from the same
-notes.  The notes of the parts rendered for one are kept for the other while
-the corpus is the same, so a cold build derives each note once, not twice.
+A build writes both files, ``cards.csv`` and ``cards.apkg``, each deriving the
+notes of the parts it renders: keeping one file's notes for the other would hold
+every note of the corpus in memory for the whole build (a hundred megabytes at
+2,000 posts), and the two usually render in separate worker processes anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki.cards import (
     DEFAULT_DECK,
     AnkiNote,
@@ -52,7 +52,6 @@ def settings(cards: object, deck: str, notetype_basic: object, notetype_cloze: o
 
 def paper_parts(corpus: Corpus) -> list[Part]:
     """One part per distinct paper, in reading order; ``data`` is the paper's group."""
-    _MEMO.follow(corpus.digests)
     return [Part(_digests(group), group.key, group) for group in distinct_papers(corpus.digests)]
 
 
@@ -72,37 +71,7 @@ def part_notes(part: Part, settings: Settings, diagnostics: Diagnostics) -> list
     """The notes of one paper's part, with the diagnostics deriving them gives."""
     group = part.data
     assert isinstance(group, PaperGroup)
-    key = (part.key, settings.kinds, settings.deck.template, tuple(map(id, part.digests)))
-    held = _MEMO.notes.get(key)
-    if held is not None and all(a is b for a, b in zip(held.digests, part.digests, strict=True)):
-        diagnostics.items.extend(held.diagnostics)
-        return held.notes
     local = Diagnostics()
     notes = paper_notes(group, settings.kinds, settings.deck, local)
     diagnostics.items.extend(local.items)
-    _MEMO.notes[key] = _Held(part.digests, notes, local.items)
     return notes
-
-
-@dataclass(frozen=True)
-class _Held:
-    digests: tuple[Digest, ...]
-    """Kept so that the ids in the memo's key stay theirs."""
-    notes: list[AnkiNote]
-    diagnostics: list[Diagnostic]
-
-
-@dataclass
-class _Memo:
-    """The notes derived from the digests of the corpus being exported, and no other."""
-
-    digests: Sequence[Digest] = ()
-    notes: dict[tuple[object, ...], _Held] = field(default_factory=dict)
-
-    def follow(self, digests: Sequence[Digest]) -> None:
-        if digests is not self.digests:
-            self.digests = digests
-            self.notes = {}
-
-
-_MEMO = _Memo()
