@@ -160,3 +160,25 @@ def test_model_is_frozen(samples_corpus: Corpus) -> None:
         paper.title = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
         samples_corpus.digests[0].meta["layout"] = "x"  # type: ignore[index]
+
+
+def test_fast_json_paths_keep_every_value() -> None:
+    """orjson writes and reads the model where its bytes and values are the standard
+    library's; integers beyond 64 bits, floats and NaN in free-form values do not change."""
+    import math
+
+    from digestconv.model import load_json
+
+    meta = {"big": 2**80, "neg": -(2**70), "pi": 3.14159, "huge": 1e16, "nan": float("nan")}
+    digest = Digest(
+        source=SourceSpan("_posts/2026-01-01-x.md", 1, 3),
+        title="x",
+        date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        meta=frozen_mapping(meta),
+    )
+    text = to_json(Corpus(site=Site(), digests=(digest,)))
+    assert '"big": 1208925819614629174706176' in text and '"huge": 1e+16' in text
+    back = from_json(text).digests[0].meta
+    assert back["big"] == 2**80 and back["neg"] == -(2**70) and back["huge"] == 1e16
+    assert math.isnan(back["nan"])
+    assert load_json('{"id": 1234567890123456789012}') == {"id": 1234567890123456789012}

@@ -36,6 +36,7 @@ from digestconv.model import (
     digest_from_json,
     digest_to_json,
     frozen_mapping,
+    load_json,
     site_from_json,
     site_to_json,
 )
@@ -103,7 +104,7 @@ class ReadResult:
     def materialize(self) -> Corpus:
         """The corpus, decoding deferred digests first."""
         if self.deferred is not None:
-            digests = [digest_from_json(json.loads(p)) for p in self.deferred]
+            digests = [digest_from_json(load_json(p)) for p in self.deferred]
             digests.sort(key=lambda d: (d.date, d.source.path))
             self.corpus = Corpus(site=self.corpus.site, digests=tuple(digests))
             self.deferred = None
@@ -655,7 +656,7 @@ def _encode(digest: Digest | None, diagnostics: Diagnostics) -> tuple[str | None
 
 
 def _decode(payload: str | None, diags: str) -> tuple[Digest | None, list[Diagnostic]]:
-    digest = None if payload is None else digest_from_json(json.loads(payload))
+    digest = None if payload is None else digest_from_json(load_json(payload))
     return digest, [Diagnostic(*row) for row in json.loads(diags)]
 
 
@@ -724,7 +725,7 @@ def read_paths(
                 deferred=[d for d in payloads if isinstance(d, str)],
             )
         results = [
-            (digest_from_json(json.loads(d)) if isinstance(d, str) else d, diags)
+            (digest_from_json(load_json(d)) if isinstance(d, str) else d, diags)
             for d, diags in many
         ]
     digests: list[Digest] = []
