@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from importlib.resources import files
 
@@ -167,7 +168,7 @@ def test_fast_json_paths_keep_every_value() -> None:
     library's; integers beyond 64 bits, floats and NaN in free-form values do not change."""
     import math
 
-    from digestconv.model import load_json
+    from digestconv.model import digest_from_text, digest_to_text
 
     meta = {"big": 2**80, "neg": -(2**70), "pi": 3.14159, "huge": 1e16, "nan": float("nan")}
     digest = Digest(
@@ -181,4 +182,9 @@ def test_fast_json_paths_keep_every_value() -> None:
     back = from_json(text).digests[0].meta
     assert back["big"] == 2**80 and back["neg"] == -(2**70) and back["huge"] == 1e16
     assert math.isnan(back["nan"])
-    assert load_json('{"id": 1234567890123456789012}') == {"id": 1234567890123456789012}
+    cached = digest_from_text(digest_to_text(digest))
+    assert cached.meta["big"] == 2**80 and math.isnan(cached.meta["nan"])
+    plain = replace(digest, meta=frozen_mapping({"n": 2**62, "s": "x"}))
+    assert (
+        digest_to_text(plain).startswith("o") and digest_from_text(digest_to_text(plain)) == plain
+    )

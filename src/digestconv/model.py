@@ -10,7 +10,6 @@ lets third-party tools consume ``digestconv json`` instead of re-parsing posts.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -497,25 +496,49 @@ def to_json_bytes(corpus: Corpus) -> bytes:
     return b"".join(part.encode("utf-8") for part in iter_json(corpus))
 
 
-def load_json(text: str | bytes) -> JsonValue:
-    """``json.loads``, by orjson where it gives the same values: a rebuild decodes every
-    cached digest, and orjson reads them a third faster.  orjson turns integers beyond
-    64 bits into floats and refuses ``NaN``, so a text with a run of 19 digits or more
-    (anywhere: the scan is cheaper than knowing where) and anything refused take the
-    standard path."""
-    if _LONG_DIGITS.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+_INT64 = 2**63
 
 
-_LONG_DIGITS = re.compile(r"\d{19}")
+def _wide_int(value: JsonValue) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -_INT64 <= value < _INT64
+    if isinstance(value, Mapping):
+        return any(_wide_int(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_wide_int(v) for v in value)
+    return False
+
+
+def _orjson_reads_exactly(digest: Digest) -> bool:
+    """orjson reads integers beyond 64 bits as floats and refuses ``NaN``: a digest whose
+    free-form values hold floats or such integers (or whose rank or arXiv version is that
+    long) is read back by the standard decoder."""
+    free = (digest.meta, *(p.fields for p in digest.papers))
+    if any(_has_float(v) or _wide_int(v) for v in free):
+        return False
+    numbers = [p.rank for p in digest.papers] + [
+        p.arxiv.version for p in digest.papers if p.arxiv is not None and p.arxiv.version
+    ]
+    return not any(_wide_int(n) for n in numbers)
+
+
+def digest_to_text(digest: Digest) -> str:
+    """A digest as compact JSON for caches, marked with how it can be read back."""
+    text = json.dumps(digest_to_json(digest), ensure_ascii=False)
+    return ("o" if _orjson_reads_exactly(digest) else "j") + text
+
+
+def digest_from_text(text: str) -> Digest:
+    """The digest :func:`digest_to_text` wrote; a rebuild decodes every cached digest, and
+    orjson reads them a third faster where it reads the same values."""
+    body = text[1:]
+    return digest_from_json(orjson.loads(body) if text[:1] == "o" else json.loads(body))
 
 
 def from_json(text: str | bytes) -> Corpus:
-    obj = load_json(text)
+    obj = json.loads(text)
     version = obj.get("schema_version")
     if version not in (1, 2, SCHEMA_VERSION):
         raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")

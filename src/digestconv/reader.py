@@ -33,10 +33,9 @@ from digestconv.model import (
     Paper,
     Site,
     SourceSpan,
-    digest_from_json,
-    digest_to_json,
+    digest_from_text,
+    digest_to_text,
     frozen_mapping,
-    load_json,
     site_from_json,
     site_to_json,
 )
@@ -104,7 +103,7 @@ class ReadResult:
     def materialize(self) -> Corpus:
         """The corpus, decoding deferred digests first."""
         if self.deferred is not None:
-            digests = [digest_from_json(load_json(p)) for p in self.deferred]
+            digests = [digest_from_text(p) for p in self.deferred]
             digests.sort(key=lambda d: (d.date, d.source.path))
             self.corpus = Corpus(site=self.corpus.site, digests=tuple(digests))
             self.deferred = None
@@ -651,12 +650,12 @@ def _parse_worker(
 
 
 def _encode(digest: Digest | None, diagnostics: Diagnostics) -> tuple[str | None, str]:
-    payload = None if digest is None else json.dumps(digest_to_json(digest), ensure_ascii=False)
+    payload = None if digest is None else digest_to_text(digest)
     return payload, json.dumps([list(astuple(d)) for d in diagnostics], ensure_ascii=False)
 
 
 def _decode(payload: str | None, diags: str) -> tuple[Digest | None, list[Diagnostic]]:
-    digest = None if payload is None else digest_from_json(load_json(payload))
+    digest = None if payload is None else digest_from_text(payload)
     return digest, [Diagnostic(*row) for row in json.loads(diags)]
 
 
@@ -724,10 +723,7 @@ def read_paths(
                 post_keys=post_keys,
                 deferred=[d for d in payloads if isinstance(d, str)],
             )
-        results = [
-            (digest_from_json(load_json(d)) if isinstance(d, str) else d, diags)
-            for d, diags in many
-        ]
+        results = [(digest_from_text(d) if isinstance(d, str) else d, diags) for d, diags in many]
     digests: list[Digest] = []
     failed: list[str] = []
     for path, (digest, diags) in zip(inputs.files, results, strict=True):
