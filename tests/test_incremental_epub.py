@@ -108,7 +108,7 @@ def test_editing_a_post_renders_its_chapter_and_the_book_documents(samples_corpu
     edited = _with(samples_corpus, digests)
     output, diags = _warm(exporter, edited, options, store)
     # The title, range and counts are unchanged: the cover is reused.
-    assert exporter.kinds() == ["book", "chapter"]
+    assert exporter.kinds() == ["book", "chapter", "toc"]
     assert (output, diags) == _cold(edited, options)
     assert output != _cold(samples_corpus, options)[0]
 
@@ -124,7 +124,7 @@ def test_with_split_books_an_edit_renders_only_its_own_book(samples_corpus: Corp
     edited = _with(samples_corpus, digests)
     after, diags = _warm(exporter, edited, options, store)
     period = f"{target.date.year:04d}-{target.date.month:02d}"
-    assert exporter.kinds() == ["book", "chapter"]
+    assert exporter.kinds() == ["book", "chapter", "toc"]
     assert all(
         title.endswith(f"({period})") for kind, title, _ in exporter.rendered if kind == "book"
     )
@@ -146,7 +146,7 @@ def test_adding_and_removing_posts(samples_corpus: Corpus) -> None:
     grown = _with(samples_corpus, [*samples_corpus.digests, added])
     output, diags = _warm(exporter, grown, options, store)
     # One new chapter; the counts on the cover changed; the book documents list it.
-    assert exporter.kinds() == ["book", "chapter", "cover"]
+    assert exporter.kinds() == ["book", "chapter", "cover", "toc"]
     assert (output, diags) == _cold(grown, options)
     names = zipfile.ZipFile(io.BytesIO(output)).namelist()
     assert len([n for n in names if n.startswith("EPUB/text/d")]) == len(grown.digests) - sum(
@@ -232,4 +232,4 @@ def test_the_shared_corpora_edited_and_rebuilt(folder: str) -> None:
         digests[index] = _edit_text(digests[index])
         edited = _with(corpus, digests)
         assert _warm(exporter, edited, options, store) == _cold(edited, options)
-        assert exporter.kinds() == ["book", "chapter"]
+        assert exporter.kinds() == ["book", "chapter", "toc"]

@@ -24,6 +24,7 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.books import Book, Message, plan_books
 from digestconv.exporters.epub.cover import load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
+from digestconv.exporters.epub.nav import Rendered
 from digestconv.exporters.epub.plan import Chapter
 from digestconv.exporters.epub.write import (
     CoverSpec,
@@ -32,6 +33,9 @@ from digestconv.exporters.epub.write import (
     chapter_member,
     cover_members,
     cover_spec,
+    grouped,
+    navigation_members,
+    toc_entry,
 )
 from digestconv.fragments import Part
 from digestconv.model import Corpus, Site
@@ -54,6 +58,13 @@ class _Chapter:
 
 
 @dataclass(frozen=True)
+class _Toc:
+    chapter: Chapter
+    lang: str
+    grouped: bool
+
+
+@dataclass(frozen=True)
 class _Documents:
     book: Book
     lang: str
@@ -68,6 +79,15 @@ def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
     for book in plan.books:
         out.extend(
             Part((c.digest,), json.dumps(["chapter", c.stem, plan.lang]), _Chapter(c, plan.labels))
+            for c in book.chapters
+        )
+        by_month = grouped(book)
+        out.extend(
+            Part(
+                (c.digest,),
+                json.dumps(["toc", c.stem, plan.lang, by_month]),
+                _Toc(c, plan.lang, by_month),
+            )
             for c in book.chapters
         )
         spec = cover_spec(corpus.site, book, plan.lang, image)
@@ -91,11 +111,22 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
         return b""
     if isinstance(data, _Chapter):
         return pack([chapter_member(data.chapter, data.labels, diagnostics)])
+    if isinstance(data, _Toc):
+        return _encode(toc_entry(data.chapter, data.lang, data.grouped))
     if isinstance(data, CoverSpec):
         return pack(cover_members(data, labels_for(data.lang)))
     assert isinstance(data, _Documents)
     labels = labels_for(data.lang)
     return pack(book_members(site, data.book, data.lang, labels, data.cover_name))
+
+
+def _encode(entry: Rendered) -> bytes:
+    return json.dumps([entry.hrefs, entry.depth, entry.nav, entry.ncx]).encode("utf-8")
+
+
+def _decode(data: bytes) -> Rendered:
+    hrefs, depth, nav, ncx = json.loads(data)
+    return Rendered(tuple(hrefs), depth, nav, tuple(ncx))
 
 
 def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -> Output:
@@ -106,9 +137,12 @@ def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -
     for book in plan.books:
         n = len(book.chapters)
         chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
-        cover, documents = unpack(fragments[at + n]), unpack(fragments[at + n + 1])
-        at += n + 2
-        data = book_archive(book, chapters, cover, documents)
+        entries = [_decode(piece) for piece in fragments[at + n : at + 2 * n]]
+        at += 2 * n
+        cover, documents = unpack(fragments[at]), unpack(fragments[at + 1])
+        at += 2
+        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, entries)
+        data = book_archive(book, chapters, cover, documents, navigation)
         if book.period is None:
             return data
         books[f"{book.period}.epub"] = data
