@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.tree import Document, _close_empty, clean, mark_lang, sub
+from digestconv.exporters.epub.tree import Document, alone, clean, fill, mark, mark_lang, sub
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -51,8 +51,6 @@ class Rendered:
 
 
 Entry = NavEntry | Rendered
-_MARK = "dc-toc"
-_MARK_TEXT = f"<?{_MARK} ?>"
 
 _ORDER = re.compile(r' playOrder="\d+">')
 
@@ -74,12 +72,6 @@ def _entry_depth(e: Entry) -> int:
     return 1 + _depth(e.children) if e.children else 1
 
 
-def _mark(parent: etree._Element) -> None:
-    mark = etree.ProcessingInstruction(_MARK)
-    mark.tail = "\n"
-    parent.append(mark)
-
-
 def _rendered(entries: Sequence[Entry]) -> Iterator[Rendered]:
     for e in entries:
         if isinstance(e, Rendered):
@@ -88,22 +80,12 @@ def _rendered(entries: Sequence[Entry]) -> Iterator[Rendered]:
             yield from _rendered(e.children)
 
 
-def _fill(text: str, mark: str, pieces: Iterator[str]) -> str:
-    """``text`` with each ``mark`` replaced by the next of ``pieces``."""
-    parts = text.split(mark)
-    out = [parts[0]]
-    for piece, rest in zip(pieces, parts[1:], strict=True):
-        out.append(piece)
-        out.append(rest)
-    return "".join(out)
-
-
 def _nav_list(parent: etree._Element, entries: Sequence[Entry], korean: bool) -> None:
     ol = sub(parent, "ol")
     ol.text = "\n"
     for e in entries:
         if isinstance(e, Rendered):
-            _mark(ol)
+            mark(ol)
             continue
         li = sub(ol, "li")
         if e.group and e.children:
@@ -143,7 +125,7 @@ def nav_document(
     rendered = list(_rendered(entries))
     if not rendered:
         return out
-    return _fill(out.decode("utf-8"), _MARK_TEXT, (r.nav for r in rendered)).encode("utf-8")
+    return fill(out.decode("utf-8"), (r.nav for r in rendered)).encode("utf-8")
 
 
 def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
@@ -151,9 +133,7 @@ def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
     ``grouped`` (the NCX indents by depth), with the ``playOrder`` values cut out."""
     doc = Document(title="", lang=lang, css="")
     _nav_list(doc.body, [entry], doc.korean)
-    li = doc.body[0][0]
-    _close_empty(li)
-    nav = _without_namespaces(etree.tostring(li, encoding="unicode", with_tail=False))
+    nav = alone(doc.body[0][0])
     root = etree.Element(f"{{{NCX_NS}}}ncx", nsmap={None: NCX_NS})
     parent = _ncx(root, "navMap")
     if grouped:
@@ -171,18 +151,8 @@ def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
     _points(parent, [entry], orders)
     etree.indent(root, space="  ")
     _one_line_labels(root)
-    point = _without_namespaces(etree.tostring(parent[0], encoding="unicode", with_tail=False))
+    point = alone(parent[0])
     return Rendered(tuple(hrefs), _entry_depth(entry), nav, tuple(_ORDER.split(point)))
-
-
-def _without_namespaces(element: str) -> str:
-    """An element serialised on its own, without the declarations its document makes."""
-    end = element.index(" ", 1)
-    start = element[:end]
-    rest = element[end:]
-    while rest.startswith(" xmlns"):
-        rest = rest[rest.index('"', rest.index('"') + 1) + 1 :]
-    return start + rest
 
 
 def ncx_document(
@@ -222,7 +192,7 @@ def ncx_document(
                 f' playOrder="{n}">{piece}' for n, piece in zip(numbers, r.ncx[1:], strict=True)
             )
 
-    return _fill(out.decode("utf-8"), _MARK_TEXT, pieces()).encode("utf-8")
+    return fill(out.decode("utf-8"), pieces()).encode("utf-8")
 
 
 def _points(parent: etree._Element, items: Sequence[Entry], orders: dict[str, int]) -> None:
@@ -230,7 +200,7 @@ def _points(parent: etree._Element, items: Sequence[Entry], orders: dict[str, in
         if isinstance(e, Rendered):
             for h in e.hrefs:
                 orders.setdefault(h, len(orders) + 1)
-            _mark(parent)
+            mark(parent)
             continue
         order = orders.setdefault(e.href, len(orders) + 1)
         point = _ncx(parent, "navPoint", id=f"n-{e.id}", playOrder=str(order))
