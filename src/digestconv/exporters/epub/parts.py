@@ -24,18 +24,18 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.books import Book, Message, plan_books
 from digestconv.exporters.epub.cover import load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
-from digestconv.exporters.epub.nav import Rendered
 from digestconv.exporters.epub.plan import Chapter
 from digestconv.exporters.epub.write import (
+    ChapterToc,
     CoverSpec,
     book_archive,
     book_members,
     chapter_member,
+    chapter_toc,
     cover_members,
     cover_spec,
     grouped,
     navigation_members,
-    toc_entry,
 )
 from digestconv.fragments import Part
 from digestconv.model import Corpus, Site
@@ -112,21 +112,12 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
     if isinstance(data, _Chapter):
         return pack([chapter_member(data.chapter, data.labels, diagnostics)])
     if isinstance(data, _Toc):
-        return _encode(toc_entry(data.chapter, data.lang, data.grouped))
+        return chapter_toc(data.chapter, data.lang, data.grouped).encode()
     if isinstance(data, CoverSpec):
         return pack(cover_members(data, labels_for(data.lang)))
     assert isinstance(data, _Documents)
     labels = labels_for(data.lang)
     return pack(book_members(site, data.book, data.lang, labels, data.cover_name))
-
-
-def _encode(entry: Rendered) -> bytes:
-    return json.dumps([entry.hrefs, entry.depth, entry.nav, entry.ncx]).encode("utf-8")
-
-
-def _decode(data: bytes) -> Rendered:
-    hrefs, depth, nav, ncx = json.loads(data)
-    return Rendered(tuple(hrefs), depth, nav, tuple(ncx))
 
 
 def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -> Output:
@@ -137,11 +128,11 @@ def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -
     for book in plan.books:
         n = len(book.chapters)
         chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
-        entries = [_decode(piece) for piece in fragments[at + n : at + 2 * n]]
+        tocs = [ChapterToc.decode(piece) for piece in fragments[at + n : at + 2 * n]]
         at += 2 * n
         cover, documents = unpack(fragments[at]), unpack(fragments[at + 1])
         at += 2
-        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, entries)
+        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, tocs)
         data = book_archive(book, chapters, cover, documents, navigation)
         if book.period is None:
             return data

@@ -47,6 +47,7 @@ from digestconv.exporters.epub.xhtml import (
     cover_document,
     digest_document,
     index_document,
+    index_items,
     paper_label,
     plain_description,
     title_document,
@@ -150,7 +151,7 @@ def cover_members(spec: CoverSpec, labels: Labels) -> list[Member]:
 def book_members(
     site: Site, book: Book, lang: str, labels: Labels, cover_name: str
 ) -> list[Member]:
-    """The package document, title page and index."""
+    """The package document and the title page."""
     chapters = book.chapters
     title = book.title
     first_day, last_day = chapters[0].day, chapters[-1].day
@@ -166,7 +167,6 @@ def book_members(
         n_papers=n_papers,
         labels=labels,
     )
-    index = index_document(chapters, lang=lang, css=CSS, labels=labels)
     start = f"text/{chapters[0].file_name}"
     identifier = _identifier(site, title, book.period, book)
     newest = book.newest
@@ -201,7 +201,6 @@ def book_members(
     return [
         member("content.opf", package_document(meta, items, spine, guide)),
         member("text/titlepage.xhtml", titlepage),
-        member("text/index.xhtml", index),
     ]
 
 
@@ -210,16 +209,35 @@ def grouped(book: Book) -> bool:
     return len(book.chapters) >= MONTHS_FROM
 
 
-def toc_entry(chapter: Chapter, lang: str, by_month: bool) -> Rendered:
-    """The chapter's share of the navigation document and the NCX."""
-    return render_entry(_chapter_entry(chapter), lang=lang, grouped=by_month)
+@dataclass(frozen=True)
+class ChapterToc:
+    """A chapter's share of the navigation document, the NCX and the index, serialised."""
+
+    entry: Rendered
+    index: tuple[str, ...]
+
+    def encode(self) -> bytes:
+        e = self.entry
+        return json.dumps([e.hrefs, e.depth, e.nav, e.ncx, self.index]).encode("utf-8")
+
+    @classmethod
+    def decode(cls, data: bytes) -> ChapterToc:
+        hrefs, depth, nav, ncx, index = json.loads(data)
+        return cls(Rendered(tuple(hrefs), depth, nav, tuple(ncx)), tuple(index))
+
+
+def chapter_toc(chapter: Chapter, lang: str, by_month: bool) -> ChapterToc:
+    entry = render_entry(_chapter_entry(chapter), lang=lang, grouped=by_month)
+    return ChapterToc(entry, index_items(chapter, lang))
 
 
 def navigation_members(
-    site: Site, book: Book, lang: str, labels: Labels, entries: Sequence[Rendered]
+    site: Site, book: Book, lang: str, labels: Labels, tocs: Sequence[ChapterToc]
 ) -> list[Member]:
-    """The navigation document and the NCX around the chapters' entries (see ``toc_entry``)."""
+    """The index, the navigation document and the NCX around the chapters' shares of them."""
     chapters = book.chapters
+    entries = [t.entry for t in tocs]
+    index = index_document(chapters, [t.index for t in tocs], lang=lang, css=CSS, labels=labels)
     title = book.title
     outline: list[Entry] = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
     outline.extend(_contents(chapters, entries))
@@ -233,7 +251,7 @@ def navigation_members(
     identifier = _identifier(site, title, book.period, book)
     nav = nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels)
     ncx = ncx_document(outline, uid=identifier, title=title, author=_creator(site), lang=lang)
-    return [member("nav.xhtml", nav), member("toc.ncx", ncx)]
+    return [member("text/index.xhtml", index), member("nav.xhtml", nav), member("toc.ncx", ncx)]
 
 
 def _creator(site: Site) -> str | None:
@@ -298,8 +316,8 @@ def book_archive(
 ) -> bytes:
     """The EPUB from its members, in the order the package lists them."""
     image, cover_page = cover
-    opf, titlepage, index = documents
-    nav, ncx = navigation
+    opf, titlepage = documents
+    index, nav, ncx = navigation
     return archive(
         book.newest,
         [opf, image, _stylesheet(), cover_page, titlepage, *chapters, index, nav, ncx],
