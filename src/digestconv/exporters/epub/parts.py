@@ -1,12 +1,21 @@
-"""The books as parts: the notes, then per book its chapters, its cover and its documents.
+"""The books as parts: the notes, then per book its chapters, their shares of the book's
+navigation, its cover and its package.
 
-A part's bytes are the zip members it renders, deflated and packed
+A chapter part's bytes are its zip member, deflated and packed
 (``digestconv.zipwrite.pack``), so assembling a book copies the compressed
-members of unchanged chapters instead of compressing them again.  Each key
-carries what the part depends on beyond its posts: a chapter's id (which
-depends on the other posts of its day) and the book's language (its labels, the
-language of a post that states none); the cover's title, range, counts and
-image; the book's title, period, language and cover file.
+members of unchanged chapters instead of compressing them again.  A "toc" part
+is the same post's share of the navigation document, the NCX and the index,
+serialised (``write.ChapterToc``): assembling writes those three documents as a
+small skeleton around the shares, so an edit renders one share again, not the
+documents of the whole book.  Each key carries what the part depends on beyond
+its posts: a chapter's id (which depends on the other posts of its day) and the
+book's language (its labels, the language of a post that states none); for a
+share also whether the contents are grouped by month (the NCX indents by
+depth) – not its position: the NCX's ``playOrder`` values are left out of the
+shares and counted when the book is assembled, so an insertion anywhere renders
+only the new post's parts.  The cover depends on the title, range, counts and
+image; the package and title page on the book's title, period, language, cover
+file and every post (the identifier, the subjects, the manifest).
 
 The notes come first and render no bytes: they report what the plan decided
 (a post left out, a site language that is not a tag) before any chapter's

@@ -1,11 +1,14 @@
-"""A book's documents as deflated zip members, in three groups rendered apart, and the book.
+"""A book's documents as deflated zip members, in groups rendered apart, and the book.
 
 A chapter depends on its post, its id and the book's language; the cover on the
-title, the date range and the counts; the book-level documents (package,
-title page, index, navigation) on every post of the book.  Each group is
-rendered into the members the book stores — compressed once — so that a
-rebuild after one post changed renders that post's chapter and the book-level
-documents again and copies every other member as it was.
+title, the date range and the counts; the package document and title page on
+every post of the book.  The navigation document, the NCX and the index are
+written when the book is assembled, around each chapter's share of them
+(``ChapterToc``), rendered with the chapter's post.  Each group is rendered
+into the members the book stores – compressed once – so that a rebuild after
+one post changed renders that post's chapter, its share and the package again,
+copies every other member as it was, and compresses the three navigation
+documents anew.
 """
 
 from __future__ import annotations
