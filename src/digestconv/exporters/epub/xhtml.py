@@ -301,12 +301,18 @@ Place = tuple[Chapter, str]
 def index_items(chapter: Chapter, lang: str) -> tuple[str, ...]:
     """Each of the chapter's index entries as the index writes it when the paper
     appears in this chapter alone (the common case): the index is made of them."""
+    if not chapter.papers:
+        return ()
     doc = Document(title="", lang=lang, css="")
     parent = sub(doc.body, "ul")
-    return tuple(
-        alone(_index_item(parent, paper_label(ref.paper), [(chapter, ref.id)], doc.korean))
-        for ref in chapter.papers
-    )
+    for ref in chapter.papers:
+        _index_item(parent, paper_label(ref.paper), [(chapter, ref.id)], doc.korean)
+    # An entry is one line (labels are whitespace-collapsed, each entry's tail a newline):
+    # the list is serialised once and cut into its lines.
+    text = alone(parent)
+    lines = text[text.index(">") + 1 : -len("</ul>")].split("\n")
+    assert len(lines) == len(chapter.papers) + 1 and not lines[-1]
+    return tuple(lines[:-1])
 
 
 def index_document(
