@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from tests.conftest import read_shared_corpus
 from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter, EpubOptions
+from digestconv.exporters.epub.write import MONTHS_FROM
 from digestconv.fragments import Part
 from digestconv.model import Corpus, Digest, Site
 
@@ -108,7 +111,7 @@ def test_editing_a_post_renders_its_chapter_and_the_book_documents(samples_corpu
     edited = _with(samples_corpus, digests)
     output, diags = _warm(exporter, edited, options, store)
     # The title, range and counts are unchanged: the cover is reused.
-    assert exporter.kinds() == ["book", "chapter"]
+    assert exporter.kinds() == ["book", "chapter", "toc"]
     assert (output, diags) == _cold(edited, options)
     assert output != _cold(samples_corpus, options)[0]
 
@@ -124,7 +127,7 @@ def test_with_split_books_an_edit_renders_only_its_own_book(samples_corpus: Corp
     edited = _with(samples_corpus, digests)
     after, diags = _warm(exporter, edited, options, store)
     period = f"{target.date.year:04d}-{target.date.month:02d}"
-    assert exporter.kinds() == ["book", "chapter"]
+    assert exporter.kinds() == ["book", "chapter", "toc"]
     assert all(
         title.endswith(f"({period})") for kind, title, _ in exporter.rendered if kind == "book"
     )
@@ -146,7 +149,7 @@ def test_adding_and_removing_posts(samples_corpus: Corpus) -> None:
     grown = _with(samples_corpus, [*samples_corpus.digests, added])
     output, diags = _warm(exporter, grown, options, store)
     # One new chapter; the counts on the cover changed; the book documents list it.
-    assert exporter.kinds() == ["book", "chapter", "cover"]
+    assert exporter.kinds() == ["book", "chapter", "cover", "toc"]
     assert (output, diags) == _cold(grown, options)
     names = zipfile.ZipFile(io.BytesIO(output)).namelist()
     assert len([n for n in names if n.startswith("EPUB/text/d")]) == len(grown.digests) - sum(
@@ -232,4 +235,92 @@ def test_the_shared_corpora_edited_and_rebuilt(folder: str) -> None:
         digests[index] = _edit_text(digests[index])
         edited = _with(corpus, digests)
         assert _warm(exporter, edited, options, store) == _cold(edited, options)
-        assert exporter.kinds() == ["book", "chapter"]
+        assert exporter.kinds() == ["book", "chapter", "toc"]
+
+
+def _daily(corpus: Corpus, n: int) -> list[Digest]:
+    """``n`` posts on consecutive days, made from the samples' posts with papers."""
+    with_papers = [d for d in corpus.digests if d.papers]
+    start = min(d.date for d in with_papers)
+    return [
+        _dated(with_papers[i % len(with_papers)], start + timedelta(days=i), f"day{i}")
+        for i in range(n)
+    ]
+
+
+def _dated(digest: Digest, when: datetime, name: str) -> Digest:
+    return replace(
+        digest,
+        date=when,
+        post_id=name,
+        source=replace(digest.source, path=f"{name}.md"),
+        title=f"{digest.title} ({name})",
+    )
+
+
+def _toc_stems(exporter: Counting) -> list[str]:
+    return sorted(stem for kind, stem, *_ in exporter.rendered if kind == "toc")
+
+
+def test_a_post_inserted_in_the_middle_renders_only_its_own_share(samples_corpus: Corpus) -> None:
+    """The NCX numbers every target in order, but the chapters' shares leave the numbers
+    out: an insertion before most chapters renders none of their shares again."""
+    options = EpubOptions()
+    digests = _daily(samples_corpus, 40)  # enough to group the contents by month
+    corpus = _with(samples_corpus, digests)
+    store, exporter = Store(), Counting()
+    _warm(exporter, corpus, options, store)
+    between = digests[10].date + timedelta(hours=6)
+    inserted = _dated(digests[3], between, "inserted")
+    grown = _with(samples_corpus, [*digests, inserted])
+    output, diags = _warm(exporter, grown, options, store)
+    assert exporter.kinds() == ["book", "chapter", "cover", "toc"]
+    assert (output, diags) == _cold(grown, options)
+    with zipfile.ZipFile(io.BytesIO(output)) as book:
+        ncx = book.read("EPUB/toc.ncx").decode()
+    orders = [int(n) for n in re.findall(r'playOrder="(\d+)"', ncx)]
+    assert orders == sorted(orders) and max(orders) == len(set(orders))
+
+
+def test_appending_the_newest_post_keeps_the_other_shares(samples_corpus: Corpus) -> None:
+    options = EpubOptions()
+    digests = _daily(samples_corpus, 40)
+    store, exporter = Store(), Counting()
+    _warm(exporter, _with(samples_corpus, digests[:-1]), options, store)
+    output, diags = _warm(exporter, _with(samples_corpus, digests), options, store)
+    assert exporter.kinds() == ["book", "chapter", "cover", "toc"]
+    assert (output, diags) == _cold(_with(samples_corpus, digests), options)
+
+
+def test_grouping_by_month_renders_every_share_but_no_chapter(samples_corpus: Corpus) -> None:
+    """From MONTHS_FROM chapters on, the NCX indents the chapters' points one level deeper."""
+    options = EpubOptions()
+    digests = _daily(samples_corpus, MONTHS_FROM)
+    store, exporter = Store(), Counting()
+    _warm(exporter, _with(samples_corpus, digests[:-1]), options, store)
+    output, diags = _warm(exporter, _with(samples_corpus, digests), options, store)
+    assert exporter.kinds().count("chapter") == 1
+    assert len(_toc_stems(exporter)) == MONTHS_FROM
+    assert (output, diags) == _cold(_with(samples_corpus, digests), options)
+
+
+def test_a_paper_shown_on_two_days_is_one_index_entry(samples_corpus: Corpus) -> None:
+    """An index entry of a paper shown in several chapters is not any chapter's share: it is
+    written when the book is, and an edit to one of the chapters changes it."""
+    options = EpubOptions()
+    digests = _daily(samples_corpus, 6)
+    shown = digests[1].papers[0]
+    digests[4] = replace(digests[4], papers=(*digests[4].papers, shown))
+    store, exporter = Store(), Counting()
+    _warm(exporter, _with(samples_corpus, digests), options, store)
+    digests[1] = _edit_text(digests[1])
+    edited = _with(samples_corpus, digests)
+    output, diags = _warm(exporter, edited, options, store)
+    assert exporter.kinds() == ["book", "chapter", "toc"]
+    assert (output, diags) == _cold(edited, options)
+    with zipfile.ZipFile(io.BytesIO(output)) as book:
+        index = book.read("EPUB/text/index.xhtml").decode()
+    label = " ".join(digests[1].papers[0].title.split())
+    entry = next(line for line in index.splitlines() if f">{label}</a>" in line)
+    days = [c.date.strftime("%Y-%m-%d") for c in (digests[1], digests[4])]
+    assert all(f">{day}</a>" in entry for day in days)

@@ -9,13 +9,14 @@ unique, a real depth, and landmarks marked ``hidden``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.tree import Document, clean, mark_lang, sub
+from digestconv.exporters.epub.tree import Document, alone, clean, fill, mark, mark_lang, sub
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -28,9 +29,30 @@ class NavEntry:
     id: str
     label: str
     href: str
-    children: Sequence[NavEntry] = field(default_factory=tuple)
+    children: Sequence[Entry] = field(default_factory=tuple)
     group: bool = False
     """A heading over its children (a month): the nav shows it as a label, not a link."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An entry whose nav item and NCX points were serialised apart (a chapter's, see ``toc``).
+
+    The documents put ``nav`` and ``ncx`` where the entry stands; ``ncx`` is cut
+    around its ``playOrder`` values, which count every earlier target of the book,
+    so that the pieces stay the same wherever the entry stands.
+    """
+
+    hrefs: tuple[str, ...]
+    """The targets of the entry and its children, in document order."""
+    depth: int
+    nav: str
+    ncx: tuple[str, ...]
+
+
+Entry = NavEntry | Rendered
+
+_ORDER = re.compile(r' playOrder="\d+">')
 
 
 @dataclass(frozen=True)
@@ -40,14 +62,31 @@ class Landmark:
     href: str
 
 
-def _depth(entries: Sequence[NavEntry]) -> int:
-    return 1 + max((_depth(e.children) for e in entries if e.children), default=0)
+def _depth(entries: Sequence[Entry]) -> int:
+    return max(_entry_depth(e) for e in entries)
 
 
-def _nav_list(parent: etree._Element, entries: Sequence[NavEntry], korean: bool) -> None:
+def _entry_depth(e: Entry) -> int:
+    if isinstance(e, Rendered):
+        return e.depth
+    return 1 + _depth(e.children) if e.children else 1
+
+
+def _rendered(entries: Sequence[Entry]) -> Iterator[Rendered]:
+    for e in entries:
+        if isinstance(e, Rendered):
+            yield e
+        else:
+            yield from _rendered(e.children)
+
+
+def _nav_list(parent: etree._Element, entries: Sequence[Entry], korean: bool) -> None:
     ol = sub(parent, "ol")
     ol.text = "\n"
     for e in entries:
+        if isinstance(e, Rendered):
+            mark(ol)
+            continue
         li = sub(ol, "li")
         if e.group and e.children:
             sub(li, "span", (), e.label)
@@ -58,7 +97,7 @@ def _nav_list(parent: etree._Element, entries: Sequence[NavEntry], korean: bool)
 
 
 def nav_document(
-    entries: Sequence[NavEntry],
+    entries: Sequence[Entry],
     landmarks: Sequence[Landmark],
     *,
     title: str,
@@ -82,11 +121,42 @@ def nav_document(
         for lm in landmarks:
             li = sub(ol, "li")
             sub(li, "a", [("epub:type", lm.type), ("href", lm.href)], lm.label, tail=None)
-    return doc.serialise()
+    out = doc.serialise()
+    rendered = list(_rendered(entries))
+    if not rendered:
+        return out
+    return fill(out.decode("utf-8"), (r.nav for r in rendered)).encode("utf-8")
+
+
+def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
+    """``entry`` serialised as the nav document and the NCX write it: under a month when
+    ``grouped`` (the NCX indents by depth), with the ``playOrder`` values cut out."""
+    doc = Document(title="", lang=lang, css="")
+    _nav_list(doc.body, [entry], doc.korean)
+    nav = alone(doc.body[0][0])
+    root = etree.Element(f"{{{NCX_NS}}}ncx", nsmap={None: NCX_NS})
+    parent = _ncx(root, "navMap")
+    if grouped:
+        parent = _ncx(parent, "navPoint")
+    hrefs: list[str] = []
+
+    def collect(e: Entry) -> None:
+        assert isinstance(e, NavEntry)
+        hrefs.append(e.href)
+        for child in e.children:
+            collect(child)
+
+    collect(entry)
+    orders = {h: n for n, h in enumerate(hrefs, start=1)}
+    _points(parent, [entry], orders)
+    etree.indent(root, space="  ")
+    _one_line_labels(root)
+    point = alone(parent[0])
+    return Rendered(tuple(hrefs), _entry_depth(entry), nav, tuple(_ORDER.split(point)))
 
 
 def ncx_document(
-    entries: Sequence[NavEntry], *, uid: str, title: str, author: str | None, lang: str
+    entries: Sequence[Entry], *, uid: str, title: str, author: str | None, lang: str
 ) -> bytes:
     """An NCX whose ``dtb:uid`` matches the package identifier and whose depth is real."""
     root = etree.Element(f"{{{NCX_NS}}}ncx", {"version": "2005-1"}, nsmap={None: NCX_NS})
@@ -107,25 +177,45 @@ def ncx_document(
     # Entries with one target share one playOrder (a month and its first digest), as the
     # NCX requires; the others count on without gaps.
     orders: dict[str, int] = {}
-
-    def points(parent: etree._Element, items: Sequence[NavEntry]) -> None:
-        for e in items:
-            order = orders.setdefault(e.href, len(orders) + 1)
-            point = _ncx(parent, "navPoint", id=f"n-{e.id}", playOrder=str(order))
-            _labelled(point, "navLabel", e.label)
-            _ncx(point, "content", src=e.href)
-            points(point, e.children)
-
-    points(nav_map, entries)
+    _points(nav_map, entries, orders)
     etree.indent(root, space="  ")
-    # A label and its text stay on one line, as reading systems' NCX files usually have them.
+    _one_line_labels(root)
+    out: bytes = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+    rendered = list(_rendered(entries))
+    if not rendered:
+        return out
+
+    def pieces() -> Iterator[str]:
+        for r in rendered:
+            numbers = [orders[h] for h in r.hrefs]
+            yield r.ncx[0] + "".join(
+                f' playOrder="{n}">{piece}' for n, piece in zip(numbers, r.ncx[1:], strict=True)
+            )
+
+    return fill(out.decode("utf-8"), pieces()).encode("utf-8")
+
+
+def _points(parent: etree._Element, items: Sequence[Entry], orders: dict[str, int]) -> None:
+    for e in items:
+        if isinstance(e, Rendered):
+            for h in e.hrefs:
+                orders.setdefault(h, len(orders) + 1)
+            mark(parent)
+            continue
+        order = orders.setdefault(e.href, len(orders) + 1)
+        point = _ncx(parent, "navPoint", id=f"n-{e.id}", playOrder=str(order))
+        _labelled(point, "navLabel", e.label)
+        _ncx(point, "content", src=e.href)
+        _points(point, e.children, orders)
+
+
+def _one_line_labels(root: etree._Element) -> None:
+    """A label and its text on one line, as reading systems' NCX files usually have them."""
     for label in root.iter(
         *(f"{{{NCX_NS}}}{tag}" for tag in ("docTitle", "docAuthor", "navLabel"))
     ):
         label.text = None
         label[0].tail = None
-    out: bytes = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
-    return out
 
 
 def _ncx(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:

@@ -1,12 +1,21 @@
-"""The books as parts: the notes, then per book its chapters, its cover and its documents.
+"""The books as parts: the notes, then per book its chapters, their shares of the book's
+navigation, its cover and its package.
 
-A part's bytes are the zip members it renders, deflated and packed
+A chapter part's bytes are its zip member, deflated and packed
 (``digestconv.zipwrite.pack``), so assembling a book copies the compressed
-members of unchanged chapters instead of compressing them again.  Each key
-carries what the part depends on beyond its posts: a chapter's id (which
-depends on the other posts of its day) and the book's language (its labels, the
-language of a post that states none); the cover's title, range, counts and
-image; the book's title, period, language and cover file.
+members of unchanged chapters instead of compressing them again.  A "toc" part
+is the same post's share of the navigation document, the NCX and the index,
+serialised (``write.ChapterToc``): assembling writes those three documents as a
+small skeleton around the shares, so an edit renders one share again, not the
+documents of the whole book.  Each key carries what the part depends on beyond
+its posts: a chapter's id (which depends on the other posts of its day) and the
+book's language (its labels, the language of a post that states none); for a
+share also whether the contents are grouped by month (the NCX indents by
+depth) – not its position: the NCX's ``playOrder`` values are left out of the
+shares and counted when the book is assembled, so an insertion anywhere renders
+only the new post's parts.  The cover depends on the title, range, counts and
+image; the package and title page on the book's title, period, language, cover
+file and every post (the identifier, the subjects, the manifest).
 
 The notes come first and render no bytes: they report what the plan decided
 (a post left out, a site language that is not a tag) before any chapter's
@@ -26,12 +35,16 @@ from digestconv.exporters.epub.cover import load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.plan import Chapter
 from digestconv.exporters.epub.write import (
+    ChapterToc,
     CoverSpec,
     book_archive,
     book_members,
     chapter_member,
+    chapter_toc,
     cover_members,
     cover_spec,
+    grouped,
+    navigation_members,
 )
 from digestconv.fragments import Part
 from digestconv.model import Corpus, Site
@@ -54,6 +67,13 @@ class _Chapter:
 
 
 @dataclass(frozen=True)
+class _Toc:
+    chapter: Chapter
+    lang: str
+    grouped: bool
+
+
+@dataclass(frozen=True)
 class _Documents:
     book: Book
     lang: str
@@ -68,6 +88,15 @@ def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
     for book in plan.books:
         out.extend(
             Part((c.digest,), json.dumps(["chapter", c.stem, plan.lang]), _Chapter(c, plan.labels))
+            for c in book.chapters
+        )
+        by_month = grouped(book)
+        out.extend(
+            Part(
+                (c.digest,),
+                json.dumps(["toc", c.stem, plan.lang, by_month]),
+                _Toc(c, plan.lang, by_month),
+            )
             for c in book.chapters
         )
         spec = cover_spec(corpus.site, book, plan.lang, image)
@@ -91,6 +120,8 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
         return b""
     if isinstance(data, _Chapter):
         return pack([chapter_member(data.chapter, data.labels, diagnostics)])
+    if isinstance(data, _Toc):
+        return chapter_toc(data.chapter, data.lang, data.grouped).encode()
     if isinstance(data, CoverSpec):
         return pack(cover_members(data, labels_for(data.lang)))
     assert isinstance(data, _Documents)
@@ -106,9 +137,12 @@ def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -
     for book in plan.books:
         n = len(book.chapters)
         chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
-        cover, documents = unpack(fragments[at + n]), unpack(fragments[at + n + 1])
-        at += n + 2
-        data = book_archive(book, chapters, cover, documents)
+        tocs = [ChapterToc.decode(piece) for piece in fragments[at + n : at + 2 * n]]
+        at += 2 * n
+        cover, documents = unpack(fragments[at]), unpack(fragments[at + 1])
+        at += 2
+        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, tocs)
+        data = book_archive(book, chapters, cover, documents, navigation)
         if book.period is None:
             return data
         books[f"{book.period}.epub"] = data

@@ -198,6 +198,40 @@ class Document:
         return out
 
 
+MARK = "dc-toc"
+MARK_TEXT = f"<?{MARK} ?>"
+"""Where a document leaves room for elements serialised apart (see ``alone``, ``fill``)."""
+
+
+def mark(parent: etree._Element) -> None:
+    """A place for elements serialised apart, on a line of its own."""
+    place = etree.ProcessingInstruction(MARK)
+    place.tail = "\n"
+    parent.append(place)
+
+
+def fill(text: str, pieces: Iterable[str]) -> str:
+    """``text`` with each ``mark`` replaced by the next of ``pieces``."""
+    parts = text.split(MARK_TEXT)
+    out = [parts[0]]
+    for piece, rest in zip(pieces, parts[1:], strict=True):
+        out.append(piece)
+        out.append(rest)
+    return "".join(out)
+
+
+def alone(element: etree._Element) -> str:
+    """``element`` as its document writes it, without its tail or the namespace
+    declarations the document's root makes: a piece to ``fill`` a ``mark`` with."""
+    _close_empty(element)
+    text: str = etree.tostring(element, encoding="unicode", with_tail=False)
+    end = text.index(" ", 1) if " " in text[: text.index(">")] else text.index(">")
+    head, rest = text[:end], text[end:]
+    while rest.startswith(" xmlns"):
+        rest = rest[rest.index('"', rest.index('"') + 1) + 1 :]
+    return head + rest
+
+
 def _well_formed(fragment: str) -> bool:
     try:
         etree.fromstring(f'<div xmlns="{XHTML_NS}">{clean(fragment)}</div>', _PARSER)

@@ -1,11 +1,14 @@
-"""A book's documents as deflated zip members, in three groups rendered apart, and the book.
+"""A book's documents as deflated zip members, in groups rendered apart, and the book.
 
 A chapter depends on its post, its id and the book's language; the cover on the
-title, the date range and the counts; the book-level documents (package,
-title page, index, navigation) on every post of the book.  Each group is
-rendered into the members the book stores — compressed once — so that a
-rebuild after one post changed renders that post's chapter and the book-level
-documents again and copies every other member as it was.
+title, the date range and the counts; the package document and title page on
+every post of the book.  The navigation document, the NCX and the index are
+written when the book is assembled, around each chapter's share of them
+(``ChapterToc``), rendered with the chapter's post.  Each group is rendered
+into the members the book stores – compressed once – so that a rebuild after
+one post changed renders that post's chapter, its share and the package again,
+copies every other member as it was, and compresses the three navigation
+documents anew.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from digestconv.exporters.epub.a11y import accessibility_metadata
 from digestconv.exporters.epub.books import Book, chapter_label, one_line
 from digestconv.exporters.epub.cover import CoverImage, generate_cover
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.nav import Landmark, NavEntry, nav_document, ncx_document
+from digestconv.exporters.epub.nav import (
+    Entry,
+    Landmark,
+    NavEntry,
+    Rendered,
+    nav_document,
+    ncx_document,
+    render_entry,
+)
 from digestconv.exporters.epub.package import (
     XHTML,
     Item,
@@ -39,6 +50,7 @@ from digestconv.exporters.epub.xhtml import (
     cover_document,
     digest_document,
     index_document,
+    index_items,
     paper_label,
     plain_description,
     title_document,
@@ -142,7 +154,7 @@ def cover_members(spec: CoverSpec, labels: Labels) -> list[Member]:
 def book_members(
     site: Site, book: Book, lang: str, labels: Labels, cover_name: str
 ) -> list[Member]:
-    """The package document, title page, index, navigation document and NCX."""
+    """The package document and the title page."""
     chapters = book.chapters
     title = book.title
     first_day, last_day = chapters[0].day, chapters[-1].day
@@ -158,32 +170,20 @@ def book_members(
         n_papers=n_papers,
         labels=labels,
     )
-    index = index_document(chapters, lang=lang, css=CSS, labels=labels)
     start = f"text/{chapters[0].file_name}"
-    outline = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
-    outline.extend(_contents(chapters))
-    outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
-    landmarks = [
-        Landmark("cover", labels.cover, "text/cover.xhtml"),
-        Landmark("titlepage", labels.title_page, "text/titlepage.xhtml"),
-        Landmark("bodymatter", labels.start, start),
-        Landmark("index", labels.index, "text/index.xhtml"),
-    ]
     identifier = _identifier(site, title, book.period, book)
     newest = book.newest
     meta = Metadata(
         identifier=identifier,
         title=title,
         lang=lang,
-        creator=one_line(site.author) or None,
+        creator=_creator(site),
         description=plain_description(site.description) or None,
         date=iso_day(newest),
         modified=newest,
         subjects=distinct_subjects(one_line(str(tag)) for d in book.digests for tag in d.tags),
         accessibility=accessibility_metadata(has_index=True, has_cover_image=True, labels=labels),
     )
-    nav = nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels)
-    ncx = ncx_document(outline, uid=identifier, title=title, author=meta.creator, lang=lang)
     items = [
         Item("cover-img", cover_name, media_type(cover_name), "cover-image"),
         Item("css-digest", CSS_NAME, "text/css"),
@@ -204,10 +204,61 @@ def book_members(
     return [
         member("content.opf", package_document(meta, items, spine, guide)),
         member("text/titlepage.xhtml", titlepage),
-        member("text/index.xhtml", index),
-        member("nav.xhtml", nav),
-        member("toc.ncx", ncx),
     ]
+
+
+def grouped(book: Book) -> bool:
+    """Whether the table of contents groups the book's digests by month."""
+    return len(book.chapters) >= MONTHS_FROM
+
+
+@dataclass(frozen=True)
+class ChapterToc:
+    """A chapter's share of the navigation document, the NCX and the index, serialised."""
+
+    entry: Rendered
+    index: tuple[str, ...]
+
+    def encode(self) -> bytes:
+        e = self.entry
+        return json.dumps([e.hrefs, e.depth, e.nav, e.ncx, self.index]).encode("utf-8")
+
+    @classmethod
+    def decode(cls, data: bytes) -> ChapterToc:
+        hrefs, depth, nav, ncx, index = json.loads(data)
+        return cls(Rendered(tuple(hrefs), depth, nav, tuple(ncx)), tuple(index))
+
+
+def chapter_toc(chapter: Chapter, lang: str, by_month: bool) -> ChapterToc:
+    entry = render_entry(_chapter_entry(chapter), lang=lang, grouped=by_month)
+    return ChapterToc(entry, index_items(chapter, lang))
+
+
+def navigation_members(
+    site: Site, book: Book, lang: str, labels: Labels, tocs: Sequence[ChapterToc]
+) -> list[Member]:
+    """The index, the navigation document and the NCX around the chapters' shares of them."""
+    chapters = book.chapters
+    entries = [t.entry for t in tocs]
+    index = index_document(chapters, [t.index for t in tocs], lang=lang, css=CSS, labels=labels)
+    title = book.title
+    outline: list[Entry] = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
+    outline.extend(_contents(chapters, entries))
+    outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
+    landmarks = [
+        Landmark("cover", labels.cover, "text/cover.xhtml"),
+        Landmark("titlepage", labels.title_page, "text/titlepage.xhtml"),
+        Landmark("bodymatter", labels.start, f"text/{chapters[0].file_name}"),
+        Landmark("index", labels.index, "text/index.xhtml"),
+    ]
+    identifier = _identifier(site, title, book.period, book)
+    nav = nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels)
+    ncx = ncx_document(outline, uid=identifier, title=title, author=_creator(site), lang=lang)
+    return [member("text/index.xhtml", index), member("nav.xhtml", nav), member("toc.ncx", ncx)]
+
+
+def _creator(site: Site) -> str | None:
+    return one_line(site.author) or None
 
 
 def _identifier(site: Site, title: str, period: str | None, book: Book) -> str:
@@ -237,19 +288,19 @@ def _chapter_entry(c: Chapter) -> NavEntry:
     )
 
 
-def _contents(chapters: Sequence[Chapter]) -> list[NavEntry]:
+def _contents(chapters: Sequence[Chapter], entries: Sequence[Rendered]) -> list[Entry]:
     """The digests' entries, under one entry per month when there are many of them."""
     if len(chapters) < MONTHS_FROM:
-        return [_chapter_entry(c) for c in chapters]
-    months: dict[str, list[Chapter]] = {}
-    for c in chapters:
-        months.setdefault(c.day[:7], []).append(c)
+        return list(entries)
+    months: dict[str, list[tuple[Chapter, Rendered]]] = {}
+    for c, e in zip(chapters, entries, strict=True):
+        months.setdefault(c.day[:7], []).append((c, e))
     return [
         NavEntry(
             f"m{month.replace('-', '')}",
             month,
-            f"text/{group[0].file_name}#{group[0].stem}",
-            tuple(_chapter_entry(c) for c in group),
+            f"text/{group[0][0].file_name}#{group[0][0].stem}",
+            tuple(e for _, e in group),
             group=True,
         )
         for month, group in months.items()
@@ -264,10 +315,12 @@ def book_archive(
     chapters: Sequence[Member],
     cover: Sequence[Member],
     documents: Sequence[Member],
+    navigation: Sequence[Member],
 ) -> bytes:
     """The EPUB from its members, in the order the package lists them."""
     image, cover_page = cover
-    opf, titlepage, index, nav, ncx = documents
+    opf, titlepage = documents
+    index, nav, ncx = navigation
     return archive(
         book.newest,
         [opf, image, _stylesheet(), cover_page, titlepage, *chapters, index, nav, ncx],

@@ -23,8 +23,11 @@ from digestconv.exporters.epub.tree import (
     Document,
     Warn,
     add_text,
+    alone,
     clean,
+    fill,
     link,
+    mark,
     mark_lang,
     sub,
 )
@@ -43,6 +46,7 @@ __all__ = [
     "cover_document",
     "digest_document",
     "index_document",
+    "index_items",
     "paper_label",
     "plain_description",
     "title_document",
@@ -290,38 +294,88 @@ def title_document(
     return doc.serialise()
 
 
-def index_document(chapters: Sequence[Chapter], *, lang: str, css: str, labels: Labels) -> bytes:
-    """Every paper once, by title, linking to each digest that presents it."""
+Place = tuple[Chapter, str]
+"""A chapter and the id of a paper's section in it."""
+
+
+def index_items(chapter: Chapter, lang: str) -> tuple[str, ...]:
+    """Each of the chapter's index entries as the index writes it when the paper
+    appears in this chapter alone (the common case): the index is made of them."""
+    if not chapter.papers:
+        return ()
+    doc = Document(title="", lang=lang, css="")
+    parent = sub(doc.body, "ul")
+    for ref in chapter.papers:
+        _index_item(parent, paper_label(ref.paper), [(chapter, ref.id)], doc.korean)
+    # An entry is one line (labels are whitespace-collapsed, each entry's tail a newline):
+    # the list is serialised once and cut into its lines.
+    text = alone(parent)
+    lines = text[text.index(">") + 1 : -len("</ul>")].split("\n")
+    assert len(lines) == len(chapter.papers) + 1 and not lines[-1]
+    return tuple(lines[:-1])
+
+
+def index_document(
+    chapters: Sequence[Chapter],
+    items: Sequence[Sequence[str]],
+    *,
+    lang: str,
+    css: str,
+    labels: Labels,
+) -> bytes:
+    """Every paper once, by title, linking to each digest that presents it.
+
+    ``items`` are the chapters' ``index_items``; an entry of a paper shown in
+    several chapters is written here.
+    """
     groups = group_papers(
-        ((chapter, ref.id), ref.paper) for chapter in chapters for ref in chapter.papers
+        ((n, i), ref.paper)
+        for n, chapter in enumerate(chapters)
+        for i, ref in enumerate(chapter.papers)
     )
     entries = [
-        (group.key, (paper_label(group.paper), [place for place, _ in group.appearances]))
+        (group.key, paper_label(group.paper), [place for place, _ in group.appearances])
         for group in groups
     ]
-    ordered = sorted(entries, key=lambda kv: (kv[1][0].casefold(), kv[1][0], kv[0]))
+    ordered = sorted(entries, key=lambda e: (e[1].casefold(), e[1], e[0]))
     doc = Document(title=labels.index, lang=lang, css=css, body_attrs=[("epub:type", "backmatter")])
     section = sub(doc.body, "section", [("class", "paper-index")])
     section.text = "\n"
     sub(section, "h1", (), labels.index)
     sub(section, "p", [("class", "index-intro")], labels.index_intro)
-    if ordered:
-        index = sub(section, "ul", [("class", "index")])
-        index.text = "\n"
-        for _key, (label, places) in ordered:
-            first_chapter, first_id = places[0]
-            li = sub(index, "li")
-            mark_lang(
-                sub(li, "a", [("href", f"{first_chapter.file_name}#{first_id}")], label, tail=" "),
-                label,
-                doc.korean,
-            )
-            where = sub(li, "span", [("class", "where")], "— ", tail=None)
-            for n, (ch, pid) in enumerate(places):
-                sub(where, "a", [("href", f"{ch.file_name}#{pid}")], ch.day, tail=None)
-                if n < len(places) - 1:
-                    add_text(where, ", ")
-    return doc.serialise()
+    if not ordered:
+        return doc.serialise()
+    index = sub(section, "ul", [("class", "index")])
+    index.text = "\n"
+    mark(index)
+    scratch = sub(Document(title="", lang=lang, css="").body, "ul")
+    pieces: list[str] = []
+    for _key, label, places in ordered:
+        if len(places) == 1:
+            n, i = places[0]
+            pieces.append(items[n][i])
+        else:
+            where = [(chapters[n], chapters[n].papers[i].id) for n, i in places]
+            pieces.append(alone(_index_item(scratch, label, where, doc.korean)))
+    return fill(doc.serialise().decode("utf-8"), ["\n".join(pieces)]).encode("utf-8")
+
+
+def _index_item(
+    parent: etree._Element, label: str, places: Sequence[Place], korean: bool
+) -> etree._Element:
+    first_chapter, first_id = places[0]
+    li = sub(parent, "li")
+    mark_lang(
+        sub(li, "a", [("href", f"{first_chapter.file_name}#{first_id}")], label, tail=" "),
+        label,
+        korean,
+    )
+    where = sub(li, "span", [("class", "where")], "— ", tail=None)
+    for n, (ch, pid) in enumerate(places):
+        sub(where, "a", [("href", f"{ch.file_name}#{pid}")], ch.day, tail=None)
+        if n < len(places) - 1:
+            add_text(where, ", ")
+    return li
 
 
 def cover_document(
