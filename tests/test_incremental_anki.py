@@ -4,7 +4,6 @@ changes, and the same bytes as a cold export (CSV and .apkg)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -24,25 +23,13 @@ from digestconv.exporters.anki.cards import (
     build_notes,
     parse_kinds,
 )
+from digestconv.fragments import MemoryStore
 from digestconv.model import Corpus, Digest, Site
 from digestconv.papers import distinct_papers
 from digestconv.plugins import ExportError
 
 GOLDEN = ROOT / "tests" / "golden" / "anki"
 FORMATS = ("csv", "apkg")
-
-
-class DictStore:
-    """A build cache in a dict, filled from an export's fresh parts."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[bytes, str]] = {}
-
-    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
-        return {k: self.rows[k] for k in keys if k in self.rows}
-
-    def put(self, rendered: fragments.Rendered) -> None:
-        self.rows.update({key: (data, diags) for key, data, diags in rendered.fresh})
 
 
 class Counting(AnkiExporter):
@@ -59,14 +46,14 @@ class Counting(AnkiExporter):
 
 
 def export(
-    corpus: Corpus, store: DictStore | None = None, **options: Any
+    corpus: Corpus, store: MemoryStore | None = None, **options: Any
 ) -> tuple[bytes, list[str], Diagnostics]:
     """The output, the keys of the parts rendered, and the diagnostics."""
     exporter = Counting()
     diagnostics = Diagnostics()
     rendered = fragments.export(exporter, corpus, AnkiOptions(**options), diagnostics, store=store)
     if store is not None:
-        store.put(rendered)
+        store.keep(rendered)
     assert isinstance(rendered.output, bytes)
     return rendered.output, exporter.rendered, diagnostics
 
@@ -99,7 +86,7 @@ def test_cold_export_is_the_golden(samples_corpus: Corpus, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_rebuild_reuses_every_part(samples_corpus: Corpus, fmt: str) -> None:
-    store = DictStore()
+    store = MemoryStore()
     first, rendered, diags = export(samples_corpus, store, format=fmt)
     assert len(rendered) == len(distinct_papers(samples_corpus.digests)) == 40
     again, rerendered, diags_again = export(samples_corpus, store, format=fmt)
@@ -110,7 +97,7 @@ def test_a_rebuild_reuses_every_part(samples_corpus: Corpus, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_editing_one_digest_renders_only_its_papers(samples_corpus: Corpus, fmt: str) -> None:
-    store = DictStore()
+    store = MemoryStore()
     export(samples_corpus, store, format=fmt)
     digests = list(samples_corpus.digests)
     target = digests[2]
@@ -128,7 +115,7 @@ def test_editing_one_digest_renders_only_its_papers(samples_corpus: Corpus, fmt:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_adding_and_removing_digests(samples_corpus: Corpus, fmt: str) -> None:
-    store = DictStore()
+    store = MemoryStore()
     export(samples_corpus, store, format=fmt)
     # A new post that repeats the oldest post's papers: those papers gain a tag and a
     # later modification time, so exactly their parts are rendered again.
@@ -148,7 +135,7 @@ def test_adding_and_removing_digests(samples_corpus: Corpus, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_options_and_site_facts_are_part_of_every_key(samples_corpus: Corpus, fmt: str) -> None:
-    store = DictStore()
+    store = MemoryStore()
     export(samples_corpus, store, format=fmt)
     everything = {p.key for d in samples_corpus.digests for p in d.papers}
     for options in ({"deck": "Papers::{year}"}, {"cards": "summary,method"}):
@@ -161,7 +148,7 @@ def test_options_and_site_facts_are_part_of_every_key(samples_corpus: Corpus, fm
 
 
 def test_note_type_names_change_only_the_csv(samples_corpus: Corpus) -> None:
-    store = DictStore()
+    store = MemoryStore()
     export(samples_corpus, store)
     out, rendered, _ = export(samples_corpus, store, notetype_basic="Einfach")
     assert len(rendered) == 40
@@ -179,7 +166,7 @@ def test_bad_options_fail_before_any_part(samples_corpus: Corpus) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_empty_corpus(fmt: str) -> None:
     empty = Corpus(Site(title="Daily Papers"), ())
-    out, rendered, _ = export(empty, DictStore(), format=fmt)
+    out, rendered, _ = export(empty, MemoryStore(), format=fmt)
     assert rendered == []
     assert out == cold(empty, format=fmt)
     if fmt == "csv":
@@ -241,7 +228,7 @@ def test_rows_round_trip(samples_corpus: Corpus) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_shared_corpus_edit_and_reuse(shared_corpus: Corpus, fmt: str) -> None:
-    store = DictStore()
+    store = MemoryStore()
     first, rendered, _ = export(shared_corpus, store, format=fmt)
     assert len(rendered) == len(distinct_papers(shared_corpus.digests))
     assert first == cold(shared_corpus, format=fmt)
@@ -262,7 +249,7 @@ def test_shared_corpus_edit_and_reuse(shared_corpus: Corpus, fmt: str) -> None:
 def test_other_shared_corpora_reuse_every_part(folder: str) -> None:
     corpus = read_shared_corpus(folder)
     for fmt in FORMATS:
-        store = DictStore()
+        store = MemoryStore()
         first, _, _ = export(corpus, store, format=fmt)
         again, rendered, _ = export(corpus, store, format=fmt)
         assert rendered == [] and again == first == cold(corpus, format=fmt)
@@ -292,6 +279,6 @@ def test_build_writes_both_files_incrementally(tmp_path: Path, samples_site: Pat
 
 def test_card_kinds_from_a_configuration_list(samples_corpus: Corpus) -> None:
     """A configuration file may list the kinds; the options are then unhashable."""
-    out, rendered, _ = export(samples_corpus, DictStore(), cards=["cloze", "summary"])
+    out, rendered, _ = export(samples_corpus, MemoryStore(), cards=["cloze", "summary"])
     assert len(rendered) == 40
     assert out == (GOLDEN / "cards.csv").read_bytes()

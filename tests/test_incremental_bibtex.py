@@ -5,15 +5,15 @@ arXiv metadata) change, and always the bytes of a cold export."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from tests.conftest import read_shared_corpus
+from tests.test_bibtex import digest
 
 from digestconv import fragments
 from digestconv.arxiv import parse_id
@@ -21,24 +21,10 @@ from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions
 from digestconv.exporters.bibtex.enrich import ArxivMeta, Cache
-from digestconv.fragments import Part
-from digestconv.model import Corpus, Digest, Item, Paper, Section, Site, SourceSpan
+from digestconv.fragments import MemoryStore, Part
+from digestconv.model import Corpus, Digest, Item, Paper, Section, Site
 
 KST = timezone(timedelta(hours=9))
-
-
-class DictStore:
-    """The build cache's fragment side, in memory."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[bytes, str]] = {}
-
-    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
-        return {k: self.rows[k] for k in keys if k in self.rows}
-
-    def keep(self, rendered: fragments.Rendered) -> None:
-        for key, data, diags in rendered.fresh:
-            self.rows[key] = (data, diags)
 
 
 class Counting(BibtexExporter):
@@ -55,7 +41,7 @@ class Counting(BibtexExporter):
 
 
 def run(
-    corpus: Corpus, store: DictStore, options: BibtexOptions | None = None
+    corpus: Corpus, store: MemoryStore, options: BibtexOptions | None = None
 ) -> tuple[bytes, list[str], Diagnostics]:
     exporter, diagnostics = Counting(), Diagnostics()
     rendered = fragments.export(
@@ -87,20 +73,6 @@ def paper(ident: str | None, title: str = "A Title", url: str | None = None) -> 
     )
 
 
-def digest(day: int, *papers: Paper, tags: tuple[str, ...] = ("papers",)) -> Digest:
-    return Digest(
-        source=SourceSpan(f"_posts/2025-10-{day:02d}-daily.md", 1, 10),
-        title=f"Daily Papers — 2025-10-{day:02d}",
-        date=datetime(2025, 10, day, 8, 15, tzinfo=KST),
-        slug="daily-papers",
-        path=f"/2025/10/{day:02d}/daily-papers/",
-        url=f"https://example.org/2025/10/{day:02d}/daily-papers/",
-        post_id=f"/2025/10/{day:02d}/daily-papers",
-        tags=tags,
-        papers=papers,
-    )
-
-
 OPTIONS = [
     BibtexOptions(),
     BibtexOptions(biblatex=True, summary=True),
@@ -112,7 +84,7 @@ OPTIONS = [
 def test_reusing_every_part_gives_the_cold_bytes(
     samples_corpus: Corpus, options: BibtexOptions
 ) -> None:
-    store = DictStore()
+    store = MemoryStore()
     first, rendered, diags = run(samples_corpus, store, options)
     assert first == cold(samples_corpus, options)
     assert len(rendered) == len({p.key for d in samples_corpus.digests for p in d.papers})
@@ -124,7 +96,7 @@ def test_reusing_every_part_gives_the_cold_bytes(
 
 
 def test_editing_one_digest_renders_only_its_papers(samples_corpus: Corpus) -> None:
-    store = DictStore()
+    store = MemoryStore()
     run(samples_corpus, store)
     newest = samples_corpus.digests[-1]
     edited_paper = replace(newest.papers[0], title=newest.papers[0].title + " (revised)")
@@ -137,7 +109,7 @@ def test_editing_one_digest_renders_only_its_papers(samples_corpus: Corpus) -> N
 
 
 def test_adding_and_removing_digests(samples_corpus: Corpus) -> None:
-    store = DictStore()
+    store = MemoryStore()
     older, newest = samples_corpus.digests[:-1], samples_corpus.digests[-1]
     base = replace(samples_corpus, digests=older)
     run(base, store)
@@ -153,7 +125,7 @@ def test_adding_and_removing_digests(samples_corpus: Corpus) -> None:
 
 def test_a_paper_featured_again_is_rendered_again() -> None:
     a, b = paper("2509.00001", "Alpha Model"), paper("2509.00002", "Beta Model")
-    store = DictStore()
+    store = MemoryStore()
     first = Corpus(Site(), (digest(8, a), digest(9, b)))
     run(first, store)
     grown = Corpus(Site(), (*first.digests, digest(10, a, tags=("again",))))
@@ -164,7 +136,7 @@ def test_a_paper_featured_again_is_rendered_again() -> None:
 
 
 def test_option_and_site_changes_render_everything(samples_corpus: Corpus) -> None:
-    store = DictStore()
+    store = MemoryStore()
     run(samples_corpus, store)
     every = {p.key for d in samples_corpus.digests for p in d.papers}
     _, rendered, _ = run(samples_corpus, store, BibtexOptions(summary=True))
@@ -179,7 +151,7 @@ def test_a_key_collision_rerenders_the_paper_whose_key_changes() -> None:
     """``{word}`` keys collide: the older paper's key is decided by a paper of another
     digest, and its part is rendered again when that paper arrives."""
     options = BibtexOptions(key_template="{word}")
-    store = DictStore()
+    store = MemoryStore()
     one = Corpus(Site(), (digest(8, paper("2509.00001", "Diffusion Models")),))
     out, _, diags = run(one, store, options)
     assert b"@misc{diffusion," in out and not list(diags)
@@ -196,7 +168,7 @@ def test_a_key_collision_rerenders_the_paper_whose_key_changes() -> None:
 
 def test_url_preamble_follows_the_entries() -> None:
     web = paper(None, "A Blog Post", "https://example.org/post_1")
-    store = DictStore()
+    store = MemoryStore()
     with_web = Corpus(Site(), (digest(8, paper("2509.00001")), digest(9, web)))
     out, _, _ = run(with_web, store)
     assert out.startswith(b"@preamble{") and out == cold(with_web)
@@ -211,7 +183,7 @@ def test_update_file_is_read_at_every_export(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{mine,\n  eprint = {2509.00001}\n}\n", encoding="utf-8")
     options = BibtexOptions(update=bib)
-    store = DictStore()
+    store = MemoryStore()
     out, rendered, _ = run(corpus, store, options)
     assert sorted(rendered) == [b.key, c.key]
     assert out.startswith(b"@misc{mine,") and out == cold(corpus, options)
@@ -237,7 +209,7 @@ def test_enrich_metadata_is_part_of_the_key(tmp_path: Path) -> None:
     cache.put("2509.00001", ArxivMeta(authors=("Ann Lee",), primary_class="cs.LG"))
     cache.put("2509.00002", ArxivMeta(authors=("Bo Kim",), primary_class="cs.CL"))
     options = BibtexOptions(enrich=True, cache_dir=tmp_path)
-    store = DictStore()
+    store = MemoryStore()
     out, rendered, _ = run(corpus, store, options)
     assert len(rendered) == 2 and b"Lee, Ann" in out and out == cold(corpus, options)
     cache.put("2509.00002", ArxivMeta(authors=("Bo Kim", "Cy Young"), primary_class="cs.CL"))
@@ -248,7 +220,7 @@ def test_enrich_metadata_is_part_of_the_key(tmp_path: Path) -> None:
 
 def test_shared_corpus_edit_of_the_newest_post_with_papers() -> None:
     corpus: Any = read_shared_corpus("hahngt.github.io")
-    store = DictStore()
+    store = MemoryStore()
     first, _, _ = run(corpus, store)
     assert first == cold(corpus)
     at = max(i for i, d in enumerate(corpus.digests) if d.papers)

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,19 +27,8 @@ from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter, EpubOptions
 from digestconv.exporters.epub.write import MONTHS_FROM
-from digestconv.fragments import Part
+from digestconv.fragments import MemoryStore, Part
 from digestconv.model import Corpus, Digest, Site
-
-
-class Store:
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[bytes, str]] = {}
-
-    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
-        return {k: self.rows[k] for k in keys if k in self.rows}
-
-    def keep(self, rendered: fragments.Rendered) -> None:
-        self.rows.update({key: (data, diags) for key, data, diags in rendered.fresh})
 
 
 class Counting(EpubExporter):
@@ -66,7 +55,7 @@ def _cold(corpus: Corpus, options: EpubOptions) -> tuple[Any, list[str]]:
 
 
 def _warm(
-    exporter: Counting, corpus: Corpus, options: EpubOptions, store: Store
+    exporter: Counting, corpus: Corpus, options: EpubOptions, store: MemoryStore
 ) -> tuple[Any, list[str]]:
     exporter.rendered.clear()
     diagnostics = Diagnostics()
@@ -93,7 +82,7 @@ OPTIONS = [EpubOptions(), EpubOptions(split="month"), EpubOptions(split="year")]
 def test_reusing_every_part_gives_the_cold_books(
     samples_corpus: Corpus, options: EpubOptions
 ) -> None:
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     cold, cold_diags = _cold(samples_corpus, options)
     first, first_diags = _warm(exporter, samples_corpus, options, store)
     assert (first, first_diags) == (cold, cold_diags)
@@ -104,7 +93,7 @@ def test_reusing_every_part_gives_the_cold_books(
 
 def test_editing_a_post_renders_its_chapter_and_the_book_documents(samples_corpus: Corpus) -> None:
     options = EpubOptions()
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, samples_corpus, options, store)
     digests = list(samples_corpus.digests)
     digests[-1] = _edit_text(digests[-1])
@@ -118,7 +107,7 @@ def test_editing_a_post_renders_its_chapter_and_the_book_documents(samples_corpu
 
 def test_with_split_books_an_edit_renders_only_its_own_book(samples_corpus: Corpus) -> None:
     options = EpubOptions(split="month")
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     before, _ = _warm(exporter, samples_corpus, options, store)
     assert isinstance(before, dict) and len(before) > 1
     digests = list(samples_corpus.digests)
@@ -137,7 +126,7 @@ def test_with_split_books_an_edit_renders_only_its_own_book(samples_corpus: Corp
 
 def test_adding_and_removing_posts(samples_corpus: Corpus) -> None:
     options = EpubOptions()
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, samples_corpus, options, store)
     newest = max(samples_corpus.digests, key=lambda d: d.date)
     added = replace(
@@ -163,7 +152,7 @@ def test_adding_and_removing_posts(samples_corpus: Corpus) -> None:
 
 
 def test_options_and_site_facts_render_everything_again(samples_corpus: Corpus) -> None:
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, samples_corpus, EpubOptions(), store)
     n_parts = len(exporter.rendered)
     titled = EpubOptions(title="Another title")
@@ -181,7 +170,7 @@ def test_options_and_site_facts_render_everything_again(samples_corpus: Corpus) 
 def test_a_language_decided_for_the_book_is_in_every_chapter_key(samples_corpus: Corpus) -> None:
     """Without a site language the posts' most common one labels every chapter: when edits
     to some posts change it, the chapters of the others must not be reused."""
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     plain = replace(samples_corpus, site=replace(samples_corpus.site, lang=None))
     _warm(exporter, plain, EpubOptions(), store)
     digests = list(plain.digests)
@@ -197,7 +186,7 @@ def test_notes_about_the_whole_book_are_replayed_first(samples_corpus: Corpus) -
     empty = replace(samples_corpus.digests[0], papers=(), title="No papers today")
     corpus = _with(samples_corpus, [*samples_corpus.digests, replace(empty, post_id="empty")])
     corpus = replace(corpus, site=replace(corpus.site, lang="not a tag!"))
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     cold, cold_diags = _cold(corpus, EpubOptions())
     assert any("left out" in d for d in cold_diags[:2]) and "not a language tag" in cold_diags[0]
     _warm(exporter, corpus, EpubOptions(), store)
@@ -209,7 +198,7 @@ def test_a_new_cover_file_renders_the_covers_only(samples_corpus: Corpus, tmp_pa
     cover = tmp_path / "cover.png"
     Image.new("RGB", (60, 90), (10, 20, 30)).save(cover)
     options = EpubOptions(cover=cover, split="year")
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, samples_corpus, options, store)
     Image.new("RGB", (60, 90), (200, 20, 30)).save(cover)
     output, diags = _warm(exporter, samples_corpus, options, store)
@@ -225,7 +214,7 @@ def test_a_new_cover_file_renders_the_covers_only(samples_corpus: Corpus, tmp_pa
 def test_the_shared_corpora_edited_and_rebuilt(folder: str) -> None:
     corpus = read_shared_corpus(folder)
     for options in (EpubOptions(), EpubOptions(split="month")):
-        store, exporter = Store(), Counting()
+        store, exporter = MemoryStore(), Counting()
         cold, cold_diags = _cold(corpus, options)
         assert _warm(exporter, corpus, options, store) == (cold, cold_diags)
         digests = list(corpus.digests)
@@ -268,7 +257,7 @@ def test_a_post_inserted_in_the_middle_renders_only_its_own_share(samples_corpus
     options = EpubOptions()
     digests = _daily(samples_corpus, 40)  # enough to group the contents by month
     corpus = _with(samples_corpus, digests)
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, corpus, options, store)
     between = digests[10].date + timedelta(hours=6)
     inserted = _dated(digests[3], between, "inserted")
@@ -285,7 +274,7 @@ def test_a_post_inserted_in_the_middle_renders_only_its_own_share(samples_corpus
 def test_appending_the_newest_post_keeps_the_other_shares(samples_corpus: Corpus) -> None:
     options = EpubOptions()
     digests = _daily(samples_corpus, 40)
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, _with(samples_corpus, digests[:-1]), options, store)
     output, diags = _warm(exporter, _with(samples_corpus, digests), options, store)
     assert exporter.kinds() == ["book", "chapter", "cover", "toc"]
@@ -296,7 +285,7 @@ def test_grouping_by_month_renders_every_share_but_no_chapter(samples_corpus: Co
     """From MONTHS_FROM chapters on, the NCX indents the chapters' points one level deeper."""
     options = EpubOptions()
     digests = _daily(samples_corpus, MONTHS_FROM)
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, _with(samples_corpus, digests[:-1]), options, store)
     output, diags = _warm(exporter, _with(samples_corpus, digests), options, store)
     assert exporter.kinds().count("chapter") == 1
@@ -311,7 +300,7 @@ def test_a_paper_shown_on_two_days_is_one_index_entry(samples_corpus: Corpus) ->
     digests = _daily(samples_corpus, 6)
     shown = digests[1].papers[0]
     digests[4] = replace(digests[4], papers=(*digests[4].papers, shown))
-    store, exporter = Store(), Counting()
+    store, exporter = MemoryStore(), Counting()
     _warm(exporter, _with(samples_corpus, digests), options, store)
     digests[1] = _edit_text(digests[1])
     edited = _with(samples_corpus, digests)

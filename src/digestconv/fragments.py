@@ -105,6 +105,20 @@ class Store(Protocol):
     def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]: ...
 
 
+class MemoryStore:
+    """What ``build``'s cache does for parts, in a dict: for testing an exporter's parts
+    (export, :meth:`keep` the fresh parts, change the corpus, export again)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[bytes, str]] = {}
+
+    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
+    def keep(self, rendered: Rendered) -> None:
+        self.rows.update({key: (data, diags) for key, data, diags in rendered.fresh})
+
+
 @dataclass
 class Fingerprints:
     """Content hashes of digests: the reader's hash of the post's bytes when it has one

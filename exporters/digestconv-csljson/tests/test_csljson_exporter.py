@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,7 +23,7 @@ import jsonschema
 import pytest
 from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Part
+from digestconv.fragments import MemoryStore, Part
 from digestconv.model import (
     Corpus,
     Digest,
@@ -336,16 +335,6 @@ def test_pandoc_citeproc_resolves_every_key_and_renders_every_title(tmp_path: Pa
 # ------------------------------------------------------------ incremental builds
 
 
-class DictStore:
-    """What ``digestconv build``'s cache does for parts, in memory."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[bytes, str]] = {}
-
-    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
-        return {k: self.rows[k] for k in keys if k in self.rows}
-
-
 class Counting(CslJsonExporter):
     def __init__(self) -> None:
         self.rendered: list[str] = []
@@ -358,12 +347,12 @@ class Counting(CslJsonExporter):
 
 
 def build(
-    corpus: Corpus, store: DictStore, options: CslJsonOptions | None = None
+    corpus: Corpus, store: MemoryStore, options: CslJsonOptions | None = None
 ) -> tuple[bytes, list[str], Diagnostics]:
     """One incremental export: what it wrote, the papers it rendered, its diagnostics."""
     exporter, diagnostics = Counting(), Diagnostics()
     done = fragments.export(exporter, corpus, options or CslJsonOptions(), diagnostics, store=store)
-    store.rows.update({key: (data, diags) for key, data, diags in done.fresh})
+    store.keep(done)
     assert isinstance(done.output, bytes)
     return done.output, exporter.rendered, diagnostics
 
@@ -383,7 +372,7 @@ def test_parts_join_to_the_json_of_the_whole_list(summary: str) -> None:
 def test_reusing_every_item_gives_the_cold_bytes_and_diagnostics() -> None:
     marked = digest(10, (), paper(1, "The <i>Italic</i> Paper", "https://x.org/i"))
     corpus = Corpus(CORPUS.site, (*CORPUS.digests, marked))
-    store = DictStore()
+    store = MemoryStore()
     first, rendered, diagnostics = build(corpus, store)
     assert first == cold(corpus)
     assert len(rendered) == 5
@@ -393,7 +382,7 @@ def test_reusing_every_item_gives_the_cold_bytes_and_diagnostics() -> None:
 
 
 def test_an_edited_digest_renders_only_its_papers() -> None:
-    store = DictStore()
+    store = MemoryStore()
     build(CORPUS, store)
     eighth, ninth = CORPUS.digests
     edited = Corpus(CORPUS.site, (eighth, replace(ninth, tags=("Papers", "edited"))))
@@ -405,7 +394,7 @@ def test_an_edited_digest_renders_only_its_papers() -> None:
 
 
 def test_added_and_removed_digests() -> None:
-    store = DictStore()
+    store = MemoryStore()
     eighth = CORPUS.digests[0]
     build(Corpus(CORPUS.site, (eighth,)), store)
     out, rendered, _ = build(CORPUS, store)
@@ -417,7 +406,7 @@ def test_added_and_removed_digests() -> None:
 
 
 def test_an_option_renders_every_item_again() -> None:
-    store = DictStore()
+    store = MemoryStore()
     build(CORPUS, store)
     out, rendered, _ = build(CORPUS, store, CslJsonOptions(summary="note"))
     assert len(rendered) == 4
@@ -432,6 +421,6 @@ def test_a_paper_listed_twice_in_one_digest_is_one_item() -> None:
         paper(2, "Twice", "https://arxiv.org/abs/2510.00002v2", arxiv_id("2510.00002", 2)),
     )
     corpus = Corpus(Site(), (twice,))
-    out, rendered, _ = build(corpus, DictStore())
+    out, rendered, _ = build(corpus, MemoryStore())
     assert rendered == ["arxiv:2510.00002"]
     assert [i["id"] for i in json.loads(out)] == ["arXiv:2510.00002"]
