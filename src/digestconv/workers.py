@@ -58,6 +58,11 @@ def pool(
 
 def _kill(executor: ProcessPoolExecutor) -> None:
     """Kill every child process (the pool's workers are this process's only children)."""
+    # The pool's manager thread closes its wake-up pipe once it sees the dead workers; if
+    # the interpreter exits first, CPython's exit hook can write to that pipe while it is
+    # being closed and print an "Exception ignored" traceback (a race in 3.11's
+    # concurrent.futures).  So the thread is waited for, briefly; shutdown() forgets it.
+    manager = getattr(executor, "_executor_manager_thread", None)
     children = multiprocessing.active_children()
     for child in children:
         with contextlib.suppress(Exception):
@@ -66,11 +71,6 @@ def _kill(executor: ProcessPoolExecutor) -> None:
     for child in children:
         with contextlib.suppress(Exception):
             child.join(timeout=2)
-    # The pool's manager thread closes its wake-up pipe when it sees the dead workers;
-    # if the interpreter exits first, CPython's exit hook may write to the pipe while it
-    # is being closed and print an "Exception ignored" traceback (a race in 3.11's
-    # concurrent.futures).  Waiting for the thread, briefly, closes the race.
-    manager = getattr(executor, "_executor_manager_thread", None)
     if manager is not None:
         with contextlib.suppress(Exception):
             manager.join(timeout=5)
