@@ -214,7 +214,8 @@ class TargetResult:
     """Rendered fine but not written, because another output of the build failed."""
     io_failed: bool = False
     recorded: dict[str, str] = field(default_factory=dict)
-    """Written file name → sha256, for the next build's up-to-date check."""
+    """File name → sha256 of what this build wrote (or, when skipped, what the last build
+    wrote and is still there): the next build's up-to-date check and stale-file sweep."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -226,9 +227,9 @@ def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
     )
 
 
-def up_to_date(target: Target, key: str, out_dir: Path, cache: BuildCache | None) -> int:
-    """How many files the target's last build wrote, if they are all still current; else 0."""
-    record = cache.output(target.label) if cache is not None else None
+def up_to_date(record: tuple[str, dict[str, str]] | None, key: str, out_dir: Path) -> int:
+    """How many files the target's last build (``record``: its key and files) wrote, if
+    the key is still ``key`` and the files are all still current; else 0."""
     if record is None or record[0] != key or not record[1]:
         return 0
     if all(_file_hash(out_dir / name) == digest for name, digest in record[1].items()):
@@ -281,9 +282,8 @@ def render_target(
     except (UnsafePathError, OSError) as exc:
         result.error = str(exc)
         return result
-    while files:
-        name, content = next(iter(files.items()))
-        del files[name]
+    for name in list(files):
+        content = files.pop(name)  # each file's bytes are dropped once staged
         pieces = content.pieces if isinstance(content, Chunks) else (content,)
         try:
             result.staged[name] = stage(staging, pieces)
@@ -415,9 +415,11 @@ def run_targets(
         record = cache.output(target.label) if cache is not None else None
         if record is not None:
             previous.update(record[1])
-        current = up_to_date(target, key, out_dir, cache)
-        if current:
-            results.append(TargetResult(target, unchanged=current, skipped=True))
+        current = up_to_date(record, key, out_dir)
+        if current and record is not None:
+            results.append(
+                TargetResult(target, unchanged=current, skipped=True, recorded=dict(record[1]))
+            )
         else:
             results.append(None)
             todo.append(index)
@@ -457,20 +459,14 @@ def run_targets(
                 )
         rendered = [results[i] for i in todo]
         if any(r is not None and r.error and not r.io_failed for r in rendered):
-            for r in rendered:
+            for r in rendered:  # their staged files go in the cleanup below
                 if r is not None:
-                    discard(r.staged.values())
-                    r.staged = {}
                     r.withheld = r.error is None
         else:
             for r in rendered:
                 if r is not None and not r.io_failed:
                     write_target(r, out_dir, previous)
             produced = {name for r in results if r is not None for name in r.recorded}
-            for index, r in enumerate(results):
-                if r is not None and r.skipped and cache is not None:
-                    record = cache.output(targets[index][0].label)
-                    produced.update(record[1] if record is not None else {})
             if not any(r is not None and r.error for r in results):
                 remove_stale(out_dir, previous, produced)
     finally:  # an interrupted or failed build leaves no temporary file behind

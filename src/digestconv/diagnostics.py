@@ -8,8 +8,9 @@ grep for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
@@ -116,3 +117,15 @@ class Diagnostics:
         for d in self.items:
             out[d.severity] += 1
         return out
+
+
+def diagnostics_to_json(items: Iterable[Diagnostic]) -> str:
+    """Diagnostics as the caches keep them (with a post, or with a part of an output),
+    to be replayed when the cached result is used."""
+    return json.dumps([list(astuple(d)) for d in items], ensure_ascii=False)
+
+
+def diagnostics_from_json(text: str) -> list[Diagnostic]:
+    if text == "[]":  # nearly every post and part: skip the decoder
+        return []
+    return [Diagnostic(*row) for row in json.loads(text)]

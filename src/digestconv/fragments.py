@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.diagnostics import Diagnostics, diagnostics_from_json, diagnostics_to_json
 from digestconv.fingerprint import code_version, digest_of
 from digestconv.model import Corpus, Digest, Site, digest_to_json, site_to_json
 from digestconv.plugins import Output
@@ -140,16 +140,6 @@ class Fingerprints:
         return memo
 
 
-def _diagnostics_json(items: Iterable[Diagnostic]) -> str:
-    return json.dumps([list(astuple(d)) for d in items], ensure_ascii=False)
-
-
-def _diagnostics_from(text: str) -> list[Diagnostic]:
-    if text == "[]":  # most parts: skip the decoder
-        return []
-    return [Diagnostic(*row) for row in json.loads(text)]
-
-
 @dataclass
 class Rendered:
     output: Assembled
@@ -167,7 +157,6 @@ def export(
     *,
     store: Store | None = None,
     fingerprints: Fingerprints | None = None,
-    namespace: str = "",
 ) -> Rendered:
     """Render ``exporter``'s output from its parts, reusing the stored ones."""
     if not fragmented(exporter):
@@ -178,7 +167,7 @@ def export(
         found: Mapping[str, tuple[bytes, str]] = {}
     else:
         prints = fingerprints or Fingerprints()
-        base = _base_key(type(exporter), corpus.site, options, namespace)
+        base = _base_key(type(exporter), corpus.site, options)
         keys = [_part_key(base, part, prints) for part in parts]
         found = store.get_fragments(keys)
     out = Rendered(b"", used=keys if store is not None else [])
@@ -188,7 +177,7 @@ def export(
         if hit is not None:
             data, diags = hit
             try:
-                diagnostics.items.extend(_diagnostics_from(diags))
+                diagnostics.items.extend(diagnostics_from_json(diags))
             except (ValueError, TypeError):
                 hit = None
         if hit is None:
@@ -196,7 +185,7 @@ def export(
             data = exporter.render_part(part, corpus.site, options, local)
             diagnostics.items.extend(local.items)
             if store is not None:
-                out.fresh.append((key, data, _diagnostics_json(local.items)))
+                out.fresh.append((key, data, diagnostics_to_json(local.items)))
         pieces.append(data)
     out.output = exporter.assemble(corpus, options, pieces, diagnostics)
     return out
@@ -215,27 +204,15 @@ def _part_key(base: str, part: Part, prints: Fingerprints) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _base_key(cls: type, site: Site, options: Any, namespace: str) -> str:
+def _base_key(cls: type, site: Site, options: Any) -> str:
+    """What every part of one export depends on besides its own inputs (computed once
+    per export, so the site's facts are serialised once)."""
     top = cls.__module__.split(".")[0]
     return digest_of(
         "fragment",
-        namespace,
         f"{cls.__module__}.{cls.__qualname__}",
         code_version(),
         code_version(top) if top != "digestconv" else "",
         repr(options),
-        _site_key(site),
+        json.dumps(site_to_json(site), ensure_ascii=False, sort_keys=True),
     )
-
-
-_SITE_KEYS: dict[int, tuple[Site, str]] = {}
-
-
-def _site_key(site: Site) -> str:
-    held = _SITE_KEYS.get(id(site))
-    if held is not None and held[0] is site:
-        return held[1]
-    key = json.dumps(site_to_json(site), ensure_ascii=False, sort_keys=True)
-    _SITE_KEYS.clear()
-    _SITE_KEYS[id(site)] = (site, key)
-    return key

@@ -51,24 +51,23 @@ def write_atomic(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    staged = stage(path.parent, (data,), prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        _install(staged, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        discard((staged,))
         raise
-    _fsync_dir(folder)
     _remove_stale_temporaries(path)
     return True
+
+
+def _install(staged: Staged, path: Path) -> None:
+    """Rename a staged file over ``path``, keeping the old file's permission bits (never
+    setuid, setgid or sticky), and make the rename durable."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    os.chmod(staged.tmp, mode)
+    os.replace(staged.tmp, path)
+    _fsync_dir(path.parent)
 
 
 @dataclass(frozen=True)
@@ -91,11 +90,11 @@ def staging_folder(out_dir: Path) -> Path:
     return out_dir / STAGING / f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def stage(folder: Path, pieces: Iterable[bytes]) -> Staged:
+def stage(folder: Path, pieces: Iterable[bytes], *, prefix: str = ".") -> Staged:
     """Write ``pieces`` to a new temporary file in ``folder``, fsynced and hashed as it
     is written."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     digest = hashlib.sha256()
     size = 0
     try:
@@ -138,10 +137,7 @@ def publish(staged: Staged, path: Path) -> bool:
         os.unlink(staged.tmp)
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    os.chmod(staged.tmp, mode)
-    os.replace(staged.tmp, path)
-    _fsync_dir(path.parent)
+    _install(staged, path)
     return True
 
 

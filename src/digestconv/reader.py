@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,12 @@ from frontmatter.default_handlers import YAMLHandler
 
 from digestconv import workers
 from digestconv.cache import BuildCache, digest_of, post_key
-from digestconv.diagnostics import Diagnostic, Diagnostics
+from digestconv.diagnostics import (
+    Diagnostic,
+    Diagnostics,
+    diagnostics_from_json,
+    diagnostics_to_json,
+)
 from digestconv.inputs import STDIN, collect
 from digestconv.model import (
     Corpus,
@@ -651,12 +656,12 @@ def _parse_worker(
 
 def _encode(digest: Digest | None, diagnostics: Diagnostics) -> tuple[str | None, str]:
     payload = None if digest is None else digest_to_text(digest)
-    return payload, json.dumps([list(astuple(d)) for d in diagnostics], ensure_ascii=False)
+    return payload, diagnostics_to_json(diagnostics)
 
 
 def _decode(payload: str | None, diags: str) -> tuple[Digest | None, list[Diagnostic]]:
     digest = None if payload is None else digest_from_text(payload)
-    return digest, [Diagnostic(*row) for row in json.loads(diags)]
+    return digest, diagnostics_from_json(diags)
 
 
 PARALLEL_MIN = 64
@@ -774,7 +779,7 @@ def _read_many(
     for i, key in enumerate(keys):
         if key and key in cached:
             payload, diags_json = cached.pop(key)
-            diags = [Diagnostic(*row) for row in json.loads(diags_json)]
+            diags = diagnostics_from_json(diags_json)
             out[i] = (payload, [*out[i][1], *diags])
             datas[i] = None
             if progress:
