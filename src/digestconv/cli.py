@@ -448,13 +448,17 @@ def _build_once(params: Mapping[str, Any]) -> int:
         click.echo("digestconv: input has errors; nothing was written", err=True)
         return 1
 
+    selected: list[Corpus] = []
+
     def corpus_now() -> Corpus:
-        """The selected model, decoded from the cache only when an output needs it."""
+        """The selected model, decoded from the cache only when an output needs it, and
+        selected once however often it is asked for."""
         import gc
 
-        corpus = select(result.materialize(), diagnostics, _selection(params))
-        gc.freeze()  # the model lives until exit: keep the collector from rescanning it
-        return corpus
+        if not selected:
+            selected.append(select(result.materialize(), diagnostics, _selection(params)))
+            gc.freeze()  # the model lives until exit: keep the collector from rescanning it
+        return selected[0]
 
     only = [n.strip() for n in (params["only"] or "").split(",") if n.strip()] or None
     build_diags = Diagnostics()

@@ -454,8 +454,7 @@ def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
 def json_digest(digest: Digest) -> str:
     """One digest as it appears inside the document's ``digests`` array: a piece that
     depends on the digest alone, so an incremental build can keep it."""
-    exact = _has_float(digest.meta) or any(_has_float(p.fields) for p in digest.papers)
-    return _nested(digest_to_json(digest), 2, exact)
+    return _nested(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
 
 
 def json_frame(site: Site) -> tuple[str, str, str]:
@@ -511,10 +510,11 @@ def _wide_int(value: JsonValue) -> bool:
     return False
 
 
-def _orjson_reads_exactly(digest: Digest) -> bool:
-    """orjson reads integers beyond 64 bits as floats and refuses ``NaN``: a digest whose
-    free-form values hold floats or such integers (or whose rank or arXiv version is that
-    long) is read back by the standard decoder."""
+def _orjson_exact(digest: Digest) -> bool:
+    """Whether orjson writes and reads the digest as the standard library does: it writes
+    floats its own way, reads integers beyond 64 bits as floats and refuses ``NaN``, so a
+    digest whose free-form values hold floats or such integers (or whose rank or arXiv
+    version is that long) takes the standard path both ways."""
     free = (digest.meta, *(p.fields for p in digest.papers))
     if any(_has_float(v) or _wide_int(v) for v in free):
         return False
@@ -527,7 +527,7 @@ def _orjson_reads_exactly(digest: Digest) -> bool:
 def digest_to_text(digest: Digest) -> str:
     """A digest as compact JSON for caches, marked with how it can be read back."""
     text = json.dumps(digest_to_json(digest), ensure_ascii=False)
-    return ("o" if _orjson_reads_exactly(digest) else "j") + text
+    return ("o" if _orjson_exact(digest) else "j") + text
 
 
 def digest_from_text(text: str) -> Digest:

@@ -46,3 +46,8 @@ def author_line(authors: Sequence[str]) -> str:
     if not names:
         return ""
     return ", ".join(names) + (" et al." if more else "")
+
+
+def affiliation_line(affiliations: Sequence[str]) -> str:
+    """The affiliations as one line of text, ``A; B``; empty when there are none."""
+    return "; ".join(" ".join(a.split()) for a in affiliations if a.strip())

@@ -35,7 +35,7 @@ from digestconv.model import Corpus, Digest, Item, Paper, Section, SectionKind
 from digestconv.papers import PaperGroup, distinct_papers
 from digestconv.plugins import ExportError
 from digestconv.text.html import item_html, items_html
-from digestconv.text.people import author_line
+from digestconv.text.people import affiliation_line, author_line
 from digestconv.text.urls import paper_links, safe_url
 
 CardKind = Literal["summary", "cloze", "method", "results", "limitations"]
@@ -262,11 +262,10 @@ def _people(paper: Paper, abstract: bool = True) -> str:
     authors = author_line(paper.authors)
     if authors:
         parts.append(f'<div class="dc-authors"><b>Authors:</b> {text_html(authors)}</div>')
-    affiliations = [" ".join(a.split()) for a in paper.affiliations if a.strip()]
+    affiliations = affiliation_line(paper.affiliations)
     if affiliations:
         parts.append(
-            f'<div class="dc-affiliations"><b>Affiliations:</b> '
-            f"{text_html('; '.join(affiliations))}</div>"
+            f'<div class="dc-affiliations"><b>Affiliations:</b> {text_html(affiliations)}</div>'
         )
     if abstract and paper.abstract and paper.abstract.strip():
         body = text_html(" ".join(paper.abstract.split()))

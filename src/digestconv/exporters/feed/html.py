@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from digestconv.model import Digest, Paper, Section
 from digestconv.text.html import escape, escape_attribute, items_html, markdown_html, sanitise
-from digestconv.text.people import author_line
+from digestconv.text.people import affiliation_line, author_line
 from digestconv.text.urls import PaperLink, paper_links, safe_url
 
 __all__ = ["digest_html", "has_text", "paper_html", "paper_links_html", "people_html", "sanitise"]
@@ -53,9 +53,9 @@ def people_html(paper: Paper) -> str:
     authors = author_line(paper.authors)
     if authors:
         parts.append(f"<p><strong>Authors:</strong> {escape(authors)}</p>")
-    affiliations = [" ".join(a.split()) for a in paper.affiliations if a.strip()]
+    affiliations = affiliation_line(paper.affiliations)
     if affiliations:
-        parts.append(f"<p><strong>Affiliations:</strong> {escape('; '.join(affiliations))}</p>")
+        parts.append(f"<p><strong>Affiliations:</strong> {escape(affiliations)}</p>")
     if paper.abstract and paper.abstract.strip():
         paragraphs = [" ".join(p.split()) for p in paper.abstract.split("\n\n") if p.strip()]
         body = "".join(f"<p>{markdown_html(p)}</p>" for p in paragraphs)
