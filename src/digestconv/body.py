@@ -18,11 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from mistletoe import Document, span_token
-from mistletoe.span_token import tokenize_inner
-
 from digestconv.arxiv import parse_url
 from digestconv.diagnostics import Diagnostics
+from digestconv.markdown import Document, span_token, tokenize_inner
 from digestconv.model import (
     Item,
     ItemLabel,

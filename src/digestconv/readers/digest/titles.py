@@ -6,8 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from mistletoe.span_token import tokenize_inner
-
+from digestconv.markdown import tokenize_inner
 from digestconv.readers.digest.fields import ROLES, norm
 from digestconv.readers.digest.symbols import symbol
 

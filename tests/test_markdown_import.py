@@ -1,0 +1,64 @@
+"""mistletoe is imported through ``digestconv.markdown`` with a tabled punctuation set:
+the set must be exactly the one mistletoe computes, and nothing may import mistletoe
+another way (the first import would pay the slow loop)."""
+
+from __future__ import annotations
+
+import ast
+import string
+import subprocess
+import sys
+from pathlib import Path
+from unicodedata import category, unidata_version
+
+from digestconv import markdown
+from digestconv.punctuation_data import RANGES
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "digestconv"
+
+
+def test_table_matches_this_interpreter() -> None:
+    assert unidata_version in RANGES, "add this Unicode version's row to punctuation_data"
+    assert RANGES[unidata_version] == markdown.punctuation_ranges()
+
+
+def test_mistletoe_gets_the_set_it_would_have_computed() -> None:
+    import mistletoe.core_tokens as core
+
+    slow = set(string.punctuation) | {
+        chr(c) for c in range(sys.maxunicode + 1) if category(chr(c)).startswith("P")
+    }
+    assert core.punctuation == slow
+    assert sys.maxunicode == 0x10FFFF
+
+
+def test_emphasis_next_to_unicode_punctuation_still_parses() -> None:
+    """Flanking rules read the set: in ``a*—*b`` the first ``*`` may open emphasis only
+    if the em dash is not punctuation, so with an ASCII-only set it would render as
+    ``a<em>—</em>b``."""
+    code = (
+        "from digestconv.markdown import Document, HtmlRenderer\n"
+        "with HtmlRenderer() as r:\n"
+        "    print(r.render(Document('*\u201cquoted\u201d* and a*\u2014*b\\n')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "<em>\u201cquoted\u201d</em>" in out
+    assert "a*\u2014*b" in out
+
+
+def test_only_digestconv_markdown_imports_mistletoe() -> None:
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "markdown.py" and path.parent == SRC:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "mistletoe" or n.startswith("mistletoe.") for n in names):
+                offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert offenders == []
