@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -206,3 +207,84 @@ def test_an_edit_renders_only_its_parts(tmp_path: Path, monkeypatch: pytest.Monk
     edit_text(site)
     assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
     assert rendered == [str(_posts(site)[-1])]
+
+
+def _watch_params(site: Path, out: Path, cache: Path, jobs: str) -> dict[str, object]:
+    """The parameters ``build --watch`` passes to each of its builds."""
+    command = cli.get_command(click.Context(cli), "build")
+    assert command is not None
+    args = [str(site), "-o", str(out), "--cache-dir", str(cache), "-v", "-j", jobs]
+    return dict(command.make_context("build", args).params)
+
+
+@pytest.mark.parametrize(("kind", "jobs"), [("samples", "1"), ("generated", "2")])
+def test_a_watching_session_equals_cold_builds(
+    tmp_path: Path, kind: str, jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--watch`` keeps the previous build's posts and parts in memory (``Warm``); over
+    the same sequence of edits each of its builds equals a cold one, diagnostics too."""
+    from digestconv.cli import _build_once
+    from digestconv.warm import Warm
+
+    site = _site(tmp_path, kind)
+    cache, out = tmp_path / "cache", tmp_path / "watched"
+    params = _watch_params(site, out, cache, jobs)
+    session = Warm()
+    steps = STEPS if jobs == "1" else [s for s in STEPS if s[0] in FORKED_STEPS]
+    for number, (name, step) in enumerate(steps):
+        step(site)
+        capsys.readouterr()
+        code = _build_once(params, session)
+        said = re.sub(r"(?m)^digestconv build: \d+ post.*$", "", capsys.readouterr().err)
+        cold = tmp_path / f"cold-{number}"
+        assert (code, said) == _build(site, cold, "--no-cache", "-j", jobs), name
+        assert _files(out) == _files(cold), name
+        assert session.posts and session.parts, name
+
+
+def test_a_watching_rebuild_reads_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After an edit, a watching build parses the one edited post, asks the cache for no
+    other post, and asks it for no part it already holds."""
+    from digestconv import reader
+    from digestconv.cache import BuildCache
+    from digestconv.cli import _build_once
+    from digestconv.warm import Warm
+
+    site = _site(tmp_path, "samples")
+    session = Warm()
+    params = _watch_params(site, tmp_path / "out", tmp_path / "cache", "1")
+    assert _build_once(params, session) == 0
+    held = {key for parts in session.parts.values() for key in parts}
+    parsed: list[str] = []
+    asked_posts: list[str] = []
+    asked_parts: list[str] = []
+    read_one, get_posts, get_parts = (
+        reader._read_one,
+        BuildCache.get_posts,
+        BuildCache.get_fragments,
+    )
+
+    def counting_read(data, path, *args):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return read_one(data, path, *args)
+
+    def counting_posts(self, keys):  # type: ignore[no-untyped-def]
+        keys = list(keys)
+        asked_posts.extend(keys)
+        return get_posts(self, keys)
+
+    def counting_parts(self, keys):  # type: ignore[no-untyped-def]
+        asked_parts.extend(keys)
+        return get_parts(self, keys)
+
+    monkeypatch.setattr(reader, "_read_one", counting_read)
+    monkeypatch.setattr(BuildCache, "get_posts", counting_posts)
+    monkeypatch.setattr(BuildCache, "get_fragments", counting_parts)
+    edit_text(site)
+    assert _build_once(params, session) == 0
+    capsys.readouterr()
+    assert parsed == [str(_posts(site)[-1])]
+    assert len(asked_posts) == 1
+    assert asked_parts and not held.intersection(asked_parts)

@@ -39,6 +39,7 @@ from digestconv.output import (
 )
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
 from digestconv.plugins import ExportError, PluginInfo, requires_site_url
+from digestconv.warm import Warm
 from digestconv.workers import pool
 
 TOP_KEYS = frozenset({"formats", "output"})
@@ -217,6 +218,10 @@ class TargetResult:
     """File name → sha256 of what this build wrote (or, when skipped, what the last build
     wrote and is still there): the next build's up-to-date check and stale-file sweep."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    parts_used: list[str] | None = None
+    """With a :class:`~digestconv.warm.Warm` session: every part key of the output, and
+    the keys rendered in this build (stored in the cache), for the session to keep."""
+    parts_fresh: list[str] = field(default_factory=list)
 
 
 def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
@@ -246,6 +251,7 @@ def render_target(
     *,
     cache: BuildCache | None = None,
     fingerprints: Fingerprints | None = None,
+    warm: Warm | None = None,
 ) -> TargetResult:
     """Render one target and stage its files; nothing is published yet (see
     :func:`write_target`).
@@ -257,9 +263,12 @@ def render_target(
     """
     result = TargetResult(target)
     diagnostics = Diagnostics()
+    store: fragments.Store | None = cache
+    if warm is not None and cache is not None:
+        store = warm.store(target.label, cache)
     try:
         rendered = fragments.export(
-            cls(), corpus, target.options, diagnostics, store=cache, fingerprints=fingerprints
+            cls(), corpus, target.options, diagnostics, store=store, fingerprints=fingerprints
         )
     except ExportError as exc:
         result.error = str(exc)
@@ -268,6 +277,9 @@ def render_target(
     result.diagnostics = diagnostics.items
     if cache is not None and rendered.used:
         cache.put_fragments(target.label, rendered.fresh, rendered.used)
+        if warm is not None:
+            result.parts_used = rendered.used
+            result.parts_fresh = [key for key, _, _ in rendered.fresh]
     rendered.fresh = []
     data = rendered.output
     if isinstance(data, Mapping):
@@ -379,6 +391,7 @@ def _render_shared(index: int) -> TargetResult:
             _SHARED["staging"],
             cache=store,
             fingerprints=_SHARED["fingerprints"],
+            warm=_SHARED["warm"],
         )
     finally:
         if store is not None:
@@ -394,6 +407,7 @@ def run_targets(
     cache: BuildCache | None,
     jobs: int = 1,
     fingerprints: Fingerprints | None = None,
+    warm: Warm | None = None,
 ) -> list[TargetResult]:
     """Build every target that is not up to date, rendering in forked worker processes
     when the corpus is large and the platform forks; results come back in target order.
@@ -403,6 +417,7 @@ def run_targets(
     full, read-only folder) is reported for that output and the others are still written.
 
     ``corpus`` may be a function: it is called only if some target needs rendering.
+    ``warm`` is a watching session's memory of the previous build's parts.
     """
     results: list[TargetResult | None] = []
     todo: list[int] = []
@@ -437,6 +452,7 @@ def run_targets(
                 targets=list(targets),
                 corpus=corpus,
                 fingerprints=fingerprints,
+                warm=warm,
                 cache_folder=cache.folder if cache is not None else None,
                 out_dir=out_dir,
                 staging=staging,
@@ -455,7 +471,14 @@ def run_targets(
             for index in todo:
                 target, cls = targets[index]
                 results[index] = render_target(
-                    target, cls, corpus, out_dir, staging, cache=cache, fingerprints=fingerprints
+                    target,
+                    cls,
+                    corpus,
+                    out_dir,
+                    staging,
+                    cache=cache,
+                    fingerprints=fingerprints,
+                    warm=warm,
                 )
         rendered = [results[i] for i in todo]
         if any(r is not None and r.error and not r.io_failed for r in rendered):
@@ -484,6 +507,8 @@ def run_targets(
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
                 cache.put_output(done.target.label, keys[index], done.recorded)
+            if warm is not None and done is not None and done.parts_used is not None:
+                warm.settle(done.target.label, done.parts_used, done.parts_fresh, cache)
     return final
 
 

@@ -69,6 +69,12 @@ class BuildCache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path)
+            # A cache, not a record: a commit need not reach the disk before the build
+            # goes on (a write-ahead log survives a crash intact; a lost last transaction
+            # is a miss).  The default journal synced twice per commit, and a build
+            # commits once per output.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
         except (sqlite3.Error, OSError):  # a file in the way, a read-only disk, not a database
             self.db = None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the model and plugins load with the first real command, not
     from digestconv.model import Corpus
     from digestconv.pipeline import ReadRequest, Selection
     from digestconv.plugins import Exporter
+    from digestconv.warm import Warm
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -390,19 +391,25 @@ def _progress_reader(params: Mapping[str, Any], site: str) -> Any:
 
 
 def _build(**params: Any) -> None:
-    code = _build_once(params)
+    from digestconv.warm import Warm
+
+    warm = Warm() if params["watch"] and not params["no_cache"] else None
+    code = _build_once(params, warm)
     if not params["watch"]:
         sys.exit(code)
-    _watch(params)
+    _watch(params, warm)
 
 
-def _watch(params: Mapping[str, Any]) -> None:
+def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
     """Rebuild on every change to the posts or the config until interrupted.
 
     A half-saved post gives diagnostics and the previous outputs stay in place;
     the next save rebuilds.  Changes inside the output folder are ignored so a
-    build never triggers itself.
+    build never triggers itself.  With a cache, ``warm`` keeps the previous build's
+    posts and parts in memory, so a rebuild reads and renders only what changed.
     """
+    import gc
+
     from watchfiles import watch
 
     site = Path(params["site"] or ".").resolve()
@@ -416,10 +423,11 @@ def _watch(params: Mapping[str, Any]) -> None:
 
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
     for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
-        _build_once(params)
+        gc.unfreeze()  # the last build froze its model; what it no longer uses may go
+        _build_once(params, warm)
 
 
-def _build_once(params: Mapping[str, Any]) -> int:
+def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
     import time
 
     from platformdirs import user_cache_dir
@@ -439,7 +447,11 @@ def _build_once(params: Mapping[str, Any]) -> int:
     bar = _progress_reader(params, site)
     with bar if bar is not None else contextlib.nullcontext():
         result = read(
-            request, cache=cache, progress=bar.update if bar is not None else None, defer=True
+            request,
+            cache=cache,
+            progress=bar.update if bar is not None else None,
+            defer=True,
+            memo=warm.posts if warm is not None and cache is not None else None,
         )
     diagnostics = result.diagnostics
     failed = diagnostics.failed(strict)
@@ -492,6 +504,7 @@ def _build_once(params: Mapping[str, Any]) -> int:
         cache=cache,
         jobs=params["jobs"] or (os.cpu_count() or 1),
         fingerprints=Fingerprints(result.post_keys),
+        warm=warm if cache is not None else None,
     )
     for res in results:
         build_diags.items.extend(res.diagnostics)

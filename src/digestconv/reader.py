@@ -46,6 +46,7 @@ from digestconv.model import (
 )
 from digestconv.site import absolute, defaults_for, load_site, post_url
 from digestconv.text.clean import clean, decode
+from digestconv.warm import PostEntry
 from digestconv.yamlsafe import YamlError, load_yaml
 
 MAX_POST_BYTES = 64 * 1024 * 1024
@@ -679,12 +680,15 @@ def read_paths(
     progress: Callable[[int], None] | None = None,
     defer: bool = False,
     reader: str | None = None,
+    memo: dict[str, PostEntry] | None = None,
 ) -> ReadResult:
     """Read every post the paths name; the digests come back oldest first.
 
     With a ``cache`` unchanged posts are not parsed again; with ``jobs`` > 1
     uncached posts are parsed in a process pool.  Either way the result, and
-    the order of diagnostics, is exactly the serial one.
+    the order of diagnostics, is exactly the serial one.  ``memo`` (a watching build's,
+    see :mod:`digestconv.warm`) holds the previous read's posts by key: they are taken
+    from it before the cache, and it is left holding this read's.
     """
     diagnostics = Diagnostics()
     inputs = collect(list(paths), diagnostics)
@@ -702,7 +706,7 @@ def read_paths(
     results: list[tuple[Digest | None, list[Diagnostic]]] = []
     input_key = None
     post_keys: dict[str, str] = {}
-    if cache is None and jobs <= 1:
+    if cache is None and jobs <= 1 and memo is None:
         for path in inputs.files:
             local = Diagnostics()
             data = _read_bytes(path, local)
@@ -711,11 +715,11 @@ def read_paths(
             if progress:
                 progress(1)
     else:
-        many, keys = _read_many(inputs.files, site, cache, jobs, progress, reader=reader)
+        many, keys = _read_many(inputs.files, site, cache, jobs, progress, reader=reader, memo=memo)
         input_key = digest_of(*keys) if all(keys) else None
         post_keys = {path: key for path, key in zip(inputs.files, keys, strict=True) if key}
         payloads = [d for d, _ in many if d is not None]
-        if defer and payloads and all(isinstance(d, str) for d in payloads):
+        if defer and memo is None and payloads and all(isinstance(d, str) for d in payloads):
             for _, diags in many:
                 diagnostics.items.extend(diags)
             return ReadResult(
@@ -729,6 +733,9 @@ def read_paths(
                 deferred=[d for d in payloads if isinstance(d, str)],
             )
         results = [(digest_from_text(d) if isinstance(d, str) else d, diags) for d, diags in many]
+        if memo is not None:
+            memo.clear()
+            memo.update((key, entry) for key, entry in zip(keys, results, strict=True) if key)
     digests: list[Digest] = []
     failed: list[str] = []
     for path, (digest, diags) in zip(inputs.files, results, strict=True):
@@ -757,6 +764,7 @@ def _read_many(
     progress: Callable[[int], None] | None,
     *,
     reader: str | None = None,
+    memo: Mapping[str, PostEntry] | None = None,
 ) -> tuple[list[tuple[Digest | str | None, list[Diagnostic]]], list[str]]:
     """Read with a cache and/or a process pool, holding as little as possible at once:
     each post's bytes are dropped as soon as its digest exists.  Posts found in the
@@ -774,10 +782,18 @@ def _read_many(
         datas.append(data)
         out.append((None, local.items))
         keys.append(post_key(fingerprint, path, data) if data is not None else "")
-    cached = cache.get_posts(k for k in keys if k) if cache is not None else {}
+    held = memo or {}
+    wanted = (k for k in keys if k and k not in held)
+    cached = cache.get_posts(wanted) if cache is not None else {}
     todo: list[int] = []
     for i, key in enumerate(keys):
-        if key and key in cached:
+        entry = held.get(key) if key else None
+        if entry is not None:
+            out[i] = (entry[0], [*out[i][1], *entry[1]])
+            datas[i] = None
+            if progress:
+                progress(1)
+        elif key and key in cached:
             payload, diags_json = cached.pop(key)
             diags = diagnostics_from_json(diags_json)
             out[i] = (payload, [*out[i][1], *diags])

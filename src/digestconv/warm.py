@@ -1,0 +1,70 @@
+"""What ``build --watch`` keeps in memory from one build to the next.
+
+A rebuild started from a new process finds unchanged posts and parts in the SQLite
+cache, and then has to decode every cached digest back into the model and read every
+part's bytes back from disk: at 2,000 posts that is most of a rebuild after a small
+edit.  A watching process already holds both from its previous build, so it keeps
+them, keyed exactly as the cache keys them (a post's key is a hash of its bytes and
+everything else it was read with; a part's key a hash of everything it depends on),
+and the result is the same as reading them from the cache.
+
+Only one build's worth is kept: after each build, posts and parts the build did not
+use are dropped, as the cache drops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digestconv.cache import BuildCache
+    from digestconv.diagnostics import Diagnostic
+    from digestconv.model import Digest
+
+PostEntry = tuple["Digest | None", list["Diagnostic"]]
+"""A post as read: its digest (None when it failed) and its diagnostics."""
+
+
+@dataclass
+class Warm:
+    posts: dict[str, PostEntry] = field(default_factory=dict)
+    """Post key → what reading it gave (see ``reader.read_paths``)."""
+    parts: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
+    """Output label → part key → the part's bytes and diagnostics JSON."""
+
+    def store(self, label: str, cache: BuildCache) -> PartStore:
+        return PartStore(self.parts.get(label, {}), cache)
+
+    def settle(
+        self, label: str, used: Sequence[str], fresh: Sequence[str], cache: BuildCache
+    ) -> None:
+        """After ``label`` was rendered (in this process or in a worker, which stored its
+        fresh parts in the cache): keep exactly the parts it used."""
+        held = self.parts.get(label, {})
+        new = set(fresh)
+        missing = [k for k in used if k in new or k not in held]
+        found = cache.get_fragments(missing) if missing else {}
+        kept: dict[str, tuple[bytes, str]] = {}
+        for key in used:
+            row = found.get(key) or held.get(key)
+            if row is not None:
+                kept[key] = row
+        self.parts[label] = kept
+
+
+class PartStore:
+    """The parts of one output: memory first, then the cache (a worker's parts of the
+    previous build that the parent never saw, or a cache written by another process)."""
+
+    def __init__(self, memory: Mapping[str, tuple[bytes, str]], cache: BuildCache) -> None:
+        self.memory = memory
+        self.cache = cache
+
+    def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
+        found = {k: self.memory[k] for k in keys if k in self.memory}
+        rest = [k for k in keys if k not in found]
+        if rest:
+            found.update(self.cache.get_fragments(rest))
+        return found
