@@ -13,6 +13,9 @@ For each generated site (``make_corpus.py``; plus a copy of ``--shared`` when gi
   new sentence each run), after adding one new post (the daily case: a new file,
   with a later date, each run), and after a ``touch`` that changes nothing; each is
   reported as a ratio to the best cold build;
+- **watch**: the same edit and addition under one ``digestconv build --watch``
+  process, which keeps the previous build's posts and parts in memory; the figure is
+  the build's own time as it prints it (the watcher's 300 ms debounce is not in it);
 - **epub**: ``digestconv epub`` against ``pandoc -t epub3`` on the same posts
   (``--pandoc-posts``; pandoc needs minutes for 2,000).
 
@@ -25,10 +28,13 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -94,6 +100,39 @@ text = re.sub(r"\\d{4}\\.\\d{5}", lambda m: f"{day:%y%m}.9" + m.group(0)[-4:], t
 """
 
 
+BUILT = re.compile(r"^digestconv build: .*\((\d+\.\d+) s\)$")
+
+
+def watched(
+    command: list[str], scripts: Mapping[str, Path], posts: Path, runs: int
+) -> dict[str, float]:
+    """Mean rebuild time of a ``--watch`` process after each script, as the build
+    reports it."""
+    proc = subprocess.Popen([*command, "--watch"], stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+
+    def built() -> float:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            found = BUILT.match(line.strip())
+            if found:
+                return float(found.group(1))
+        raise RuntimeError("the watching build stopped")
+
+    try:
+        built()  # the first build
+        res: dict[str, float] = {}
+        for name, script in scripts.items():
+            times = []
+            for _ in range(runs):
+                subprocess.run([sys.executable, str(script), str(posts)], check=True)
+                times.append(built())
+            res[name] = sum(times) / len(times)
+        return res
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
 def bench(name: str, site: Path, work: Path, rounds: int, runs: int) -> dict[str, float]:
     out, dest, cache = work / f"{name}-out", work / f"{name}-jekyll", work / f"{name}-cache"
     posts = site / "_posts"
@@ -123,10 +162,17 @@ def bench(name: str, site: Path, work: Path, rounds: int, runs: int) -> dict[str
     subprocess.run(warm.split(), check=True)
     script = work / "edit.py"
     script.write_text(EDIT, encoding="utf-8")
+    (work / "add.py").write_text(ADD, encoding="utf-8")
     res["edit"] = hyperfine(warm, f"{sys.executable} {script} {posts}", runs, work / "h.json")
     script = work / "add.py"
-    script.write_text(ADD, encoding="utf-8")
     res["add"] = hyperfine(warm, f"{sys.executable} {script} {posts}", runs, work / "h.json")
+    watch = watched(
+        [EXE, "build", str(site), "-o", str(out), "--cache-dir", str(cache)],
+        {"watch_edit": work / "edit.py", "watch_add": work / "add.py"},
+        posts,
+        runs,
+    )
+    res.update(watch)
     newest = sorted(posts.glob("*.md"))[-1]
     res["touch"] = hyperfine(warm, f"touch {newest}", runs, work / "h.json")
     return res
@@ -170,6 +216,7 @@ def main() -> None:
         "| add 1 post s | add/cold | touch s | touch/cold | peak MB build | peak MB jekyll |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    watch_rows = []
     for name, r in rows:
         print(
             f"| {name} | {r['cold']:.2f} | {r['jekyll']:.2f} | {r['cold'] / r['jekyll']:.2f} "
@@ -177,6 +224,14 @@ def main() -> None:
             f"| {r['add'] / r['cold']:.3f} | {r['touch']:.2f} | {r['touch'] / r['cold']:.3f} "
             f"| {r['cold_mb']:.0f} | {r['jekyll_mb']:.0f} |"
         )
+        watch_rows.append(
+            f"| {name} | {r['watch_edit']:.2f} | {r['watch_edit'] / r['cold']:.3f} "
+            f"| {r['watch_add']:.2f} | {r['watch_add'] / r['cold']:.3f} |"
+        )
+    print("\nUnder `build --watch` (the build's own time; cold = the cold build above):")
+    print("| site | edit 1 post s | edit/cold | add 1 post s | add/cold |")
+    print("|---|---|---|---|---|")
+    print("\n".join(watch_rows))
     if epub is not None:
         ours, theirs = epub
         print(
