@@ -288,3 +288,28 @@ def test_a_watching_rebuild_reads_only_what_changed(
     assert parsed == [str(_posts(site)[-1])]
     assert len(asked_posts) == 1
     assert asked_parts and not held.intersection(asked_parts)
+
+
+def test_two_sites_sharing_a_cache_keep_their_own_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default cache folder serves every site: building another site in between
+    must not sweep away this site's parts (each output's parts are kept per folder)."""
+    from digestconv.exporters.json import JsonExporter
+
+    first, second = _site(tmp_path / "a", "samples"), _site(tmp_path / "b", "samples")
+    edit_again(second)
+    cache = tmp_path / "cache"
+    for site, out in ((first, tmp_path / "out-a"), (second, tmp_path / "out-b")):
+        assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
+    rendered: list[str] = []
+    original = JsonExporter.render_part
+
+    def counting(self, part, site_, options, diagnostics):  # type: ignore[no-untyped-def]
+        rendered.append(part.digests[0].source.path)
+        return original(self, part, site_, options, diagnostics)
+
+    monkeypatch.setattr(JsonExporter, "render_part", counting)
+    edit_text(first)
+    assert _build(first, tmp_path / "out-a", "--cache-dir", str(cache), "--only", "json")[0] == 0
+    assert rendered == [str(_posts(first)[-1])]

@@ -224,6 +224,13 @@ class TargetResult:
     parts_fresh: list[str] = field(default_factory=list)
 
 
+def record_name(out_dir: Path, label: str) -> str:
+    """Under which name the cache keeps an output's record and parts: one cache folder
+    (the user's, by default) serves every site, and two sites' ``refs.bib`` must not
+    sweep each other's parts away."""
+    return f"{out_dir.resolve()}\0{label}"
+
+
 def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
     """Everything an output depends on: digestconv, the corpus, the format and its options,
     and the run's plan (a catalog links to the books under their configured names)."""
@@ -263,9 +270,12 @@ def render_target(
     """
     result = TargetResult(target)
     diagnostics = Diagnostics()
-    store: fragments.Store | None = cache
+    slot = record_name(out_dir, target.label)
+    store: fragments.Store | None = None
     if warm is not None and cache is not None:
         store = warm.store(target.label, cache)
+    elif cache is not None:
+        store = cache.parts_of(slot)
     try:
         rendered = fragments.export(
             cls(), corpus, target.options, diagnostics, store=store, fingerprints=fingerprints
@@ -276,7 +286,7 @@ def render_target(
         return result
     result.diagnostics = diagnostics.items
     if cache is not None and rendered.used:
-        cache.put_fragments(target.label, rendered.fresh, rendered.used)
+        cache.put_fragments(slot, rendered.fresh, rendered.used)
         if warm is not None:
             result.parts_used = rendered.used
             result.parts_fresh = [key for key, _, _ in rendered.fresh]
@@ -427,7 +437,7 @@ def run_targets(
     for index, (target, _) in enumerate(targets):
         key = target_key(target, key_of_corpus, repr(plan))
         keys.append(key)
-        record = cache.output(target.label) if cache is not None else None
+        record = cache.output(record_name(out_dir, target.label)) if cache is not None else None
         if record is not None:
             previous.update(record[1])
         current = up_to_date(record, key, out_dir)
@@ -506,7 +516,9 @@ def run_targets(
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
-                cache.put_output(done.target.label, keys[index], done.recorded)
+                cache.put_output(
+                    record_name(out_dir, done.target.label), keys[index], done.recorded
+                )
             if warm is not None and done is not None and done.parts_used is not None:
                 warm.settle(done.target.label, done.parts_used, done.parts_fresh, cache)
     return final
