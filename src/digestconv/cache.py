@@ -49,8 +49,11 @@ def _row_sum(key: str, data: bytes, diagnostics: str) -> str:
 
 def _checksum(digest: str | None, diagnostics: str) -> str:
     """Rows are checked before use: a damaged or edited cache must read as a miss, never as
-    a model the exporters then trip over."""
-    return digest_of(code_version(), digest if digest is not None else "\0", diagnostics)
+    a model the exporters then trip over (CRC-32, for the reason given at ``_row_sum``;
+    the code's version is in it, so a row written by other code is a miss too)."""
+    body = b"\0" if digest is None else digest.encode("utf-8", "surrogatepass")
+    tail = f"\0{code_version()}\0{diagnostics}".encode("utf-8", "surrogatepass")
+    return f"c{zlib.crc32(tail, zlib.crc32(body)):08x}{len(body):x}"
 
 
 def post_key(site_fingerprint: str, path: str, data: bytes) -> str:
