@@ -115,3 +115,53 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+WORK_GROUPS = (
+    ("tests/test_epub_a11y.py::", "ace"),
+    ("tests/conformance/test_conformance.py::test_client_accepts_the_output[epub-", "epubcheck"),
+    ("tests/test_bibtex_clients.py::test_biber_validates_the_datamodel", "biblatex"),
+    ("tests/test_bibtex_clients.py::test_lualatex_typesets_the_biblatex", "biblatex"),
+    ("tests/conformance/test_conformance.py::test_client_accepts_the_output[bibtex-", "tex"),
+    ("tests/test_bibtex_clients.py::", "bibtex-clients"),
+    ("tests/conformance/test_conformance.py::", "conformance"),
+    ("tests/test_epub_clients.py::", "epub-clients"),
+)
+"""Node id prefixes → the group of tests one pytest-xdist worker runs together, heaviest
+first.  Every other test file is a group of its own.  A group shares its module's and its
+session fixtures' set-up (a client run over every document of the session, a corpus read
+and exported), which would otherwise run again on each worker that gets one of its tests.
+The heaviest groups split off from their modules (EPUBCheck's JVM over every book, the
+biblatex bibliography typeset by lualatex, bibtex and biber over every bibliography) need
+only their own fixtures, so two workers run them side by side; handing out the heaviest
+first lets the workers finish together instead of one waiting on a late heavy group."""
+
+
+def work_group(nodeid: str) -> str:
+    for prefix, group in WORK_GROUPS:
+        if nodeid.startswith(prefix):
+            return group
+    return nodeid.split("::", maxsplit=1)[0]
+
+
+def _rank(nodeid: str) -> int:
+    group = work_group(nodeid)
+    return next((n for n, (_, g) in enumerate(WORK_GROUPS) if g == group), len(WORK_GROUPS))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The heaviest groups first (a stable sort: each group keeps its order)."""
+    items.sort(key=lambda item: _rank(item.nodeid))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """pytest-xdist hands out whole ``work_group`` groups, in collection order."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_group(nodeid)
+
+    config.option.loadscopereorder = False
+    return GroupScheduling(config, log)
