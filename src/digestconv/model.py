@@ -477,16 +477,41 @@ def _has_float(value: JsonValue) -> bool:
 
 def _dumps(value: JsonValue, exact: bool = False) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, by orjson when its bytes are
-    the same: a 2,000-post document is the largest thing a build writes, and the
-    standard library encodes indented JSON in pure Python.  orjson writes floats its
-    own way (``1e16``, ``NaN`` → ``null``) and refuses integers beyond 64 bits, so
-    free-form values with floats (``exact``) and any refusal take the standard path."""
+    the same (see :func:`_dumps_bytes`)."""
     if not exact:
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2).decode("utf-8")
         except (TypeError, ValueError):
             pass
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _dumps_bytes(value: JsonValue, exact: bool = False) -> bytes:
+    """:func:`_dumps` encoded as UTF-8, without the round trip through ``str``: a
+    2,000-post document is the largest thing a build writes, and the standard library
+    encodes indented JSON in pure Python.  orjson writes floats its own way (``1e16``,
+    ``NaN`` → ``null``) and refuses integers beyond 64 bits, so free-form values with
+    floats (``exact``) and any refusal take the standard path."""
+    if not exact:
+        try:
+            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2)
+        except (TypeError, ValueError):
+            pass
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _fresh(value: JsonValue) -> JsonValue:
+    """``value`` with copies of its strings, for orjson: it keeps the UTF-8 form of every
+    non-ASCII string it writes inside that string object, and the model's strings live
+    until the process ends — a third more memory for the model's text in the process
+    that writes the JSON.  The copies (and their UTF-8 forms) go with the document."""
+    if type(value) is str:
+        return "".join((value, ""))
+    if isinstance(value, dict):
+        return {_fresh(k): _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
@@ -495,10 +520,21 @@ def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
     return text.replace("\n", "\n" + "  " * depth)  # JSON strings hold no raw newline
 
 
+def _nested_bytes(value: JsonValue, depth: int, exact: bool = True) -> bytes:
+    """:func:`_nested` as UTF-8: the text is encoded once, not decoded and encoded again."""
+    text = _dumps_bytes(value, exact)
+    return text.replace(b"\n", b"\n" + b"  " * depth)  # JSON strings hold no raw newline
+
+
 def json_digest(digest: Digest) -> str:
     """One digest as it appears inside the document's ``digests`` array: a piece that
     depends on the digest alone, so an incremental build can keep it."""
     return _nested(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
+
+
+def json_digest_bytes(digest: Digest) -> bytes:
+    """:func:`json_digest` encoded as UTF-8 (what the JSON exporter's parts are)."""
+    return _nested_bytes(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
 
 
 def json_frame(site: Site) -> tuple[str, str, str]:
