@@ -26,6 +26,7 @@ from digestconv.model import (
     SourceSpan,
     digest_from_text,
     digest_to_text,
+    frozen_mapping,
     json_digest,
     json_digest_bytes,
     to_json,
@@ -118,6 +119,17 @@ def test_writing_json_leaves_no_utf8_copy_on_the_model_strings() -> None:
     json_digest_bytes(digest)
     json_digest(digest)
     assert sys.getsizeof(item.text) == before
+
+
+def test_free_form_keys_get_no_utf8_copy_either() -> None:
+    digest = _digest(4)
+    paper = replace(digest.papers[0], fields=frozen_mapping({"점수": "높음 " * 20, "n": 1}))
+    digest = replace(digest, papers=(paper,))
+    key = next(iter(paper.fields))
+    before = sys.getsizeof(key), sys.getsizeof(paper.fields[key])
+    data = json_digest_bytes(digest)
+    assert (sys.getsizeof(key), sys.getsizeof(paper.fields[key])) == before
+    assert '"점수": "높음'.encode() in data
 
 
 def test_json_parts_are_deflated_and_the_document_is_inflated_piece_by_piece() -> None:
