@@ -10,6 +10,7 @@ lets third-party tools consume ``digestconv json`` instead of re-parsing posts.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,11 +46,35 @@ JsonValue = Any
 """A value that ``json.dumps`` accepts: kept loose because front matter is free-form."""
 
 
+_EMPTY: Mapping[str, JsonValue] = MappingProxyType({})
+
+
 def _empty() -> Mapping[str, JsonValue]:
-    return MappingProxyType({})
+    """The one empty read-only mapping: most papers have no other fields, and each
+    ``MappingProxyType({})`` would be two more objects per paper."""
+    return _EMPTY
 
 
-@dataclass(frozen=True)
+def _shared(text: str) -> str:
+    """One object for every copy of a short word the posts repeat (a section heading, a
+    field label, a tag): a 2,000-post archive holds tens of thousands of them, parsed or
+    decoded each time as a new string."""
+    return sys.intern(text) if type(text) is str else text
+
+
+def _share(obj: object, name: str) -> None:
+    value = getattr(obj, name)
+    if value is not None:
+        object.__setattr__(obj, name, _shared(value))
+
+
+def _share_all(obj: object, name: str) -> None:
+    values = getattr(obj, name)
+    if values:
+        object.__setattr__(obj, name, tuple(_shared(v) for v in values))
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSpan:
     """Where a piece of the model came from, so diagnostics and exporters can point back."""
 
@@ -58,7 +83,7 @@ class SourceSpan:
     end_line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link that belongs to a paper besides its title link (alphaXiv overview, code…)."""
 
@@ -66,8 +91,12 @@ class Link:
     url: str
     kind: LinkKind = "other"
 
+    def __post_init__(self) -> None:
+        _share(self, "label")
+        _share(self, "kind")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One bullet or paragraph of a section.
 
@@ -83,8 +112,12 @@ class Item:
     line: int = 0
     bullet: bool = True
 
+    def __post_init__(self) -> None:
+        _share(self, "label")
+        _share(self, "label_text")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A ``## Heading`` block of a paper.
 
@@ -98,6 +131,10 @@ class Section:
     items: tuple[Item, ...] = ()
     placeholder: bool = False
     line: int = 0
+
+    def __post_init__(self) -> None:
+        _share(self, "kind")
+        _share(self, "heading")
 
 
 @dataclass(frozen=True)
@@ -137,7 +174,7 @@ class Paper:
         return next((lk for lk in self.links if lk.kind == kind), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest:
     """One post.
 
@@ -164,8 +201,13 @@ class Digest:
     preamble: tuple[Item, ...] = ()
     meta: Mapping[str, JsonValue] = field(default_factory=_empty)
 
+    def __post_init__(self) -> None:
+        _share_all(self, "tags")
+        _share_all(self, "categories")
+        _share(self, "lang")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Facts about the Jekyll site the digests belong to (from ``_config.yml``).
 
@@ -194,7 +236,7 @@ class Site:
         return self.url.rstrip("/") + (self.baseurl.rstrip("/") or "") + "/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Publication:
     """One output of the current run, as it will be published.
 
@@ -211,7 +253,7 @@ class Publication:
     options: Mapping[str, JsonValue] = field(default_factory=_empty)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """What an exporter receives: the site and its digests, oldest first, and the outputs
     the run publishes (empty when an exporter is called on its own)."""
@@ -250,6 +292,8 @@ def _thaw(value: JsonValue) -> JsonValue:
 
 def frozen_mapping(value: Mapping[str, JsonValue]) -> Mapping[str, JsonValue]:
     """A read-only deep copy, so a frozen dataclass cannot be mutated through its fields."""
+    if isinstance(value, Mapping) and not value:
+        return _EMPTY
     return cast(Mapping[str, JsonValue], _freeze(value))
 
 
@@ -433,16 +477,62 @@ def _has_float(value: JsonValue) -> bool:
 
 def _dumps(value: JsonValue, exact: bool = False) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, by orjson when its bytes are
-    the same: a 2,000-post document is the largest thing a build writes, and the
-    standard library encodes indented JSON in pure Python.  orjson writes floats its
-    own way (``1e16``, ``NaN`` → ``null``) and refuses integers beyond 64 bits, so
-    free-form values with floats (``exact``) and any refusal take the standard path."""
+    the same (see :func:`_dumps_bytes`)."""
     if not exact:
         try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2).decode("utf-8")
         except (TypeError, ValueError):
             pass
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _dumps_bytes(value: JsonValue, exact: bool = False) -> bytes:
+    """:func:`_dumps` encoded as UTF-8, without the round trip through ``str``: a
+    2,000-post document is the largest thing a build writes, and the standard library
+    encodes indented JSON in pure Python.  orjson writes floats its own way (``1e16``,
+    ``NaN`` → ``null``) and refuses integers beyond 64 bits, so free-form values with
+    floats (``exact``) and any refusal take the standard path."""
+    if not exact:
+        try:
+            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2)
+        except (TypeError, ValueError):
+            pass
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _fresh(value: JsonValue) -> JsonValue:
+    """``value``, a tree just built for writing, with copies of its non-ASCII strings, for
+    orjson: it keeps the UTF-8 form of every such string it writes inside that string
+    object, and the model's strings live until the process ends — a third more memory for
+    the model's text in the process that writes the JSON.  The copies (and their UTF-8
+    forms) go with the tree.  Replaced in place: rebuilding every dictionary of a
+    2,000-post archive would cost more than writing it."""
+    if isinstance(value, dict | list):
+        _unshare(value)
+        return value
+    return _copy(value) if type(value) is str else value
+
+
+def _copy(text: str) -> str:
+    return text if text.isascii() else "".join((text, ""))
+
+
+def _unshare(tree: dict[str, JsonValue] | list[JsonValue]) -> None:
+    slots = tree.items() if isinstance(tree, dict) else enumerate(tree)
+    keys = False
+    for key, value in slots:
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                tree[key] = "".join((value, ""))  # type: ignore[index]
+        elif kind is dict or kind is list:
+            _unshare(value)
+        if type(key) is str and not key.isascii():
+            keys = True
+    if keys and isinstance(tree, dict):
+        fresh = {_copy(k): v for k, v in tree.items()}
+        tree.clear()
+        tree.update(fresh)
 
 
 def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
@@ -451,10 +541,21 @@ def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
     return text.replace("\n", "\n" + "  " * depth)  # JSON strings hold no raw newline
 
 
+def _nested_bytes(value: JsonValue, depth: int, exact: bool = True) -> bytes:
+    """:func:`_nested` as UTF-8: the text is encoded once, not decoded and encoded again."""
+    text = _dumps_bytes(value, exact)
+    return text.replace(b"\n", b"\n" + b"  " * depth)  # JSON strings hold no raw newline
+
+
 def json_digest(digest: Digest) -> str:
     """One digest as it appears inside the document's ``digests`` array: a piece that
     depends on the digest alone, so an incremental build can keep it."""
     return _nested(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
+
+
+def json_digest_bytes(digest: Digest) -> bytes:
+    """:func:`json_digest` encoded as UTF-8 (what the JSON exporter's parts are)."""
+    return _nested_bytes(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
 
 
 def json_frame(site: Site) -> tuple[str, str, str]:

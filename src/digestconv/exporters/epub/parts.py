@@ -136,13 +136,17 @@ def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -
     at = 1  # after the notes
     for book in plan.books:
         n = len(book.chapters)
-        chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
+        # The navigation first, then the chapters: the decoded shares of the navigation
+        # and the chapters' members copied out of their parts never exist at once.
         tocs = [ChapterToc.decode(piece) for piece in fragments[at + n : at + 2 * n]]
+        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, tocs)
+        del tocs
+        chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
         at += 2 * n
         cover, documents = unpack(fragments[at]), unpack(fragments[at + 1])
         at += 2
-        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, tocs)
         data = book_archive(book, chapters, cover, documents, navigation)
+        del chapters
         if book.period is None:
             return data
         books[f"{book.period}.epub"] = data

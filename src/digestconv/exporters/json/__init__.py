@@ -8,12 +8,13 @@ Schema shipped as ``digestconv/schema/digests.schema.json``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar, cast
+import zlib
+from collections.abc import Iterator, Sequence
+from typing import ClassVar, cast, overload
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.fragments import Chunks, Part, export_whole
-from digestconv.model import Corpus, Site, json_digest, json_empty, json_frame
+from digestconv.model import Corpus, Site, json_digest_bytes, json_empty, json_frame
 from digestconv.options import NoOptions
 from digestconv.plugins import BuildTarget, OutputSpec
 
@@ -31,7 +32,9 @@ class JsonExporter:
     def export(self, corpus: Corpus, options: NoOptions, diagnostics: Diagnostics) -> bytes:
         return cast(bytes, export_whole(self, corpus, options, diagnostics))
 
-    # One part per digest: a digest's JSON depends on the digest alone.
+    # One part per digest: a digest's JSON depends on the digest alone.  A part is kept
+    # compressed: the build holds every part until the document is written, and the
+    # indented JSON of a 2,000-post archive is 86 MB, a fifth of that deflated.
 
     def parts(self, corpus: Corpus, options: NoOptions) -> Sequence[Part]:
         return [Part((d,)) for d in corpus.digests]
@@ -39,7 +42,7 @@ class JsonExporter:
     def render_part(
         self, part: Part, site: Site, options: NoOptions, diagnostics: Diagnostics
     ) -> bytes:
-        return json_digest(part.digests[0]).encode("utf-8")
+        return zlib.compress(json_digest_bytes(part.digests[0]), 1)
 
     def assemble(
         self,
@@ -51,10 +54,44 @@ class JsonExporter:
         if not fragments:
             return Chunks([json_empty(corpus.site).encode("utf-8")])
         head, sep, tail = (piece.encode("utf-8") for piece in json_frame(corpus.site))
-        pieces = [head]
-        for index, fragment in enumerate(fragments):
-            if index:
-                pieces.append(sep)
-            pieces.append(fragment)
-        pieces.append(tail)
-        return Chunks(pieces)
+        return Chunks(Document(head, sep, tail, fragments))
+
+
+class Document(Sequence[bytes]):
+    """The document's pieces — the frame's text and each digest's JSON between — with
+    each digest inflated only when the writer reaches it, so one digest's JSON exists
+    at a time instead of the whole document."""
+
+    def __init__(self, head: bytes, sep: bytes, tail: bytes, parts: Sequence[bytes]) -> None:
+        self._frame = (head, sep, tail)
+        self._parts = parts
+
+    def __len__(self) -> int:
+        return 2 * len(self._parts) + 1
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        head, sep, tail = self._frame
+        if index == len(self) - 1:
+            return tail
+        if index % 2:
+            return zlib.decompress(self._parts[index // 2])
+        return head if index == 0 else sep
+
+    def __iter__(self) -> Iterator[bytes]:
+        head, sep, tail = self._frame
+        for index, part in enumerate(self._parts):
+            yield sep if index else head
+            yield zlib.decompress(part)
+        yield tail
