@@ -10,11 +10,13 @@ and Thorium's newer form.  Both are written by default, into one folder beside t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import Corpus
+from digestconv.fragments import Part, export_whole
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
 
@@ -72,6 +74,28 @@ class OpdsExporter:
         return OutputSpec("", ATOM_TYPE if options.catalogs == "atom" else JSON_TYPE, folder=True)
 
     def export(self, corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics) -> Output:
-        from digestconv.exporters.opds.write import export_catalog
+        return export_whole(self, corpus, options, diagnostics)
 
-        return export_catalog(corpus, options, diagnostics)
+    def parts(self, corpus: Corpus, options: OpdsOptions) -> Sequence[Part]:
+        """One part per cover thumbnail (see ``write``); the catalogs are assembled."""
+        from digestconv.exporters.opds.write import cover_parts
+
+        return cover_parts(corpus, options)
+
+    def render_part(
+        self, part: Part, site: Site, options: OpdsOptions, diagnostics: Diagnostics
+    ) -> bytes:
+        from digestconv.exporters.opds.write import render_cover
+
+        return render_cover(part.data)
+
+    def assemble(
+        self,
+        corpus: Corpus,
+        options: OpdsOptions,
+        fragments: Sequence[bytes],
+        diagnostics: Diagnostics,
+    ) -> Output:
+        from digestconv.exporters.opds.write import catalog_files
+
+        return catalog_files(corpus, options, fragments, diagnostics)
