@@ -101,7 +101,7 @@ class ReadResult:
     post_keys: dict[str, str] = field(default_factory=dict)
     """Source path → the hash of that post's inputs (code, site facts, path, bytes), when
     the reader computed them: an equal key means an equal digest."""
-    deferred: list[str] | None = None
+    deferred: list[str | bytes] | None = None
     """With ``defer``, when every post came from the cache: their model JSON, not yet
     decoded (``corpus`` is empty until ``materialize``) – a build whose outputs are all
     up to date never needs the model."""
@@ -719,7 +719,12 @@ def read_paths(
         input_key = digest_of(*keys) if all(keys) else None
         post_keys = {path: key for path, key in zip(inputs.files, keys, strict=True) if key}
         payloads = [d for d, _ in many if d is not None]
-        if defer and memo is None and payloads and all(isinstance(d, str) for d in payloads):
+        if (
+            defer
+            and memo is None
+            and payloads
+            and all(isinstance(d, str | bytes) for d in payloads)
+        ):
             for _, diags in many:
                 diagnostics.items.extend(diags)
             return ReadResult(
@@ -730,9 +735,11 @@ def read_paths(
                 read=len(inputs.files),
                 input_key=input_key,
                 post_keys=post_keys,
-                deferred=[d for d in payloads if isinstance(d, str)],
+                deferred=[d for d in payloads if isinstance(d, str | bytes)],
             )
-        results = [(digest_from_text(d) if isinstance(d, str) else d, diags) for d, diags in many]
+        results = [
+            (digest_from_text(d) if isinstance(d, str | bytes) else d, diags) for d, diags in many
+        ]
         if memo is not None:
             memo.clear()
             memo.update((key, entry) for key, entry in zip(keys, results, strict=True) if key)
@@ -765,16 +772,16 @@ def _read_many(
     *,
     reader: str | None = None,
     memo: Mapping[str, PostEntry] | None = None,
-) -> tuple[list[tuple[Digest | str | None, list[Diagnostic]]], list[str]]:
+) -> tuple[list[tuple[Digest | str | bytes | None, list[Diagnostic]]], list[str]]:
     """Read with a cache and/or a process pool, holding as little as possible at once:
     each post's bytes are dropped as soon as its digest exists.  Posts found in the
-    cache come back as their model JSON (a str), for the caller to decode or not."""
+    cache come back as their model JSON (its UTF-8 bytes), for the caller to decode or not."""
     site_json = site_to_json(site)
     fingerprint = json.dumps(site_json, sort_keys=True, ensure_ascii=False)
     if reader is not None:  # a forced reader reads other models from the same bytes
         fingerprint += "\nreader=" + reader
     datas: list[bytes | None] = []
-    out: list[tuple[Digest | str | None, list[Diagnostic]]] = []
+    out: list[tuple[Digest | str | bytes | None, list[Diagnostic]]] = []
     keys: list[str] = []
     for path in files:
         local = Diagnostics()
