@@ -9,9 +9,11 @@ lets third-party tools consume ``digestconv json`` instead of re-parsing posts.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -113,8 +115,12 @@ class Item:
     bullet: bool = True
 
     def __post_init__(self) -> None:
-        _share(self, "label")
-        _share(self, "label_text")
+        # Inlined ``_share``: a rebuild decodes some 200,000 items at 2,000 posts.
+        label, label_text = self.label, self.label_text
+        if type(label) is str:
+            object.__setattr__(self, "label", sys.intern(label))
+        if type(label_text) is str:
+            object.__setattr__(self, "label_text", sys.intern(label_text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +139,11 @@ class Section:
     line: int = 0
 
     def __post_init__(self) -> None:
-        _share(self, "kind")
-        _share(self, "heading")
+        kind, heading = self.kind, self.heading
+        if type(kind) is str:
+            object.__setattr__(self, "kind", sys.intern(kind))
+        if type(heading) is str:
+            object.__setattr__(self, "heading", sys.intern(heading))
 
 
 @dataclass(frozen=True)
@@ -640,12 +649,37 @@ def digest_from_text(text: str | bytes) -> Digest:
     return digest_from_json(orjson.loads(body) if exact else json.loads(body))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a model is built from JSON.
+
+    Decoding 2,000 digests creates some 300,000 objects, none in a cycle; meanwhile the
+    collector, triggered by the allocations, traverses the growing model again and
+    again and finds nothing, which doubled the time of decoding (1.9 s → 0.9 s of CPU
+    measured here).  The collector's state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def digests_from_texts(texts: Iterable[str | bytes]) -> list[Digest]:
+    """Many cached digests at once (see :func:`collector_paused`)."""
+    with collector_paused():
+        return [digest_from_text(t) for t in texts]
+
+
 def from_json(text: str | bytes) -> Corpus:
-    obj = json.loads(text)
-    version = obj.get("schema_version")
-    if version not in (1, 2, SCHEMA_VERSION):
-        raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
-    return Corpus(
-        site=site_from_json(obj["site"]),
-        digests=tuple(digest_from_json(d) for d in obj["digests"]),
-    )
+    with collector_paused():
+        obj = json.loads(text)
+        version = obj.get("schema_version")
+        if version not in (1, 2, SCHEMA_VERSION):
+            raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
+        return Corpus(
+            site=site_from_json(obj["site"]),
+            digests=tuple(digest_from_json(d) for d in obj["digests"]),
+        )

@@ -38,8 +38,10 @@ from digestconv.model import (
     Paper,
     Site,
     SourceSpan,
+    collector_paused,
     digest_from_text,
     digest_to_text,
+    digests_from_texts,
     frozen_mapping,
     site_from_json,
     site_to_json,
@@ -109,7 +111,7 @@ class ReadResult:
     def materialize(self) -> Corpus:
         """The corpus, decoding deferred digests first."""
         if self.deferred is not None:
-            digests = [digest_from_text(p) for p in self.deferred]
+            digests = digests_from_texts(self.deferred)
             digests.sort(key=lambda d: (d.date, d.source.path))
             self.corpus = Corpus(site=self.corpus.site, digests=tuple(digests))
             self.deferred = None
@@ -737,9 +739,11 @@ def read_paths(
                 post_keys=post_keys,
                 deferred=[d for d in payloads if isinstance(d, str | bytes)],
             )
-        results = [
-            (digest_from_text(d) if isinstance(d, str | bytes) else d, diags) for d, diags in many
-        ]
+        with collector_paused():
+            results = [
+                (digest_from_text(d) if isinstance(d, str | bytes) else d, diags)
+                for d, diags in many
+            ]
         if memo is not None:
             memo.clear()
             memo.update((key, entry) for key, entry in zip(keys, results, strict=True) if key)
@@ -830,9 +834,10 @@ def _read_many(
             chunk = max(1, len(todo) // (jobs * 8))
             parsed = pool.map(_parse_worker, jobs_list, chunksize=chunk)
             del jobs_list
-            for i, enc in zip(todo, parsed, strict=True):
-                digest, diags = _decode(*enc)
-                done(i, digest, diags, enc)
+            with collector_paused():  # the parent only decodes here: nothing cyclic
+                for i, enc in zip(todo, parsed, strict=True):
+                    digest, diags = _decode(*enc)
+                    done(i, digest, diags, enc)
     else:
         for i in todo:
             local = Diagnostics()
