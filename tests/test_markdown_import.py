@@ -12,14 +12,22 @@ from pathlib import Path
 from unicodedata import category, unidata_version
 
 from digestconv import markdown
-from digestconv.punctuation_data import RANGES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "digestconv"
 
 
+def _points(ranges: tuple[tuple[int, int], ...]) -> set[int]:
+    return {code for low, high in ranges for code in range(low, high + 1)}
+
+
 def test_table_matches_this_interpreter() -> None:
-    assert unidata_version in RANGES, "add this Unicode version's row to punctuation_data"
-    assert RANGES[unidata_version] == markdown.punctuation_ranges()
+    table = markdown.tabled_ranges(unidata_version)
+    assert table is not None, "add this Unicode version to punctuation_data"
+    assert _points(table) == _points(markdown.punctuation_ranges())
+
+
+def test_an_unknown_version_is_not_guessed() -> None:
+    assert markdown.tabled_ranges("99.0.0") is None
 
 
 def test_mistletoe_gets_the_set_it_would_have_computed() -> None:

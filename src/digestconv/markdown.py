@@ -18,7 +18,7 @@ import string
 import sys
 from unicodedata import category, unidata_version
 
-from digestconv.punctuation_data import RANGES
+from digestconv.punctuation_data import ADDED, BASE, BASE_VERSION
 
 
 def punctuation_ranges() -> tuple[tuple[int, int], ...]:
@@ -34,8 +34,22 @@ def punctuation_ranges() -> tuple[tuple[int, int], ...]:
     return tuple(ranges)
 
 
+def tabled_ranges(version: str) -> tuple[tuple[int, int], ...] | None:
+    """The table's punctuation of Unicode ``version`` (None for a version it lacks)."""
+    if version != BASE_VERSION and version not in ADDED:
+        return None
+    ranges = list(BASE)
+    for known, added in ADDED.items():
+        if version == BASE_VERSION:
+            break
+        ranges.extend(added)
+        if known == version:
+            break
+    return tuple(ranges)
+
+
 def _import_mistletoe() -> None:
-    table = RANGES.get(unidata_version)
+    table = tabled_ranges(unidata_version)
     if table is None or "mistletoe.core_tokens" in sys.modules:
         import mistletoe
 
