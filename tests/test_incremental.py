@@ -189,13 +189,10 @@ def test_damaged_cache_degrades_to_a_cold_build(tmp_path: Path) -> None:
     assert _files(warm) == _files(cold)
 
 
-def test_an_edit_renders_only_its_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After one post changes, the JSON exporter renders that post's part alone."""
+def _count_json_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source path of every part the JSON exporter renders from now on."""
     from digestconv.exporters.json import JsonExporter
 
-    site = _site(tmp_path, "samples")
-    cache, out = tmp_path / "cache", tmp_path / "out"
-    assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
     rendered: list[str] = []
     original = JsonExporter.render_part
 
@@ -204,6 +201,15 @@ def test_an_edit_renders_only_its_parts(tmp_path: Path, monkeypatch: pytest.Monk
         return original(self, part, site_, options, diagnostics)
 
     monkeypatch.setattr(JsonExporter, "render_part", counting)
+    return rendered
+
+
+def test_an_edit_renders_only_its_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one post changes, the JSON exporter renders that post's part alone."""
+    site = _site(tmp_path, "samples")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
+    rendered = _count_json_parts(monkeypatch)
     edit_text(site)
     assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
     assert rendered == [str(_posts(site)[-1])]
@@ -295,21 +301,12 @@ def test_two_sites_sharing_a_cache_keep_their_own_parts(
 ) -> None:
     """The default cache folder serves every site: building another site in between
     must not sweep away this site's parts (each output's parts are kept per folder)."""
-    from digestconv.exporters.json import JsonExporter
-
     first, second = _site(tmp_path / "a", "samples"), _site(tmp_path / "b", "samples")
     edit_again(second)
     cache = tmp_path / "cache"
     for site, out in ((first, tmp_path / "out-a"), (second, tmp_path / "out-b")):
         assert _build(site, out, "--cache-dir", str(cache), "--only", "json")[0] == 0
-    rendered: list[str] = []
-    original = JsonExporter.render_part
-
-    def counting(self, part, site_, options, diagnostics):  # type: ignore[no-untyped-def]
-        rendered.append(part.digests[0].source.path)
-        return original(self, part, site_, options, diagnostics)
-
-    monkeypatch.setattr(JsonExporter, "render_part", counting)
+    rendered = _count_json_parts(monkeypatch)
     edit_text(first)
     assert _build(first, tmp_path / "out-a", "--cache-dir", str(cache), "--only", "json")[0] == 0
     assert rendered == [str(_posts(first)[-1])]
