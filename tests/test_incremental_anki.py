@@ -54,8 +54,9 @@ def export(
     rendered = fragments.export(exporter, corpus, AnkiOptions(**options), diagnostics, store=store)
     if store is not None:
         store.keep(rendered)
-    assert isinstance(rendered.output, bytes)
-    return rendered.output, exporter.rendered, diagnostics
+    output = fragments.joined(rendered.output)
+    assert isinstance(output, bytes)
+    return output, exporter.rendered, diagnostics
 
 
 def cold(corpus: Corpus, **options: Any) -> bytes:
@@ -220,7 +221,7 @@ def test_rows_round_trip(samples_corpus: Corpus) -> None:
     rows = apkg.read_rows(fragments_)
     assert [r[0] for r in rows] == [n.guid for n in [*notes[:3], tricky, *notes[3:]]]
     assert rows[3][5:] == (" t::1 ", tricky.fields[0], tricky.fields[1])
-    assert apkg.write_apkg(notes) == apkg.package([apkg.note_rows([n]) for n in notes])
+    assert apkg.write_apkg(notes) == apkg.package([apkg.note_rows([n]) for n in notes]).join()
 
 
 # --------------------------------------------------------------------------- real data
