@@ -18,7 +18,7 @@ from tests.conftest import ROOT, read_shared_corpus
 
 from digestconv import fragments, zipwrite
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg
+from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg, chunks
 from digestconv.exporters.anki.cards import (
     DEFAULT_DECK,
     AnkiNote,
@@ -271,7 +271,7 @@ def test_the_member_is_chunks_of_one_deflate_stream(shared_corpus: Corpus) -> No
         assert archive.testzip() is None
         info = archive.getinfo("collection.anki2")
         collection = archive.read(info)
-    assert info.file_size > 4 * apkg.CHUNK  # several chunks
+    assert info.file_size > 4 * chunks.CHUNK  # several chunks
     # As small as one stream over the whole collection (level 6, as zipfile writes it).
     assert info.compress_size <= len(zipwrite.deflate("c", collection, 6).data) * 1.005
 
@@ -365,3 +365,17 @@ def test_card_kinds_from_a_configuration_list(samples_corpus: Corpus) -> None:
     out, rendered, _ = export(samples_corpus, MemoryStore(), cards=["cloze", "summary"])
     assert len(rendered) == 40
     assert out == (GOLDEN / "cards.csv").read_bytes()
+
+
+@pytest.mark.parametrize("size", [0, 1, chunks.CHUNK - 1, chunks.CHUNK, 3 * chunks.CHUNK + 5])
+def test_any_file_deflates_to_what_it_holds(tmp_path: Path, size: int) -> None:
+    data = bytes(i * 7 % 251 for i in range(size))
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    with path.open("rb") as fh:
+        member = chunks.deflate_file("f", fh.fileno())
+    archive = zipwrite.write_zip([member], date_time=(1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(io.BytesIO(archive)) as read:
+        assert read.testzip() is None and read.read("f") == data
+    if size == 0:
+        assert member.pieces == (zipwrite.FINAL_BLOCK,)  # what zipfile writes for nothing

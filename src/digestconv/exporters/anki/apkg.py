@@ -19,10 +19,9 @@ import os
 import re
 import sqlite3
 import tempfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -30,6 +29,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from digestconv import zipwrite
 from digestconv.exporters.anki.cards import AnkiNote
+from digestconv.exporters.anki.chunks import deflate_file
 from digestconv.fragments import Chunks, Reuse
 
 PAPER_MODEL = "digestconv Paper"
@@ -248,7 +248,7 @@ def package(fragments: Sequence[bytes], reuse: Reuse | None = None) -> Chunks:
             conn.close()
         with open(path, "r+b") as fh:
             _as_serialized(fh.fileno())
-            collection = _deflated("collection.anki2", fh.fileno(), reuse)
+            collection = deflate_file("collection.anki2", fh.fileno(), reuse)
     members = [collection, zipwrite.deflate("media", b"{}")]
     return Chunks(zipwrite.write_pieces(members, date_time=_ZIP_TIME))
 
@@ -260,70 +260,6 @@ def _as_serialized(fd: int) -> None:
     zero, and packages have always been built that way."""
     os.pwrite(fd, bytes(4), 24)  # file change counter
     os.pwrite(fd, bytes(8), 92)  # version-valid-for number, SQLITE_VERSION_NUMBER
-
-
-# --------------------------------------------------------------------------- compression
-#
-# The collection is deflated in chunks of CHUNK bytes, each primed with the WINDOW bytes
-# before it (zipwrite.deflate_chunk): a chunk's compressed bytes follow from those
-# bytes alone, so a rebuild compresses only the chunks whose bytes changed (an edited
-# post's notes change a page or two of the database), and the package is as small as
-# one stream over the whole file (within 0.1 %; without the window, 128 KiB chunks
-# would cost 5 %).
-
-CHUNK = 128 << 10
-LEVEL = 6
-_THREADS = min(4, os.cpu_count() or 1)
-"""zlib compresses without the GIL: on two cores a cold package takes about two thirds
-of the time."""
-_NAMESPACE = f"apkg deflate {CHUNK} {zipwrite.WINDOW} {LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION}"
-
-
-class _FileChunks(Sequence[bytes]):
-    """Input ``i`` of the compression, read from the file when asked for: a byte saying
-    whether a window comes first, the window, the chunk."""
-
-    def __init__(self, fd: int, size: int) -> None:
-        self._fd = fd
-        self._size = size
-
-    def __len__(self) -> int:
-        return max(1, -(-self._size // CHUNK))
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        start = index * CHUNK
-        low = max(0, start - zipwrite.WINDOW)
-        marker = b"\x01" if low < start else b"\x00"
-        return marker + os.pread(self._fd, start + CHUNK - low, low)
-
-
-def _compress(data: bytes) -> bytes:
-    view = memoryview(data)
-    if view[0]:
-        return zipwrite.deflate_chunk(
-            view[1 + zipwrite.WINDOW :], LEVEL, view[1 : 1 + zipwrite.WINDOW]
-        )
-    return zipwrite.deflate_chunk(view[1:], LEVEL)
-
-
-def _deflated(name: str, fd: int, reuse: Reuse | None) -> zipwrite.Member:
-    size = os.fstat(fd).st_size
-    crc = 0
-    for start in range(0, size, 1 << 20):
-        crc = zlib.crc32(os.pread(fd, 1 << 20, start), crc)
-    inputs = _FileChunks(fd, size)
-    compressed = (reuse or Reuse()).derive(_NAMESPACE, inputs, _compress, threads=_THREADS)
-    return zipwrite.chunked(name, compressed, crc, size)
 
 
 @dataclass
