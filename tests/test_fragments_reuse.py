@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from digestconv import fragments
 from digestconv.cache import BuildCache
 from digestconv.diagnostics import Diagnostics
@@ -21,9 +19,8 @@ class Deriving:
     """Parts are the corpus's texts; the output is every part run through an expensive
     function, one input per part (the function's calls are counted)."""
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self) -> None:
         self.calls: list[bytes] = []
-        self.threads = threads
 
     def parts(self, corpus: Any, options: Any) -> Sequence[Part]:
         return [Part((), key=text) for text in corpus]
@@ -45,7 +42,7 @@ class Deriving:
         reuse: Reuse | None = None,
     ) -> Chunks:
         assert reuse is not None
-        return Chunks(reuse.derive("upper v1", fragments, self._fn, threads=self.threads))
+        return Chunks(reuse.derive("upper v1", fragments, self._fn))
 
 
 class Plain(Deriving):
@@ -114,14 +111,6 @@ def test_repeated_inputs_are_computed_once() -> None:
     out, _ = run(exporter, ["same", "other", "same"], MemoryStore())
     assert out == expected(["same", "other", "same"])
     assert exporter.calls == [b"same", b"other"]
-
-
-@pytest.mark.parametrize("store", [None, "memory"])
-def test_threads_give_the_same_bytes_in_order(store: str | None) -> None:
-    texts = [f"text {i}" * (i % 7 + 1) for i in range(50)]
-    serial, _ = run(Deriving(), texts, MemoryStore() if store else None)
-    threaded, _ = run(Deriving(threads=4), texts, MemoryStore() if store else None)
-    assert serial == threaded == expected(texts)
 
 
 def test_the_namespace_and_the_exporter_are_part_of_the_key() -> None:

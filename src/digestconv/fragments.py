@@ -26,7 +26,6 @@ import hashlib
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -220,16 +219,12 @@ class Reuse:
         namespace: str,
         inputs: Sequence[bytes],
         fn: Callable[[bytes], bytes],
-        *,
-        threads: int = 1,
     ) -> list[bytes]:
         """``fn`` of each input, in order, taken from the store where it holds them.
 
         ``namespace`` names ``fn`` and whatever it depends on besides the input (a
         compression level, the library's version).  ``inputs`` is read item by item, so
-        it may be a lazy sequence over a file.  With ``threads`` > 1 the missing results
-        are computed in a thread pool (worth it for a function that releases the GIL,
-        like zlib's); the results are the same.
+        it may be a lazy sequence over a file.
         """
         keys: list[str] = []
         found: dict[str, bytes] = {}
@@ -248,7 +243,7 @@ class Reuse:
                 if key not in found:
                     first.setdefault(key, i)
             missing = list(first.values())
-        computed = _map(lambda i: fn(inputs[i]), missing, threads)
+        computed = [fn(inputs[i]) for i in missing]
         if self._store is None:
             return computed
         for i, data in zip(missing, computed, strict=True):
@@ -258,14 +253,9 @@ class Reuse:
         return [found[k] for k in keys]
 
 
-def _map(fn: Callable[[int], bytes], indexes: Sequence[int], threads: int) -> list[bytes]:
-    if threads <= 1 or len(indexes) <= 1:
-        return [fn(i) for i in indexes]
-    with ThreadPoolExecutor(min(threads, len(indexes))) as pool:
-        return list(pool.map(fn, indexes))
-
-
 def _takes_reuse(exporter: Any) -> bool:
+    """Whether ``assemble`` takes ``reuse``: by its signature, so exporters written before
+    the keyword existed are called as they always were."""
     try:
         return "reuse" in inspect.signature(exporter.assemble).parameters
     except (TypeError, ValueError):

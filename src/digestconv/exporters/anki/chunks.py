@@ -22,9 +22,6 @@ from digestconv.fragments import Reuse
 
 CHUNK = 128 << 10
 LEVEL = 6
-_THREADS = min(4, os.cpu_count() or 1)
-"""zlib compresses without the GIL: on two cores a cold package takes about two thirds
-of the time."""
 _NAMESPACE = f"apkg deflate {CHUNK} {zipwrite.WINDOW} {LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
@@ -73,5 +70,5 @@ def deflate_file(name: str, fd: int, reuse: Reuse | None = None) -> zipwrite.Mem
     for start in range(0, size, 1 << 20):
         crc = zlib.crc32(os.pread(fd, 1 << 20, start), crc)
     inputs = _FileChunks(fd, size)
-    compressed = (reuse or Reuse()).derive(_NAMESPACE, inputs, _compress, threads=_THREADS)
+    compressed = (reuse or Reuse()).derive(_NAMESPACE, inputs, _compress)
     return zipwrite.chunked(name, compressed, crc, size)
