@@ -3,7 +3,10 @@ changes, and the same bytes as a cold export (CSV and .apkg)."""
 
 from __future__ import annotations
 
+import io
+import sqlite3
 import warnings
+import zipfile
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -13,9 +16,9 @@ import genanki
 import pytest
 from tests.conftest import ROOT, read_shared_corpus
 
-from digestconv import fragments
+from digestconv import fragments, zipwrite
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg
+from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg, chunks
 from digestconv.exporters.anki.cards import (
     DEFAULT_DECK,
     AnkiNote,
@@ -54,8 +57,9 @@ def export(
     rendered = fragments.export(exporter, corpus, AnkiOptions(**options), diagnostics, store=store)
     if store is not None:
         store.keep(rendered)
-    assert isinstance(rendered.output, bytes)
-    return rendered.output, exporter.rendered, diagnostics
+    output = fragments.joined(rendered.output)
+    assert isinstance(output, bytes)
+    return output, exporter.rendered, diagnostics
 
 
 def cold(corpus: Corpus, **options: Any) -> bytes:
@@ -220,7 +224,86 @@ def test_rows_round_trip(samples_corpus: Corpus) -> None:
     rows = apkg.read_rows(fragments_)
     assert [r[0] for r in rows] == [n.guid for n in [*notes[:3], tricky, *notes[3:]]]
     assert rows[3][5:] == (" t::1 ", tricky.fields[0], tricky.fields[1])
-    assert apkg.write_apkg(notes) == apkg.package([apkg.note_rows([n]) for n in notes])
+    assert apkg.write_apkg(notes) == apkg.package([apkg.note_rows([n]) for n in notes]).join()
+
+
+# --------------------------------------------------------------------------- compression
+
+
+def _package_rows(corpus: Corpus, **options: Any) -> list[bytes]:
+    exporter = AnkiExporter()
+    opts = AnkiOptions(format="apkg", **options)
+    return [
+        exporter.render_part(p, corpus.site, opts, Diagnostics())
+        for p in exporter.parts(corpus, opts)
+    ]
+
+
+def _in_memory_collection(rows: list[bytes]) -> bytes:
+    """The collection as packages were built before it went through a file: in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        apkg._fill(rows, conn)
+        conn.commit()
+        return bytes(conn.serialize())
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(not hasattr(sqlite3.Connection, "serialize"), reason="Python >= 3.11")
+@pytest.mark.parametrize(
+    "options", [{}, {"deck": "Papers::{year}", "cards": "summary,cloze,method"}]
+)
+def test_the_collection_file_is_the_in_memory_database(
+    samples_corpus: Corpus, options: dict[str, str]
+) -> None:
+    rows = _package_rows(samples_corpus, **options)
+    with zipfile.ZipFile(io.BytesIO(apkg.package(rows).join())) as archive:
+        assert archive.testzip() is None
+        collection = archive.read("collection.anki2")
+    assert collection == _in_memory_collection(rows)
+    assert collection[24:28] == bytes(4) and collection[92:100] == bytes(8)  # no SQLite version
+
+
+def test_the_member_is_chunks_of_one_deflate_stream(shared_corpus: Corpus) -> None:
+    data = cold(shared_corpus, format="apkg")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        info = archive.getinfo("collection.anki2")
+        collection = archive.read(info)
+    assert info.file_size > 4 * chunks.CHUNK  # several chunks
+    # As small as one stream over the whole collection (level 6, as zipfile writes it).
+    assert info.compress_size <= len(zipwrite.deflate("c", collection, 6).data) * 1.005
+
+
+def test_an_edited_post_recompresses_a_chunk_or_two(shared_corpus: Corpus) -> None:
+    store = MemoryStore()
+    exporter = Counting()
+    first = fragments.export(
+        exporter, shared_corpus, AnkiOptions(format="apkg"), Diagnostics(), store=store
+    )
+    store.keep(first)
+    chunks = len(first.fresh) - len(exporter.rendered)
+    assert chunks == len(first.used) - len(exporter.rendered) > 4
+    digests = list(shared_corpus.digests)
+    at = max(i for i, d in enumerate(digests) if d.papers)
+    newest = digests[at]
+    paper = newest.papers[0]
+    digests[at] = replace(
+        newest, papers=(replace(paper, title=paper.title + " v2"), *newest.papers[1:])
+    )
+    corpus = replace(shared_corpus, digests=tuple(digests))
+    again = Counting()
+    second = fragments.export(again, corpus, AnkiOptions(format="apkg"), Diagnostics(), store=store)
+    recompressed = len(second.fresh) - len(again.rendered)
+    assert 1 <= recompressed <= 2
+    assert fragments.joined(second.output) == cold(corpus, format="apkg")
+    # An unchanged corpus recompresses nothing.
+    store.keep(second)
+    third = fragments.export(
+        Counting(), corpus, AnkiOptions(format="apkg"), Diagnostics(), store=store
+    )
+    assert third.fresh == []
 
 
 # --------------------------------------------------------------------------- real data
@@ -282,3 +365,17 @@ def test_card_kinds_from_a_configuration_list(samples_corpus: Corpus) -> None:
     out, rendered, _ = export(samples_corpus, MemoryStore(), cards=["cloze", "summary"])
     assert len(rendered) == 40
     assert out == (GOLDEN / "cards.csv").read_bytes()
+
+
+@pytest.mark.parametrize("size", [0, 1, chunks.CHUNK - 1, chunks.CHUNK, 3 * chunks.CHUNK + 5])
+def test_any_file_deflates_to_what_it_holds(tmp_path: Path, size: int) -> None:
+    data = bytes(i * 7 % 251 for i in range(size))
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    with path.open("rb") as fh:
+        member = chunks.deflate_file("f", fh.fileno())
+    archive = zipwrite.write_zip([member], date_time=(1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(io.BytesIO(archive)) as read:
+        assert read.testzip() is None and read.read("f") == data
+    if size == 0:
+        assert member.pieces == (zipwrite.FINAL_BLOCK,)  # what zipfile writes for nothing

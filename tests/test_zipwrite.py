@@ -5,17 +5,23 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+import zlib
 
 import pytest
 
 from digestconv.zipwrite import (
     DEFLATED,
+    FINAL_BLOCK,
     STORED,
+    WINDOW,
     Member,
+    chunked,
     deflate,
+    deflate_chunk,
     pack,
     store,
     unpack,
+    write_pieces,
     write_zip,
 )
 
@@ -127,3 +133,60 @@ def test_a_member_compressed_elsewhere_is_written_as_given() -> None:
 def test_dates_a_zip_cannot_hold_are_refused() -> None:
     with pytest.raises(ValueError, match="1980"):
         write_zip([store("a", b"")], date_time=(1979, 12, 31, 0, 0, 0))
+
+
+def _chunked(name: str, content: bytes, size: int, primed: bool) -> Member:
+    """``content`` deflated in chunks of ``size`` bytes, each primed with the input before
+    it (or not), as a package's large member is."""
+    starts = range(0, len(content), size)
+    compressed = [
+        deflate_chunk(
+            content[at : at + size], 6, content[max(0, at - WINDOW) : at] if primed else b""
+        )
+        for at in starts
+    ]
+    return chunked(name, compressed, zlib.crc32(content), len(content))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("primed", [False, True])
+def test_a_member_deflated_in_full_flush_chunks_reads_back(seed: int, primed: bool) -> None:
+    rnd = random.Random(seed)
+    entries = _random_entries(rnd)
+    size = rnd.choice([333, 4096, WINDOW, 40000])
+    members = [
+        _chunked(name, data, size, primed) if not stored else store(name, data)
+        for name, data, stored in entries
+    ]
+    pieces = write_pieces(members, date_time=WHEN)
+    archive_bytes = b"".join(pieces)
+    assert archive_bytes == write_zip(members, date_time=WHEN)
+    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as archive:
+        assert archive.testzip() is None  # every member's CRC checks
+        for info, (_, data, _) in zip(archive.infolist(), entries, strict=True):
+            assert archive.read(info) == data
+            assert info.file_size == len(data)
+    for m in members:
+        if m.method == DEFLATED:
+            assert m.pieces[-1] == FINAL_BLOCK
+            # One valid deflate stream: a plain decompressor reads it to its end.
+            assert zlib.decompress(b"".join(m.pieces), -15) == next(
+                d for n, d, _ in entries if n == m.name
+            )
+    # The pieces are copied as they are: nothing is joined before the archive is.
+    big = next((m for m in members if len(m.pieces) > 2), None)
+    if big is not None:
+        assert all(any(p is q for q in pieces) for p in big.pieces)
+    assert [b"".join(m.pieces) for m in members] == [m.data for m in unpack(pack(members))]
+
+
+def test_a_chunk_depends_only_on_its_input_and_window() -> None:
+    text = b"".join(f"<p>paper {i} \uc694\uc57d</p>\n".encode() for i in range(20000))
+    whole = _chunked("c", text, 1 << 14, True)
+    edited = text[:100000] + b"X" + text[100001:]
+    again = _chunked("c", edited, 1 << 14, True)
+    changed = [i for i, (a, b) in enumerate(zip(whole.pieces, again.pieces, strict=True)) if a != b]
+    # The chunk holding the edit and, at most, the next one (whose window holds it).
+    assert changed and changed[0] == 100000 // (1 << 14) and len(changed) <= 2
+    # Priming with the window costs next to nothing against one stream over everything.
+    assert len(b"".join(whole.pieces)) <= len(deflate("c", text, 6).data) * 1.01

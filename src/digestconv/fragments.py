@@ -23,8 +23,9 @@ still works everywhere.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -162,6 +163,7 @@ def export(
     if not fragmented(exporter):
         return Rendered(exporter.export(corpus, options, diagnostics))
     parts: Sequence[Part] = exporter.parts(corpus, options)
+    base = ""
     if store is None:  # nothing to reuse or to keep: no keys to compute
         keys = [""] * len(parts)
         found: Mapping[str, tuple[bytes, str]] = {}
@@ -187,8 +189,77 @@ def export(
             if store is not None:
                 out.fresh.append((key, data, diagnostics_to_json(local.items)))
         pieces.append(data)
-    out.output = exporter.assemble(corpus, options, pieces, diagnostics)
+    if _takes_reuse(exporter):
+        reuse = Reuse(store, base, out)
+        out.output = exporter.assemble(corpus, options, pieces, diagnostics, reuse=reuse)
+    else:
+        out.output = exporter.assemble(corpus, options, pieces, diagnostics)
     return out
+
+
+class Reuse:
+    """Handed to an ``assemble`` that accepts a ``reuse`` keyword: results of an expensive
+    pure function of bytes (compressing a chunk of a large member) kept in the store
+    beside the parts, so a rebuild computes them only for inputs it has not seen.
+
+    Entries are keyed by a hash of the input and of everything a part's key holds
+    besides the part itself (options, site facts, code), and are kept while a build
+    uses them, like parts.  Without a store (a cold build) the function is just applied.
+    """
+
+    def __init__(
+        self, store: Store | None = None, base: str = "", rendered: Rendered | None = None
+    ) -> None:
+        self._store = store
+        self._base = base
+        self._rendered = rendered if rendered is not None else Rendered(b"")
+
+    def derive(
+        self,
+        namespace: str,
+        inputs: Sequence[bytes],
+        fn: Callable[[bytes], bytes],
+    ) -> list[bytes]:
+        """``fn`` of each input, in order, taken from the store where it holds them.
+
+        ``namespace`` names ``fn`` and whatever it depends on besides the input (a
+        compression level, the library's version).  ``inputs`` is read item by item, so
+        it may be a lazy sequence over a file.
+        """
+        keys: list[str] = []
+        found: dict[str, bytes] = {}
+        if self._store is None:
+            missing = list(range(len(inputs)))
+        else:
+            prefix = f"reuse\0{self._base}\0{len(namespace)}:{namespace}\0"
+            hasher = hashlib.sha256(prefix.encode("utf-8", "surrogatepass"))
+            for i in range(len(inputs)):
+                h = hasher.copy()
+                h.update(inputs[i])
+                keys.append(h.hexdigest())
+            found = {k: v[0] for k, v in self._store.get_fragments(keys).items()}
+            first: dict[str, int] = {}
+            for i, key in enumerate(keys):
+                if key not in found:
+                    first.setdefault(key, i)
+            missing = list(first.values())
+        computed = [fn(inputs[i]) for i in missing]
+        if self._store is None:
+            return computed
+        for i, data in zip(missing, computed, strict=True):
+            found[keys[i]] = data
+            self._rendered.fresh.append((keys[i], data, "[]"))
+        self._rendered.used.extend(keys)
+        return [found[k] for k in keys]
+
+
+def _takes_reuse(exporter: Any) -> bool:
+    """Whether ``assemble`` takes ``reuse``: by its signature, so exporters written before
+    the keyword existed are called as they always were."""
+    try:
+        return "reuse" in inspect.signature(exporter.assemble).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def export_whole(exporter: Any, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output:

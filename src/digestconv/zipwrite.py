@@ -14,6 +14,12 @@ e-reader needs.
 A member is compressed with the same raw deflate stream ``zipfile`` uses
 (``zlib.compressobj(level, DEFLATED, -15)``, its default level unless told),
 so the bytes of an archive do not depend on when each member was compressed.
+
+A large member may instead be compressed in chunks (:func:`deflate_chunk`,
+:func:`chunked`): each chunk's deflate blocks end byte-aligned with a full
+flush, so the chunks' bytes laid end to end, closed by an empty final block,
+are one valid deflate stream, and a chunk's bytes depend only on its own input
+(and the window it was primed with), so they can be kept and reused.
 """
 
 from __future__ import annotations
@@ -41,6 +47,12 @@ _END = struct.Struct("<4s4H2LH")
 _END64 = struct.Struct("<4sQ2H2L4Q")
 _LOCATOR64 = struct.Struct("<4sLQL")
 _PACKED = struct.Struct("<HBLLL")
+FINAL_BLOCK = b"\x03\x00"
+"""An empty final deflate block (fixed codes), byte-aligned: what ``zlib`` writes to
+finish a stream after a flush, closing a member compressed in chunks."""
+WINDOW = 1 << 15
+"""How far back deflate may refer: the most of the preceding input worth priming a
+chunk's compressor with."""
 
 DateTime = tuple[int, int, int, int, int, int]
 
@@ -50,12 +62,23 @@ class Member:
     """One archive member as it is stored: its bytes already compressed (or not)."""
 
     name: str
-    data: bytes
-    """The bytes written after the local header: raw deflate data, or the content itself."""
+    data: bytes | tuple[bytes, ...]
+    """The bytes written after the local header: raw deflate data, or the content itself;
+    or those bytes as pieces written one after another (a member compressed in chunks
+    is never joined into one more copy of itself)."""
     crc: int
     size: int
     """Uncompressed size."""
     method: int = DEFLATED
+
+    @property
+    def pieces(self) -> tuple[bytes, ...]:
+        return (self.data,) if isinstance(self.data, bytes) else self.data
+
+    @property
+    def stored_size(self) -> int:
+        """Length of the bytes after the local header."""
+        return len(self.data) if isinstance(self.data, bytes) else sum(map(len, self.data))
 
 
 def deflate(name: str, content: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Member:
@@ -63,6 +86,32 @@ def deflate(name: str, content: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) 
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = compressor.compress(content) + compressor.flush()
     return Member(name, data, zlib.crc32(content), len(content), DEFLATED)
+
+
+def deflate_chunk(
+    chunk: bytes | memoryview,
+    level: int = zlib.Z_DEFAULT_COMPRESSION,
+    window: bytes | memoryview = b"",
+) -> bytes:
+    """``chunk`` as deflate blocks that end byte-aligned, to be followed by the next
+    chunk's or by :data:`FINAL_BLOCK`.
+
+    ``window`` is the input just before the chunk (at most :data:`WINDOW` bytes): the
+    compressor may refer back into it, as a decompressor reading the whole stream has
+    it in its history, so chunking costs next to nothing in size.  Without it (the first
+    chunk, or a chunk meant to be read on its own) the chunk refers to nothing before it.
+    """
+    if window:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=window[-WINDOW:])
+    else:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def chunked(name: str, compressed: Sequence[bytes], crc: int, size: int) -> Member:
+    """A deflated member from its chunks (:func:`deflate_chunk`, in order); ``crc`` and
+    ``size`` are the CRC-32 and length of the whole input."""
+    return Member(name, (*compressed, FINAL_BLOCK), crc, size, DEFLATED)
 
 
 def store(name: str, content: bytes) -> Member:
@@ -92,6 +141,22 @@ def write_zip(
     external_attr: int = FILE_MODE,
 ) -> bytes:
     """The archive holding ``members`` in order, every one dated ``date_time``."""
+    return b"".join(
+        write_pieces(
+            members, date_time=date_time, create_system=create_system, external_attr=external_attr
+        )
+    )
+
+
+def write_pieces(
+    members: Iterable[Member],
+    *,
+    date_time: DateTime,
+    create_system: int = UNIX,
+    external_attr: int = FILE_MODE,
+) -> list[bytes]:
+    """The archive of :func:`write_zip` as pieces to write one after another, so that a
+    large member's bytes are not copied into a joined archive."""
     dosdate, dostime = _dos(date_time)
     out: list[bytes] = []
     central: list[bytes] = []
@@ -99,20 +164,21 @@ def write_zip(
     for m in members:
         # zipfile switches to ZIP64 headers from 1/1.05 of the limit on (compressed data
         # may outgrow the content); a book never comes near it.
-        if m.size * 1.05 > LIMIT or len(m.data) > LIMIT or offset > LIMIT:
+        stored = m.stored_size
+        if m.size * 1.05 > LIMIT or stored > LIMIT or offset > LIMIT:
             raise ValueError(f"{m.name!r} would need ZIP64 fields, which this writer omits")
         name, flags = _name_and_flags(m.name)
-        fields = (flags, m.method, dostime, dosdate, m.crc, len(m.data), m.size, len(name))
+        fields = (flags, m.method, dostime, dosdate, m.crc, stored, m.size, len(name))
         out.append(_LOCAL.pack(b"PK\x03\x04", VERSION, 0, *fields, 0))
         out.append(name)
-        out.append(m.data)
+        out.extend(m.pieces)
         # No extra field, no comment, disk 0, no internal attributes.
         tail = (0, 0, 0, 0, external_attr, offset)
         central.append(
             _CENTRAL.pack(b"PK\x01\x02", VERSION, create_system, VERSION, 0, *fields, *tail)
         )
         central.append(name)
-        offset += _LOCAL.size + len(name) + len(m.data)
+        offset += _LOCAL.size + len(name) + stored
     start = offset
     directory = b"".join(central)
     count = len(central) // 2
@@ -127,7 +193,7 @@ def write_zip(
     elif start > LIMIT or len(directory) > LIMIT:
         raise ValueError("the archive would need ZIP64 end records for its size")
     out.append(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
-    return b"".join(out)
+    return out
 
 
 def pack(members: Sequence[Member]) -> bytes:
@@ -135,9 +201,9 @@ def pack(members: Sequence[Member]) -> bytes:
     out: list[bytes] = []
     for m in members:
         name = m.name.encode("utf-8")
-        out.append(_PACKED.pack(len(name), m.method, m.crc, m.size, len(m.data)))
+        out.append(_PACKED.pack(len(name), m.method, m.crc, m.size, m.stored_size))
         out.append(name)
-        out.append(m.data)
+        out.extend(m.pieces)
     return b"".join(out)
 
 

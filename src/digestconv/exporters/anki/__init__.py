@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki.cards import CARD_KINDS, DEFAULT_DECK, DEFAULT_KINDS
-from digestconv.fragments import Part, export_whole
+from digestconv.fragments import Chunks, Part, Reuse, export_whole
 from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, OutputSpec
@@ -98,15 +98,18 @@ class AnkiExporter:
         options: AnkiOptions,
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
-    ) -> bytes:
+        *,
+        reuse: Reuse | None = None,
+    ) -> bytes | Chunks:
         if options.format == "apkg":
             # genanki is imported only when a package is asked for.
             from digestconv.exporters.anki.apkg import package
 
-            return package(fragments)
+            return package(fragments, reuse)
         from digestconv.exporters.anki.csvfile import HEADER
 
-        return HEADER.encode("utf-8") + b"".join(fragments)
+        # As pieces: the rows are written as they are, not joined into one more copy.
+        return Chunks((HEADER.encode("utf-8"), *fragments))
 
 
 _SETTINGS: dict[str, Settings] = {}

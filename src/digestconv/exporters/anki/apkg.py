@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import itertools
 import json
 import os
 import re
 import sqlite3
 import tempfile
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from digestconv import zipwrite
 from digestconv.exporters.anki.cards import AnkiNote
+from digestconv.exporters.anki.chunks import deflate_file
+from digestconv.fragments import Chunks, Reuse
 
 PAPER_MODEL = "digestconv Paper"
 CLOZE_MODEL = "digestconv Cloze"
@@ -197,66 +199,97 @@ def note_rows(notes: Sequence[AnkiNote]) -> bytes:
     return f"{line}\n{''.join(text)}".encode()
 
 
+def _split(fragment: bytes) -> tuple[list[list[Any]], str]:
+    """A :func:`note_rows` fragment's short columns (per note) and its long columns' text."""
+    end = fragment.index(b"\n")
+    return json.loads(fragment[:end]), str(memoryview(fragment)[end + 1 :], "utf-8")
+
+
+def _rows(fragment: bytes, deck: str | None = None) -> Iterator[NoteRow]:
+    """The rows of one fragment, or only those in ``deck``."""
+    head, text = _split(fragment)
+    pos = 0
+    for guid, cloze, mtime, name, ords, n_tags, n_front, n_back in head:
+        end_tags = pos + n_tags
+        end_front = end_tags + n_front
+        end = end_front + n_back
+        if deck is None or name == deck:
+            tags, front, back = text[pos:end_tags], text[end_tags:end_front], text[end_front:end]
+            yield guid, cloze, mtime, name, ords, tags, front, back
+        pos = end
+
+
 def read_rows(fragments: Sequence[bytes]) -> list[NoteRow]:
     """The rows of :func:`note_rows` fragments, in order."""
-    heads: list[bytes] = []
-    texts: list[bytes] = []
-    for fragment in fragments:
-        head, _, long_columns = fragment.partition(b"\n")
-        heads.append(head)
-        texts.append(long_columns)
-    text = b"".join(texts).decode("utf-8")
-    rows: list[NoteRow] = []
-    pos = 0
-    for part in json.loads(b"[" + b",".join(heads) + b"]"):
-        for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in part:
-            end_tags = pos + n_tags
-            end_front = end_tags + n_front
-            end = end_front + n_back
-            rows.append(
-                (
-                    guid,
-                    cloze,
-                    mtime,
-                    deck,
-                    ords,
-                    text[pos:end_tags],
-                    text[end_tags:end_front],
-                    text[end_front:end],
-                )
-            )
-            pos = end
-    return rows
+    return [row for fragment in fragments for row in _rows(fragment)]
 
 
 def write_apkg(notes: Sequence[AnkiNote]) -> bytes:
     """The .apkg bytes for ``notes``; the same notes give the same bytes."""
-    return package([note_rows(notes)])
+    return package([note_rows(notes)]).join()
 
 
-def package(fragments: Sequence[bytes]) -> bytes:
-    """The .apkg bytes from the notes' rows (fragments of :func:`note_rows`, in order)."""
-    collection = _sqlite_bytes(functools.partial(_fill, read_rows(fragments)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in (("collection.anki2", collection), ("media", b"{}")):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return out.getvalue()
+def package(fragments: Sequence[bytes], reuse: Reuse | None = None) -> Chunks:
+    """The .apkg from the notes' rows (fragments of :func:`note_rows`, in order).
+
+    The collection is written to a temporary file and compressed from there chunk by
+    chunk, so the rows' text, the database and its compressed bytes are never all in
+    memory at once; with ``reuse``, chunks compressed by an earlier build are reused.
+    """
+    with tempfile.TemporaryDirectory(prefix="digestconv-apkg-") as folder:
+        path = os.path.join(folder, "collection.anki2")
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back
+            conn.execute("PRAGMA synchronous=OFF")
+            _fill(fragments, conn)
+            conn.commit()
+        finally:
+            conn.close()
+        with open(path, "r+b") as fh:
+            _as_serialized(fh.fileno())
+            collection = deflate_file("collection.anki2", fh.fileno(), reuse)
+    members = [collection, zipwrite.deflate("media", b"{}")]
+    return Chunks(zipwrite.write_pieces(members, date_time=_ZIP_TIME))
 
 
-def _fill(rows: Sequence[NoteRow], conn: sqlite3.Connection) -> None:
+def _as_serialized(fd: int) -> None:
+    """The header of a database file as SQLite serialises an in-memory one: a file's
+    header counts its writes and names the library's version (which would make the
+    package depend on the machine that built it); an in-memory database leaves both
+    zero, and packages have always been built that way."""
+    os.pwrite(fd, bytes(4), 24)  # file change counter
+    os.pwrite(fd, bytes(8), 92)  # version-valid-for number, SQLITE_VERSION_NUMBER
+
+
+@dataclass
+class _DeckUse:
+    """Where a deck's notes are: the fragments holding them, and its note types in order
+    of first use (as genanki adds them)."""
+
+    fragments: dict[int, None] = field(default_factory=dict)
+    models: dict[int, None] = field(default_factory=dict)
+
+
+def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
     """The collection as genanki writes it, statement for statement (the file's pages
     depend on the order of the writes): deck by deck in order of first use, its note
-    types and then its notes, each note followed by its cards."""
+    types and then its notes, each note followed by its cards.
+
+    The fragments are read twice, the short columns first (the decks, which fragments
+    hold each, the dates), then each deck's rows, so that the notes' text is held one
+    fragment at a time."""
     models = (paper_model(), cloze_model())
-    decks: dict[str, list[NoteRow]] = {}
-    for row in rows:
-        decks.setdefault(row[3], []).append(row)
-    newest = max((r[2] for r in rows), default=_EMPTY_PACKAGE_TIME)
-    oldest = min((r[2] for r in rows), default=_EMPTY_PACKAGE_TIME)
+    decks: dict[str, _DeckUse] = {}
+    dates: set[int] = set()
+    for index, fragment in enumerate(fragments):
+        for _guid, cloze, mtime, deck_name, *_ in json.loads(fragment[: fragment.index(b"\n")]):
+            use = decks.setdefault(deck_name, _DeckUse())
+            use.fragments[index] = None
+            use.models[cloze] = None
+            dates.add(mtime)
+    newest = max(dates, default=_EMPTY_PACKAGE_TIME)
+    oldest = min(dates, default=_EMPTY_PACKAGE_TIME)
     ids = itertools.count(oldest * 1000)
     cursor = conn.cursor()
     cursor.executescript(APKG_SCHEMA)
@@ -267,13 +300,14 @@ def _fill(rows: Sequence[NoteRow], conn: sqlite3.Connection) -> None:
         for model in models:
             empty.add_model(model)
         empty.write_to_db(cursor, newest, ids)
-    for name, members in decks.items():
+    for name, deck_use in decks.items():
         deck = genanki.Deck(stable_id("deck", name), name)
-        for cloze in dict.fromkeys(r[1] for r in members):
+        for cloze in deck_use.models:
             deck.add_model(models[cloze])
         deck.write_to_db(cursor, newest, ids)  # the deck and its note types, no notes
         deck_id = deck.deck_id
-        for guid, cloze, mtime, _, ords, tags, front, back in members:
+        rows = (row for index in deck_use.fragments for row in _rows(fragments[index], name))
+        for guid, cloze, mtime, _, ords, tags, front, back in rows:
             note_id = next(ids)
             cursor.execute(
                 "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
@@ -315,25 +349,3 @@ def _fill(rows: Sequence[NoteRow], conn: sqlite3.Connection) -> None:
                         "",
                     ),
                 )
-
-
-def _sqlite_bytes(fill: Callable[[sqlite3.Connection], None]) -> bytes:
-    """The package's collection database, built in memory when Python can serialise it."""
-    if hasattr(sqlite3.Connection, "serialize"):
-        conn = sqlite3.connect(":memory:")
-        try:
-            fill(conn)
-            conn.commit()
-            return bytes(getattr(conn, "serialize")())  # noqa: B009 (Python >= 3.11)
-        finally:
-            conn.close()
-    with tempfile.TemporaryDirectory(prefix="digestconv-apkg-") as folder:  # Python 3.10
-        path = os.path.join(folder, "collection.anki2")
-        conn = sqlite3.connect(path)
-        try:
-            fill(conn)
-            conn.commit()
-        finally:
-            conn.close()
-        with open(path, "rb") as fh:
-            return fh.read()
