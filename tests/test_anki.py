@@ -8,6 +8,7 @@ import random
 import re
 import time
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -249,7 +250,7 @@ def test_unlabelled_intro_by_position_and_korean_labels() -> None:
     korean = paper(extra=())
     intro = korean.sections[0]
     items = (Item("목표 문장.", "goal", "목표"), Item("기여.", "contribution", "기여"))
-    korean = Paper(**{**korean.__dict__, "sections": (Section("introduction", "소개", items),)})
+    korean = replace(korean, sections=(Section("introduction", "소개", items),))
     summary = rows(run(corpus(digest("2025-10-08", korean)))[0])[0][4]
     assert "<b>목표:</b> 목표 문장." in summary and intro.items
 

@@ -146,7 +146,7 @@ class Section:
             object.__setattr__(self, "heading", sys.intern(heading))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One ``# N. [Title](url)`` entry of a digest."""
 
