@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS fragments_target ON fragments (target);
 
 MMAP_BYTES = 1 << 30
 
+SCAN_FROM = 1000
+"""Keys from which one scan of an output's rows is cheaper than looking each one up."""
+
 
 def _row_sum(key: str, data: bytes, diagnostics: str) -> str:
     """A stored part's check: any damage to its bytes or its diagnostics reads as a miss.
@@ -131,15 +134,16 @@ class BuildCache:
     ) -> dict[str, tuple[bytes, str]]:
         """Stored parts of outputs (see :mod:`digestconv.fragments`) that pass their check.
 
-        With ``target``, the output's rows are read in one scan and the wanted ones kept:
-        after the previous build's sweep they are the parts it used, nearly all wanted
-        again, and one scan reads them in half the time of looking each key up."""
+        With ``target`` and many keys, the output's rows are read in one scan and the
+        wanted ones kept: after the previous build's sweep they are the parts it used,
+        nearly all wanted again, and one scan reads them in half the time of looking
+        each key up."""
         if self.db is None:
             return {}
         found: dict[str, tuple[bytes, str]] = {}
         wanted = set(keys)
         try:
-            if target is not None:
+            if target is not None and len(wanted) >= SCAN_FROM:
                 queries = [
                     (
                         "SELECT key, data, diagnostics, checksum FROM fragments WHERE target = ?",
