@@ -20,7 +20,7 @@ from typing import Any
 
 from digestconv.arxiv import parse_url
 from digestconv.diagnostics import Diagnostics
-from digestconv.markdown import Document, span_token, tokenize_inner
+from digestconv.mdparser import Document, span_token, tokenize_inner
 from digestconv.model import (
     Item,
     ItemLabel,

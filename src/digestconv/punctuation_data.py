@@ -1,7 +1,7 @@
 """Unicode punctuation (general category P*) as code point ranges, per Unicode version.
 
 ``BASE`` is Unicode 13.0's set (Python 3.10); each later version only added characters,
-listed in ``ADDED``.  Made with ``digestconv.markdown.punctuation_ranges()`` on each
+listed in ``ADDED``.  Made with ``digestconv.mdparser.punctuation_ranges()`` on each
 supported Python; the suite checks the running interpreter's set against that function.
 """
 

@@ -1,7 +1,7 @@
 """The mistletoe renderers behind ``digestconv.text.markdown``, in a module of their own.
 
 mistletoe still costs a few hundredths of a second to import (see
-``digestconv.markdown``), so ``markdown`` imports this module only when an item really has
+``digestconv.mdparser``), so ``markdown`` imports this module only when an item really has
 Markdown to render; a warm ``build`` whose outputs are up to date never pays.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from digestconv.markdown import BaseRenderer, Document, HtmlRenderer
+from digestconv.mdparser import BaseRenderer, Document, HtmlRenderer
 from digestconv.text.urls import safe_url
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from digestconv.arxiv import find_ids, parse_id
 from digestconv.body import BodyReader, _blocks_only, kramdown_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.markdown import Document
+from digestconv.mdparser import Document
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
 from digestconv.readers.digest.blocks import Unit, id_columns, source, units_of, with_ids

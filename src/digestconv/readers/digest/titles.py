@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from digestconv.markdown import tokenize_inner
+from digestconv.mdparser import tokenize_inner
 from digestconv.readers.digest.fields import ROLES, norm
 from digestconv.readers.digest.symbols import symbol
 

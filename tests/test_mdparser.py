@@ -1,4 +1,4 @@
-"""mistletoe is imported through ``digestconv.markdown`` with a tabled punctuation set:
+"""mistletoe is imported through ``digestconv.mdparser`` with a tabled punctuation set:
 the set must be exactly the one mistletoe computes, and nothing may import mistletoe
 another way (the first import would pay the slow loop)."""
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from unicodedata import category, unidata_version
 
-from digestconv import markdown
+from digestconv import mdparser
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "digestconv"
 
@@ -21,13 +21,13 @@ def _points(ranges: tuple[tuple[int, int], ...]) -> set[int]:
 
 
 def test_table_matches_this_interpreter() -> None:
-    table = markdown.tabled_ranges(unidata_version)
+    table = mdparser.tabled_ranges(unidata_version)
     assert table is not None, "add this Unicode version to punctuation_data"
-    assert _points(table) == _points(markdown.punctuation_ranges())
+    assert _points(table) == _points(mdparser.punctuation_ranges())
 
 
 def test_an_unknown_version_is_not_guessed() -> None:
-    assert markdown.tabled_ranges("99.0.0") is None
+    assert mdparser.tabled_ranges("99.0.0") is None
 
 
 def test_mistletoe_gets_the_set_it_would_have_computed() -> None:
@@ -45,7 +45,7 @@ def test_emphasis_next_to_unicode_punctuation_still_parses() -> None:
     if the em dash is not punctuation, so with an ASCII-only set it would render as
     ``a<em>—</em>b``."""
     code = (
-        "from digestconv.markdown import Document, HtmlRenderer\n"
+        "from digestconv.mdparser import Document, HtmlRenderer\n"
         "with HtmlRenderer() as r:\n"
         "    print(r.render(Document('*\u201cquoted\u201d* and a*\u2014*b\\n')))\n"
     )
@@ -59,7 +59,7 @@ def test_emphasis_next_to_unicode_punctuation_still_parses() -> None:
 def test_only_digestconv_markdown_imports_mistletoe() -> None:
     offenders = []
     for path in SRC.rglob("*.py"):
-        if path.name == "markdown.py" and path.parent == SRC:
+        if path.name == "mdparser.py" and path.parent == SRC:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = []
