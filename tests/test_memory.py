@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 import pytest
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.json import Document, JsonExporter
-from digestconv.fragments import Chunks, MemoryStore, export
+from digestconv.exporters.json import JsonExporter
+from digestconv.fragments import Chunks, Lazy, MemoryStore, export
 from digestconv.model import (
     Corpus,
     Digest,
@@ -140,7 +140,7 @@ def test_json_parts_are_deflated_and_the_document_is_inflated_piece_by_piece() -
     for (_, data, _), digest in zip(rendered.fresh, corpus.digests, strict=True):
         assert zlib.decompress(data) == json_digest_bytes(digest)
     output = rendered.output
-    assert isinstance(output, Chunks) and isinstance(output.pieces, Document)
+    assert isinstance(output, Chunks) and isinstance(output.pieces, Lazy)
     assert output.join() == to_json(corpus).encode("utf-8")
     pieces = output.pieces
     assert [pieces[i] for i in range(len(pieces))] == list(pieces)

@@ -14,47 +14,30 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Sequence
-from typing import overload
 
 from digestconv import zipwrite
-from digestconv.fragments import Reuse
+from digestconv.fragments import Lazy, Reuse
 
 CHUNK = 128 << 10
 LEVEL = 6
 _NAMESPACE = f"apkg deflate {CHUNK} {zipwrite.WINDOW} {LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
-class _FileChunks(Sequence[bytes]):
-    """Input ``i`` of the compression, read from the file when asked for: a byte saying
-    whether a window comes first, the window, the chunk."""
+def _file_chunks(fd: int, size: int) -> Lazy:
+    """The inputs of the compression, each read from the file when asked for: a byte
+    saying whether a window comes first, the window, the chunk."""
 
-    def __init__(self, fd: int, size: int) -> None:
-        self._fd = fd
-        self._size = size
-
-    def __len__(self) -> int:
-        return (self._size + CHUNK - 1) // CHUNK
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def read(index: int) -> bytes:
         start = index * CHUNK
         low = max(0, start - zipwrite.WINDOW)
         marker = b"\x01" if low < start else b"\x00"
-        return marker + os.pread(self._fd, start + CHUNK - low, low)
+        return marker + os.pread(fd, start + CHUNK - low, low)
+
+    return Lazy((size + CHUNK - 1) // CHUNK, read)
 
 
 def _compress(data: bytes) -> bytes:
-    """One input of :class:`_FileChunks`, deflated."""
+    """One input of :func:`_file_chunks`, deflated."""
     view = memoryview(data)
     if view[0]:
         return zipwrite.deflate_chunk(
@@ -69,6 +52,6 @@ def deflate_file(name: str, fd: int, reuse: Reuse | None = None) -> zipwrite.Mem
     crc = 0
     for start in range(0, size, 1 << 20):
         crc = zlib.crc32(os.pread(fd, 1 << 20, start), crc)
-    inputs = _FileChunks(fd, size)
+    inputs = _file_chunks(fd, size)
     compressed = (reuse or Reuse()).derive(_NAMESPACE, inputs, _compress)
     return zipwrite.chunked(name, compressed, crc, size)

@@ -9,11 +9,11 @@ Schema shipped as ``digestconv/schema/digests.schema.json``.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
-from typing import ClassVar, cast, overload
+from collections.abc import Sequence
+from typing import ClassVar, cast
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Chunks, Part, export_whole
+from digestconv.fragments import Chunks, Lazy, Part, export_whole
 from digestconv.model import Corpus, Site, json_digest_bytes, json_empty, json_frame
 from digestconv.options import NoOptions
 from digestconv.plugins import BuildTarget, OutputSpec
@@ -54,44 +54,20 @@ class JsonExporter:
         if not fragments:
             return Chunks([json_empty(corpus.site).encode("utf-8")])
         head, sep, tail = (piece.encode("utf-8") for piece in json_frame(corpus.site))
-        return Chunks(Document(head, sep, tail, fragments))
+        return Chunks(document(head, sep, tail, fragments))
 
 
-class Document(Sequence[bytes]):
+def document(head: bytes, sep: bytes, tail: bytes, parts: Sequence[bytes]) -> Lazy:
     """The document's pieces — the frame's text and each digest's JSON between — with
     each digest inflated only when the writer reaches it, so one digest's JSON exists
     at a time instead of the whole document."""
+    last = 2 * len(parts)
 
-    def __init__(self, head: bytes, sep: bytes, tail: bytes, parts: Sequence[bytes]) -> None:
-        self._frame = (head, sep, tail)
-        self._parts = parts
-
-    def __len__(self) -> int:
-        return 2 * len(self._parts) + 1
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        head, sep, tail = self._frame
-        if index == len(self) - 1:
+    def piece(index: int) -> bytes:
+        if index == last:
             return tail
         if index % 2:
-            return zlib.decompress(self._parts[index // 2])
+            return zlib.decompress(parts[index // 2])
         return head if index == 0 else sep
 
-    def __iter__(self) -> Iterator[bytes]:
-        head, sep, tail = self._frame
-        for index, part in enumerate(self._parts):
-            yield sep if index else head
-            yield zlib.decompress(part)
-        yield tail
+    return Lazy(last + 1, piece)
