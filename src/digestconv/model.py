@@ -115,12 +115,8 @@ class Item:
     bullet: bool = True
 
     def __post_init__(self) -> None:
-        # Inlined ``_share``: a rebuild decodes some 200,000 items at 2,000 posts.
-        label, label_text = self.label, self.label_text
-        if type(label) is str:
-            object.__setattr__(self, "label", sys.intern(label))
-        if type(label_text) is str:
-            object.__setattr__(self, "label_text", sys.intern(label_text))
+        _share(self, "label")
+        _share(self, "label_text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +135,8 @@ class Section:
     line: int = 0
 
     def __post_init__(self) -> None:
-        kind, heading = self.kind, self.heading
-        if type(kind) is str:
-            object.__setattr__(self, "kind", sys.intern(kind))
-        if type(heading) is str:
-            object.__setattr__(self, "heading", sys.intern(heading))
+        _share(self, "kind")
+        _share(self, "heading")
 
 
 @dataclass(frozen=True, slots=True)
