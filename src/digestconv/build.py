@@ -273,7 +273,7 @@ def render_target(
     slot = record_name(out_dir, target.label)
     store: fragments.Store | None = None
     if warm is not None and cache is not None:
-        store = warm.store(target.label, cache)
+        store = warm.store(slot, cache)
     elif cache is not None:
         store = cache.parts_of(slot)
     try:
@@ -434,10 +434,11 @@ def run_targets(
     keys: list[str] = []
     plan = publications(targets)
     previous: dict[str, str] = {}
+    names = [record_name(out_dir, target.label) for target, _ in targets]
     for index, (target, _) in enumerate(targets):
         key = target_key(target, key_of_corpus, repr(plan))
         keys.append(key)
-        record = cache.output(record_name(out_dir, target.label)) if cache is not None else None
+        record = cache.output(names[index]) if cache is not None else None
         if record is not None:
             previous.update(record[1])
         current = up_to_date(record, key, out_dir)
@@ -516,11 +517,9 @@ def run_targets(
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
-                cache.put_output(
-                    record_name(out_dir, done.target.label), keys[index], done.recorded
-                )
+                cache.put_output(names[index], keys[index], done.recorded)
             if warm is not None and done is not None and done.parts_used is not None:
-                warm.settle(done.target.label, done.parts_used, done.parts_fresh, cache)
+                warm.settle(names[index], done.parts_used, done.parts_fresh, cache)
     return final
 
 

@@ -46,8 +46,13 @@ def _row_sum(key: str, data: bytes, diagnostics: str) -> str:
     at 2,000 posts), and SHA-256 of that cost as much as reading it.  The key already
     is a SHA-256 of the part's inputs; this only has to notice damage, and a checksum
     without a secret could not stop deliberate edits whatever its strength."""
-    tail = f"\0{key}\0{diagnostics}".encode("utf-8", "surrogatepass")
-    return f"c{zlib.crc32(tail, zlib.crc32(data)):08x}{len(data):x}"
+    return _crc(data, f"\0{key}\0{diagnostics}")
+
+
+def _crc(body: bytes, tail: str) -> str:
+    """The stored check of ``body`` followed by ``tail``: CRC-32 and the body's length."""
+    crc = zlib.crc32(tail.encode("utf-8", "surrogatepass"), zlib.crc32(body))
+    return f"c{crc:08x}{len(body):x}"
 
 
 def _checksum(digest: str | bytes | None, diagnostics: str) -> str:
@@ -56,9 +61,7 @@ def _checksum(digest: str | bytes | None, diagnostics: str) -> str:
     the code's version is in it, so a row written by other code is a miss too)."""
     if isinstance(digest, str):
         digest = digest.encode("utf-8", "surrogatepass")
-    body = b"\0" if digest is None else digest
-    tail = f"\0{code_version()}\0{diagnostics}".encode("utf-8", "surrogatepass")
-    return f"c{zlib.crc32(tail, zlib.crc32(body)):08x}{len(body):x}"
+    return _crc(b"\0" if digest is None else digest, f"\0{code_version()}\0{diagnostics}")
 
 
 def post_key(site_fingerprint: str, path: str, data: bytes) -> str:

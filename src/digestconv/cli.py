@@ -451,7 +451,7 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
             cache=cache,
             progress=bar.update if bar is not None else None,
             defer=True,
-            memo=warm.posts if warm is not None and cache is not None else None,
+            memo=warm.posts if warm is not None else None,
         )
     diagnostics = result.diagnostics
     failed = diagnostics.failed(strict)
@@ -504,7 +504,7 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
         cache=cache,
         jobs=params["jobs"] or (os.cpu_count() or 1),
         fingerprints=Fingerprints(result.post_keys),
-        warm=warm if cache is not None else None,
+        warm=warm,
     )
     for res in results:
         build_diags.items.extend(res.diagnostics)

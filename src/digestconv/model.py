@@ -477,23 +477,13 @@ def _has_float(value: JsonValue) -> bool:
     return False
 
 
-def _dumps(value: JsonValue, exact: bool = False) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, by orjson when its bytes are
-    the same (see :func:`_dumps_bytes`)."""
-    if not exact:
-        try:
-            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2).decode("utf-8")
-        except (TypeError, ValueError):
-            pass
-    return json.dumps(value, ensure_ascii=False, indent=2)
-
-
 def _dumps_bytes(value: JsonValue, exact: bool = False) -> bytes:
-    """:func:`_dumps` encoded as UTF-8, without the round trip through ``str``: a
-    2,000-post document is the largest thing a build writes, and the standard library
-    encodes indented JSON in pure Python.  orjson writes floats its own way (``1e16``,
-    ``NaN`` → ``null``) and refuses integers beyond 64 bits, so free-form values with
-    floats (``exact``) and any refusal take the standard path."""
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` as UTF-8, by orjson when its
+    bytes are the same, without a round trip through ``str``: a 2,000-post document is
+    the largest thing a build writes, and the standard library encodes indented JSON in
+    pure Python.  orjson writes floats its own way (``1e16``, ``NaN`` → ``null``) and
+    refuses integers beyond 64 bits, so free-form values with floats (``exact``) and any
+    refusal take the standard path."""
     if not exact:
         try:
             return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2)
@@ -539,8 +529,7 @@ def _unshare(tree: dict[str, JsonValue] | list[JsonValue]) -> None:
 
 def _nested(value: JsonValue, depth: int, exact: bool = True) -> str:
     """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels deep."""
-    text = _dumps(value, exact)
-    return text.replace("\n", "\n" + "  " * depth)  # JSON strings hold no raw newline
+    return _nested_bytes(value, depth, exact).decode("utf-8")
 
 
 def _nested_bytes(value: JsonValue, depth: int, exact: bool = True) -> bytes:

@@ -32,17 +32,18 @@ class Warm:
     posts: dict[str, PostEntry] = field(default_factory=dict)
     """Post key → what reading it gave (see ``reader.read_paths``)."""
     parts: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
-    """Output label → part key → the part's bytes and diagnostics JSON."""
+    """Output (named as the cache names it, ``build.record_name``) → part key → the part's
+    bytes and diagnostics JSON."""
 
-    def store(self, label: str, cache: BuildCache) -> PartStore:
-        return PartStore(self.parts.get(label, {}), cache)
+    def store(self, output: str, cache: BuildCache) -> PartStore:
+        return PartStore(self.parts.get(output, {}), cache)
 
     def settle(
-        self, label: str, used: Sequence[str], fresh: Sequence[str], cache: BuildCache
+        self, output: str, used: Sequence[str], fresh: Sequence[str], cache: BuildCache
     ) -> None:
-        """After ``label`` was rendered (in this process or in a worker, which stored its
+        """After ``output`` was rendered (in this process or in a worker, which stored its
         fresh parts in the cache): keep exactly the parts it used."""
-        held = self.parts.get(label, {})
+        held = self.parts.get(output, {})
         new = set(fresh)
         missing = [k for k in used if k in new or k not in held]
         found = cache.get_fragments(missing) if missing else {}
@@ -51,7 +52,7 @@ class Warm:
             row = found.get(key) or held.get(key)
             if row is not None:
                 kept[key] = row
-        self.parts[label] = kept
+        self.parts[output] = kept
 
 
 class PartStore:
