@@ -27,7 +27,7 @@ import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, overload, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from digestconv.diagnostics import Diagnostics, diagnostics_from_json, diagnostics_to_json
 from digestconv.fingerprint import code_version, digest_of
@@ -88,6 +88,30 @@ class Lazy(Sequence[bytes]):
         if not 0 <= index < self._length:
             raise IndexError(index)
         return self._item(index)
+
+
+Plan = TypeVar("Plan")
+
+
+class PerExport(Generic[Plan]):
+    """A corpus-wide plan made once per export: ``parts`` and ``assemble`` of one export
+    both need it (the book's chapters, the feed's shown entries) and see the same corpus
+    and options, so the second asks for the plan the first made.  ``assemble`` calls
+    :meth:`done`, so no corpus is kept alive after its export."""
+
+    def __init__(self, make: Callable[[Corpus, Any], Plan]) -> None:
+        self._make = make
+        self._held: list[tuple[Corpus, Any, Plan]] = []
+
+    def __call__(self, corpus: Corpus, options: Any) -> Plan:
+        if self._held and self._held[0][0] is corpus and self._held[0][1] == options:
+            return self._held[0][2]
+        plan = self._make(corpus, options)
+        self._held[:] = [(corpus, options, plan)]
+        return plan
+
+    def done(self) -> None:
+        self._held.clear()
 
 
 Assembled = bytes | Chunks | Mapping[str, bytes | Chunks]

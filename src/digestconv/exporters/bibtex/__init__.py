@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from platformdirs import user_cache_dir
 
@@ -24,9 +24,6 @@ from digestconv.fragments import Part, export_whole
 from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
-
-if TYPE_CHECKING:
-    from digestconv.exporters.bibtex.plan import Plan
 
 
 def default_cache_dir() -> Path:
@@ -101,16 +98,12 @@ class BibtexExporter:
     # warnings go to ``assemble``.  The modules below load pylatexenc and bibtexparser,
     # hence the imports inside the methods.
 
-    _planned: tuple[Corpus, BibtexOptions, Plan] | None = None
-
     def parts(self, corpus: Corpus, options: BibtexOptions) -> Sequence[Part]:
-        from digestconv.exporters.bibtex.plan import plan
+        from digestconv.exporters.bibtex.plan import planned
 
-        made = plan(corpus, options)
-        # Kept for assemble, which needs the file read and the notes made here: reading
-        # the file and asking arXiv once per export, not twice.
-        self._planned = (corpus, options, made)
-        return made.parts
+        # Made once per export: assemble needs the file read and the notes made here, and
+        # the file is read and arXiv asked once, not twice.
+        return planned(corpus, options).parts
 
     def render_part(
         self, part: Part, site: Site, options: BibtexOptions, diagnostics: Diagnostics
@@ -126,11 +119,10 @@ class BibtexExporter:
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
     ) -> bytes:
-        from digestconv.exporters.bibtex.plan import plan
+        from digestconv.exporters.bibtex.plan import planned
         from digestconv.exporters.bibtex.write import join
 
-        held, self._planned = self._planned, None
-        fresh = held is None or held[0] is not corpus or held[1] != options
-        made = plan(corpus, options) if fresh or held is None else held[2]
+        made = planned(corpus, options)
+        planned.done()
         diagnostics.items.extend(made.notes)
         return join(made.existing, options, fragments)

@@ -21,7 +21,7 @@ from digestconv.exporters.bibtex import enrich as bib_enrich
 from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
-from digestconv.fragments import Part
+from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Digest
 from digestconv.papers import distinct_papers
 
@@ -103,6 +103,10 @@ def plan(corpus: Corpus, options: BibtexOptions) -> Plan:
         planned = Planned(rec.key, keys[rec.key], wanted[rec.key], metas.get(rec.key))
         parts_out.append(Part(_digests(rec), part_key(planned), planned))
     return Plan(existing, tuple(parts_out), tuple(notes.items))
+
+
+planned: PerExport[Plan] = PerExport(plan)
+""":func:`plan`, made once per export for ``parts`` and ``assemble``."""
 
 
 def part_key(planned: Planned) -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.epub.books import Book, Message, plan_books
+from digestconv.exporters.epub.books import Book, Message, Plan, plan_books
 from digestconv.exporters.epub.cover import load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.plan import Chapter
@@ -46,7 +46,7 @@ from digestconv.exporters.epub.write import (
     grouped,
     navigation_members,
 )
-from digestconv.fragments import Part
+from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Site
 from digestconv.plugins import Output
 from digestconv.zipwrite import pack, unpack
@@ -80,8 +80,12 @@ class _Documents:
     cover_name: str
 
 
+_plan: PerExport[Plan] = PerExport(plan_books)
+"""The books, planned once per export for ``parts`` and ``assemble``."""
+
+
 def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
-    plan = plan_books(corpus, options)
+    plan = _plan(corpus, options)
     image = load_cover(options.cover) if options.cover else None
     notes = json.dumps(["notes", plan.messages])
     out = [Part((), notes, _Notes(plan.messages))]
@@ -131,7 +135,8 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
 
 def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -> Output:
     """Each book's zip from its parts' members, in the order ``parts`` listed them."""
-    plan = plan_books(corpus, options)
+    plan = _plan(corpus, options)
+    _plan.done()
     books: dict[str, bytes] = {}
     at = 1  # after the notes
     for book in plan.books:

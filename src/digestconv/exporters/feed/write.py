@@ -22,7 +22,7 @@ from digestconv.exporters.feed.plan import Slot, slots
 from digestconv.exporters.feed.settings import FeedSettings, resolve
 from digestconv.exporters.feed.split import Document, documents
 from digestconv.exporters.feed.xml import document, entry_xml, newest_date
-from digestconv.fragments import Assembled, Chunks, Part
+from digestconv.fragments import Assembled, Chunks, Part, PerExport
 from digestconv.model import Corpus, Digest, Site
 
 if TYPE_CHECKING:
@@ -47,20 +47,6 @@ class Layout:
     diagnostics: Diagnostics
 
 
-_LAST: list[tuple[Corpus, FeedOptions, Layout]] = []
-"""The layout of the export in progress: ``parts`` and ``assemble`` see the same corpus."""
-
-
-def layout(corpus: Corpus, options: FeedOptions) -> Layout:
-    """The corpus-wide plan and its documents, made once per export."""
-    held = _LAST[0] if _LAST else None
-    if held is not None and held[0] is corpus and held[1] == options:
-        return held[2]
-    made = _layout(corpus, options)
-    _LAST[:] = [(corpus, options, made)]
-    return made
-
-
 def _layout(corpus: Corpus, options: FeedOptions) -> Layout:
     settings = resolve(corpus.site, options)
     diagnostics = Diagnostics()
@@ -69,6 +55,10 @@ def _layout(corpus: Corpus, options: FeedOptions) -> Layout:
     seen = {slot.id for doc in docs for slot in doc.slots}
     shown = [slot for slot in newest if slot.id in seen]
     return Layout(settings, docs, shown, diagnostics)
+
+
+layout: PerExport[Layout] = PerExport(_layout)
+"""The corpus-wide plan and its documents, made once per export."""
 
 
 def parts(corpus: Corpus, options: FeedOptions) -> list[Part]:
@@ -97,7 +87,7 @@ def assemble(
     corpus: Corpus, options: FeedOptions, fragments: Sequence[bytes], diagnostics: Diagnostics
 ) -> Assembled:
     plan = layout(corpus, options)
-    _LAST.clear()  # the export is done: keep no corpus alive after it
+    layout.done()
     diagnostics.items.extend(plan.diagnostics.items)
     by_id = {slot.id: data for slot, data in zip(plan.shown, fragments, strict=True)}
     files: dict[str, Chunks] = {}
