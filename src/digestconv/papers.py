@@ -52,3 +52,10 @@ def group_papers(pairs: Iterable[tuple[T, Paper]]) -> list[PaperGroup[T]]:
 def distinct_papers(digests: Iterable[Digest]) -> list[PaperGroup[Digest]]:
     """The papers of ``digests``, each once, with every digest that featured it."""
     return group_papers((digest, paper) for digest in digests for paper in digest.papers)
+
+
+def each_once(digests: Iterable[Digest]) -> tuple[Digest, ...]:
+    """``digests`` without repeats, in order: the digests a paper's part is made from (a
+    digest that lists the paper twice appears twice among its appearances).  By identity,
+    since hashing a digest would hash the whole post."""
+    return tuple({id(d): d for d in digests}.values())

@@ -23,8 +23,9 @@ from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.fragments import Part, export_whole
-from digestconv.model import Corpus, Digest, Site
+from digestconv.model import Corpus, Site
 from digestconv.options import option
+from digestconv.papers import each_once
 from digestconv.plugins import BuildTarget, ExportError, OutputSpec
 
 from digestconv_csljson.items import collect, item_id, markup_in, to_item
@@ -78,7 +79,7 @@ class CslJsonExporter:
                 raise ExportError(f"citation key {key} stands for both {ids[key]} and {paper.key}")
             ids[key] = paper.key
             # The paper's identity tells render_part which paper of the digests it is.
-            out.append(Part(_once(entry.digests), key=paper.key, data=paper.key))
+            out.append(Part(each_once(entry.digests), key=paper.key, data=paper.key))
         return out
 
     def render_part(
@@ -113,12 +114,3 @@ class CslJsonExporter:
             diagnostics.warning("export", "no papers to export: the bibliography is empty")
             return b"[]\n"
         return b"[\n" + b",\n".join(fragments) + b"\n]\n"
-
-
-def _once(digests: Sequence[Digest]) -> tuple[Digest, ...]:
-    """Each digest once, in reading order (a digest may list a paper twice)."""
-    out: list[Digest] = []
-    for digest in digests:
-        if not out or out[-1] is not digest:
-            out.append(digest)
-    return tuple(out)

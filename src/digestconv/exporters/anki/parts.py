@@ -27,8 +27,8 @@ from digestconv.exporters.anki.cards import (
     parse_kinds,
 )
 from digestconv.fragments import Part
-from digestconv.model import Corpus, Digest
-from digestconv.papers import PaperGroup, distinct_papers
+from digestconv.model import Corpus
+from digestconv.papers import PaperGroup, distinct_papers, each_once
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,10 @@ def settings(cards: object, deck: str, notetype_basic: object, notetype_cloze: o
 
 def paper_parts(corpus: Corpus) -> list[Part]:
     """One part per distinct paper, in reading order; ``data`` is the paper's group."""
-    return [Part(_digests(group), group.key, group) for group in distinct_papers(corpus.digests)]
-
-
-def _digests(group: PaperGroup[Digest]) -> tuple[Digest, ...]:
-    """The digests the paper appears in, each once (by identity: hashing a digest would
-    hash the whole post)."""
-    first, *rest = (d for d, _ in group.appearances)
-    if not rest:
-        return (first,)
-    unique = {id(first): first}
-    for digest in rest:
-        unique.setdefault(id(digest), digest)
-    return tuple(unique.values())
+    return [
+        Part(each_once(d for d, _ in group.appearances), group.key, group)
+        for group in distinct_papers(corpus.digests)
+    ]
 
 
 def part_notes(part: Part, settings: Settings, diagnostics: Diagnostics) -> list[AnkiNote]:

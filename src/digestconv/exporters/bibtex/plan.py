@@ -22,8 +22,8 @@ from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
 from digestconv.fragments import Part, PerExport
-from digestconv.model import Corpus, Digest
-from digestconv.papers import distinct_papers
+from digestconv.model import Corpus
+from digestconv.papers import distinct_papers, each_once
 
 if TYPE_CHECKING:
     from digestconv.exporters.bibtex import BibtexOptions
@@ -101,7 +101,7 @@ def plan(corpus: Corpus, options: BibtexOptions) -> Plan:
     parts_out = []
     for rec in fresh:
         planned = Planned(rec.key, keys[rec.key], wanted[rec.key], metas.get(rec.key))
-        parts_out.append(Part(_digests(rec), part_key(planned), planned))
+        parts_out.append(Part(each_once(d for d, _ in rec.seen), part_key(planned), planned))
     return Plan(existing, tuple(parts_out), tuple(notes.items))
 
 
@@ -114,13 +114,3 @@ def part_key(planned: Planned) -> str:
     return json.dumps(
         [planned.paper, planned.cite, planned.wanted, meta], ensure_ascii=False, sort_keys=True
     )
-
-
-def _digests(rec: Record) -> tuple[Digest, ...]:
-    """Each digest that featured the paper once, in reading order (a digest that lists
-    the paper twice holds both appearances, next to each other)."""
-    out: list[Digest] = []
-    for digest, _ in rec.seen:
-        if not out or out[-1] is not digest:
-            out.append(digest)
-    return tuple(out)

@@ -15,7 +15,7 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.labels import labels_for
 from digestconv.exporters.opds import ATOM_NAME, JSON_NAME, OpdsOptions
 from digestconv.exporters.opds.catalog import COVER_NAME, Catalog, plan_catalog
-from digestconv.fragments import Part
+from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus
 from digestconv.plugins import ExportError
 
@@ -27,6 +27,16 @@ def _catalog(corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics) -> 
     if not corpus.digests:
         raise ExportError("there are no digests, so there are no books to list")
     return plan_catalog(corpus, options, diagnostics)
+
+
+def _plan(corpus: Corpus, options: OpdsOptions) -> tuple[Catalog, Diagnostics]:
+    diagnostics = Diagnostics()
+    return _catalog(corpus, options, diagnostics), diagnostics
+
+
+_planned: PerExport[tuple[Catalog, Diagnostics]] = PerExport(_plan)
+"""The catalog and what planning it reported, made once per export for ``parts`` and
+``assemble``."""
 
 
 def _covers(catalog: Catalog, options: OpdsOptions) -> list[tuple[str, Cover]]:
@@ -45,8 +55,7 @@ def _covers(catalog: Catalog, options: OpdsOptions) -> list[tuple[str, Cover]]:
 
 def cover_parts(corpus: Corpus, options: OpdsOptions) -> list[Part]:
     """One part per thumbnail; its key is everything drawn on it."""
-    # The plan's diagnostics are reported once, by ``catalog_files``.
-    catalog = _catalog(corpus, options, Diagnostics())
+    catalog, _ = _planned(corpus, options)  # its diagnostics are reported by assemble
     return [
         Part((), key=json.dumps(shown, ensure_ascii=False), data=shown)
         for _, shown in _covers(catalog, options)
@@ -63,7 +72,9 @@ def render_cover(shown: Cover) -> bytes:
 def catalog_files(
     corpus: Corpus, options: OpdsOptions, thumbnails: Sequence[bytes], diagnostics: Diagnostics
 ) -> dict[str, bytes]:
-    catalog = _catalog(corpus, options, diagnostics)
+    catalog, planning = _planned(corpus, options)
+    _planned.done()
+    diagnostics.items.extend(planning.items)
     files: dict[str, bytes] = {}
     if options.catalogs in ("atom", "both"):
         from digestconv.exporters.opds.atom import render_atom
