@@ -545,7 +545,7 @@ def json_digest(digest: Digest) -> str:
 
 
 def json_digest_bytes(digest: Digest) -> bytes:
-    """:func:`json_digest` encoded as UTF-8 (what the JSON exporter's parts are)."""
+    """:func:`json_digest` encoded as UTF-8 (what the JSON exporter's parts compress)."""
     return _nested_bytes(digest_to_json(digest), 2, exact=not _orjson_exact(digest))
 
 

@@ -137,23 +137,15 @@ def write_zip(
     members: Iterable[Member],
     *,
     date_time: DateTime,
-    create_system: int = UNIX,
-    external_attr: int = FILE_MODE,
 ) -> bytes:
     """The archive holding ``members`` in order, every one dated ``date_time``."""
-    return b"".join(
-        write_pieces(
-            members, date_time=date_time, create_system=create_system, external_attr=external_attr
-        )
-    )
+    return b"".join(write_pieces(members, date_time=date_time))
 
 
 def write_pieces(
     members: Iterable[Member],
     *,
     date_time: DateTime,
-    create_system: int = UNIX,
-    external_attr: int = FILE_MODE,
 ) -> list[bytes]:
     """The archive of :func:`write_zip` as pieces to write one after another, so that a
     large member's bytes are not copied into a joined archive."""
@@ -173,10 +165,8 @@ def write_pieces(
         out.append(name)
         out.extend(m.pieces)
         # No extra field, no comment, disk 0, no internal attributes.
-        tail = (0, 0, 0, 0, external_attr, offset)
-        central.append(
-            _CENTRAL.pack(b"PK\x01\x02", VERSION, create_system, VERSION, 0, *fields, *tail)
-        )
+        tail = (0, 0, 0, 0, FILE_MODE, offset)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, *fields, *tail))
         central.append(name)
         offset += _LOCAL.size + len(name) + stored
     start = offset

@@ -318,10 +318,6 @@ RAW = frozenset({"url", "doi", "eprint", "month", "archivePrefix", "primaryClass
 """Fields that ``ascii_tex`` leaves alone: identifiers, URLs and macros."""
 
 
-def needs_url_preamble(entries: Sequence[Entry]) -> bool:
-    return any("\\url{" in value for e in entries for _, value in e.fields)
-
-
 def format_entry(entry: Entry) -> str:
     lines = [f"@{entry.type}{{{entry.key},"]
     last = len(entry.fields) - 1
@@ -330,11 +326,6 @@ def format_entry(entry: Entry) -> str:
         lines.append(f"  {name} = {text}{',' if i < last else ''}")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def format_all(entries: Sequence[Entry], header: str = "") -> str:
-    body = "\n".join(format_entry(e) for e in entries)
-    return header + body
 
 
 def meta_for(records: Sequence[Record], metas: Mapping[str, ArxivMeta]) -> dict[str, ArxivMeta]:

@@ -243,7 +243,7 @@ def navigation_members(
     index = index_document(chapters, [t.index for t in tocs], lang=lang, css=CSS, labels=labels)
     title = book.title
     outline: list[Entry] = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
-    outline.extend(_contents(chapters, entries))
+    outline.extend(_contents(chapters, entries, grouped(book)))
     outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
     landmarks = [
         Landmark("cover", labels.cover, "text/cover.xhtml"),
@@ -288,9 +288,12 @@ def _chapter_entry(c: Chapter) -> NavEntry:
     )
 
 
-def _contents(chapters: Sequence[Chapter], entries: Sequence[Rendered]) -> list[Entry]:
-    """The digests' entries, under one entry per month when there are many of them."""
-    if len(chapters) < MONTHS_FROM:
+def _contents(
+    chapters: Sequence[Chapter], entries: Sequence[Rendered], by_month: bool
+) -> list[Entry]:
+    """The digests' entries, under one entry per month when the book is ``grouped`` (the
+    chapters' shares were rendered at the depth that implies)."""
+    if not by_month:
         return list(entries)
     months: dict[str, list[tuple[Chapter, Rendered]]] = {}
     for c, e in zip(chapters, entries, strict=True):
