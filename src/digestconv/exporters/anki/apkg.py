@@ -21,7 +21,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -199,15 +199,19 @@ def note_rows(notes: Sequence[AnkiNote]) -> bytes:
     return f"{line}\n{''.join(text)}".encode()
 
 
-def _split(fragment: bytes) -> tuple[list[list[Any]], str]:
-    """A :func:`note_rows` fragment's short columns (per note) and its long columns' text."""
-    end = fragment.index(b"\n")
-    return json.loads(fragment[:end]), str(memoryview(fragment)[end + 1 :], "utf-8")
+def _head(fragment: bytes) -> list[list[Any]]:
+    """A :func:`note_rows` fragment's short columns, per note."""
+    return cast(list[list[Any]], json.loads(fragment[: fragment.index(b"\n")]))
 
 
-def _rows(fragment: bytes, deck: str | None = None) -> Iterator[NoteRow]:
-    """The rows of one fragment, or only those in ``deck``."""
-    head, text = _split(fragment)
+def _rows(
+    fragment: bytes, deck: str | None = None, head: list[list[Any]] | None = None
+) -> Iterator[NoteRow]:
+    """The rows of one fragment, or only those in ``deck`` (``head``: its short columns,
+    when the caller has already read them)."""
+    if head is None:
+        head = _head(fragment)
+    text = str(memoryview(fragment)[fragment.index(b"\n") + 1 :], "utf-8")
     pos = 0
     for guid, cloze, mtime, name, ords, n_tags, n_front, n_back in head:
         end_tags = pos + n_tags
@@ -282,8 +286,9 @@ def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
     models = (paper_model(), cloze_model())
     decks: dict[str, _DeckUse] = {}
     dates: set[int] = set()
-    for index, fragment in enumerate(fragments):
-        for _guid, cloze, mtime, deck_name, *_ in json.loads(fragment[: fragment.index(b"\n")]):
+    heads = [_head(fragment) for fragment in fragments]
+    for index, head in enumerate(heads):
+        for _guid, cloze, mtime, deck_name, *_ in head:
             use = decks.setdefault(deck_name, _DeckUse())
             use.fragments[index] = None
             use.models[cloze] = None
@@ -306,7 +311,11 @@ def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
             deck.add_model(models[cloze])
         deck.write_to_db(cursor, newest, ids)  # the deck and its note types, no notes
         deck_id = deck.deck_id
-        rows = (row for index in deck_use.fragments for row in _rows(fragments[index], name))
+        rows = (
+            row
+            for index in deck_use.fragments
+            for row in _rows(fragments[index], name, heads[index])
+        )
         for guid, cloze, mtime, _, ords, tags, front, back in rows:
             note_id = next(ids)
             cursor.execute(
