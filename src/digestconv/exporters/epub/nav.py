@@ -138,21 +138,12 @@ def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
     parent = _ncx(root, "navMap")
     if grouped:
         parent = _ncx(parent, "navPoint")
-    hrefs: list[str] = []
-
-    def collect(e: Entry) -> None:
-        assert isinstance(e, NavEntry)
-        hrefs.append(e.href)
-        for child in e.children:
-            collect(child)
-
-    collect(entry)
-    orders = {h: n for n, h in enumerate(hrefs, start=1)}
+    orders: dict[str, int] = {}  # filled by _points in reading order: the entry's hrefs
     _points(parent, [entry], orders)
     etree.indent(root, space="  ")
     _one_line_labels(root)
     point = alone(parent[0])
-    return Rendered(tuple(hrefs), _entry_depth(entry), nav, tuple(_ORDER.split(point)))
+    return Rendered(tuple(orders), _entry_depth(entry), nav, tuple(_ORDER.split(point)))
 
 
 def ncx_document(

@@ -171,7 +171,7 @@ def book_members(
         labels=labels,
     )
     start = f"text/{chapters[0].file_name}"
-    identifier = _identifier(site, title, book.period, book)
+    identifier = _identifier(site, book)
     newest = book.newest
     meta = Metadata(
         identifier=identifier,
@@ -251,7 +251,7 @@ def navigation_members(
         Landmark("bodymatter", labels.start, f"text/{chapters[0].file_name}"),
         Landmark("index", labels.index, "text/index.xhtml"),
     ]
-    identifier = _identifier(site, title, book.period, book)
+    identifier = _identifier(site, book)
     nav = nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels)
     ncx = ncx_document(outline, uid=identifier, title=title, author=_creator(site), lang=lang)
     return [member("text/index.xhtml", index), member("nav.xhtml", nav), member("toc.ncx", ncx)]
@@ -261,14 +261,15 @@ def _creator(site: Site) -> str | None:
     return one_line(site.author) or None
 
 
-def _identifier(site: Site, title: str, period: str | None, book: Book) -> str:
-    """``urn:uuid:`` from the site and the posts the book holds: stable across rebuilds."""
+def _identifier(site: Site, book: Book) -> str:
+    """``urn:uuid:`` from the site and the posts the book holds: stable across rebuilds
+    (the OPF's identifier and the NCX's ``dtb:uid``, which must be the same)."""
     basis = "\n".join(
         [
             "digestconv-epub",
             site.root_url or site.title or "",
-            title,
-            period or "all",
+            book.title,
+            book.period or "all",
             *(d.post_id or d.path or d.source.path for d in book.digests),
         ]
     )
