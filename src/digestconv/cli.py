@@ -622,4 +622,11 @@ def _interrupted(code: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt cleanup
     with contextlib.suppress(Exception):
         click.echo("digestconv: interrupted; nothing more was written", err=True)
-    sys.exit(code)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    # The command's own cleanup ran while the interrupt unwound it (staged files removed,
+    # pools' workers killed; any left die with this process, see ``workers``).  What the
+    # interpreter's exit would add is concurrent.futures' exit hook, which waits without a
+    # timeout for a pool's manager thread, and a worker killed while sending its result
+    # leaves that thread waiting for the rest of the message forever.
+    os._exit(code)
