@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from digestconv import fragments
+from digestconv import fragments, stamps
 from digestconv.cache import BuildCache
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.fingerprint import code_version, digest_of
@@ -197,9 +197,32 @@ def corpus_key(corpus: Corpus) -> str:
 
 def _file_hash(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError:
         return None
+
+
+def _recorded(sha256: str, stamp: str | None) -> str:
+    """What the record keeps of a file: its SHA-256, and its stamp (``digestconv.stamps``)
+    so that the next build can tell it unchanged without reading it."""
+    return sha256 if stamp is None else f"{sha256} {stamp}"
+
+
+def _current(out_dir: Path, name: str, recorded: str) -> str | None:
+    """``recorded`` (refreshed when the file had to be read) if the file is still what a
+    build wrote; None if it changed or is gone."""
+    sha256, _, stamp = recorded.partition(" ")
+    path = out_dir / name
+    if stamps.unchanged(path, stamp):
+        return recorded
+    fresh = stamps.take(path)  # before reading: a change while it is read shows next time
+    if _file_hash(path) != sha256:
+        return None
+    return _recorded(sha256, fresh)
 
 
 @dataclass
@@ -215,8 +238,9 @@ class TargetResult:
     """Rendered fine but not written, because another output of the build failed."""
     io_failed: bool = False
     recorded: dict[str, str] = field(default_factory=dict)
-    """File name → sha256 of what this build wrote (or, when skipped, what the last build
-    wrote and is still there): the next build's up-to-date check and stale-file sweep."""
+    """File name → sha256 and stamp of what this build wrote (or, when skipped, what the
+    last build wrote and is still there): the next build's up-to-date check and
+    stale-file sweep."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     parts_used: list[str] | None = None
     """With a :class:`~digestconv.warm.Warm` session: every part key of the output, and
@@ -239,14 +263,21 @@ def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
     )
 
 
-def up_to_date(record: tuple[str, dict[str, str]] | None, key: str, out_dir: Path) -> int:
-    """How many files the target's last build (``record``: its key and files) wrote, if
-    the key is still ``key`` and the files are all still current; else 0."""
+def up_to_date(
+    record: tuple[str, dict[str, str]] | None, key: str, out_dir: Path
+) -> dict[str, str] | None:
+    """The files of the target's last build (``record``: its key and files), their stamps
+    refreshed where they had to be read, if the key is still ``key`` and the files are
+    all still current; else None."""
     if record is None or record[0] != key or not record[1]:
-        return 0
-    if all(_file_hash(out_dir / name) == digest for name, digest in record[1].items()):
-        return len(record[1])
-    return 0
+        return None
+    files: dict[str, str] = {}
+    for name, recorded in record[1].items():
+        current = _current(out_dir, name, recorded)
+        if current is None:
+            return None
+        files[name] = current
+    return files
 
 
 def render_target(
@@ -321,8 +352,8 @@ def render_target(
 
 def _ours(out_dir: Path, name: str, previous: Mapping[str, str]) -> bool:
     """A file a previous build wrote and nobody has changed since."""
-    digest = previous.get(name)
-    return digest is not None and _file_hash(out_dir / name) == digest
+    recorded = previous.get(name)
+    return recorded is not None and _current(out_dir, name, recorded) is not None
 
 
 def _clear_way(out_dir: Path, name: str, previous: Mapping[str, str]) -> None:
@@ -376,7 +407,7 @@ def write_target(
             discard(s for _, s in pending[index:])
             result.staged = {}
             return
-        result.recorded[name] = staged.sha256
+        result.recorded[name] = _recorded(staged.sha256, stamps.take(path))
     result.staged = {}
 
 
@@ -442,10 +473,12 @@ def run_targets(
         if record is not None:
             previous.update(record[1])
         current = up_to_date(record, key, out_dir)
-        if current and record is not None:
+        if current is not None and record is not None:
             results.append(
-                TargetResult(target, unchanged=current, skipped=True, recorded=dict(record[1]))
+                TargetResult(target, unchanged=len(current), skipped=True, recorded=current)
             )
+            if cache is not None and current != record[1]:  # stamps refreshed
+                cache.put_output(names[index], key, current)
         else:
             results.append(None)
             todo.append(index)

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, target TEXT NOT NULL
                                       data BLOB NOT NULL, diagnostics TEXT NOT NULL,
                                       checksum TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS fragments_target ON fragments (target);
+CREATE TABLE IF NOT EXISTS stamps (path TEXT PRIMARY KEY, stamp TEXT NOT NULL,
+                                   sha256 TEXT NOT NULL);
 """
 
 
@@ -64,8 +66,10 @@ def _checksum(digest: str | bytes | None, diagnostics: str) -> str:
     return _crc(b"\0" if digest is None else digest, f"\0{code_version()}\0{diagnostics}")
 
 
-def post_key(site_fingerprint: str, path: str, data: bytes) -> str:
-    return digest_of(code_version(), site_fingerprint, path, data)
+def post_key(site_fingerprint: str, path: str, sha256: str) -> str:
+    """A post's key, from its bytes' SHA-256: a post whose stamp says it is unchanged
+    (``digestconv.stamps``) has its key without being read."""
+    return digest_of(code_version(), site_fingerprint, path, sha256)
 
 
 def _valid_row(digest: object, diagnostics: object, checksum: object) -> bool:
@@ -131,6 +135,34 @@ class BuildCache:
                 "INSERT OR REPLACE INTO posts2 VALUES (?, ?, ?, ?)",
                 [(key, d, diags, _checksum(d, diags)) for key, d, diags in rows],
             )
+
+    def get_stamps(self, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The stamp and SHA-256 recorded for each of ``paths`` (absolute) that has them."""
+        if self.db is None:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        wanted = set(paths)
+        try:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                rows = self.db.execute(
+                    "SELECT path, stamp, sha256 FROM stamps "
+                    f"WHERE path IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for path, stamp, sha in rows:
+                    if path in wanted and isinstance(stamp, str) and isinstance(sha, str):
+                        found[path] = (stamp, sha)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_stamps(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Record (path, stamp, SHA-256) of files just read."""
+        if self.db is None or not rows:
+            return
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)", rows)
 
     def get_fragments(
         self, keys: Sequence[str], target: str | None = None

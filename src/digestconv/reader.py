@@ -8,7 +8,9 @@ digests carry the same dates and URLs the live site shows.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from frontmatter.default_handlers import YAMLHandler
 
-from digestconv import workers
+from digestconv import stamps, workers
 from digestconv.cache import BuildCache, digest_of, post_key
 from digestconv.diagnostics import (
     Diagnostic,
@@ -787,12 +789,26 @@ def _read_many(
     datas: list[bytes | None] = []
     out: list[tuple[Digest | str | bytes | None, list[Diagnostic]]] = []
     keys: list[str] = []
-    for path in files:
+    where = [os.path.abspath(path) for path in files]
+    known = cache.get_stamps(where) if cache is not None else {}
+    taken: list[tuple[str, str, str]] = []
+    for path, full in zip(files, where, strict=True):
         local = Diagnostics()
-        data = _read_bytes(path, local)
+        data = None
+        stamped = known.get(full)
+        if stamped is not None and path != STDIN and stamps.unchanged(path, stamped[0]):
+            sha = stamped[1]  # read only if its digest has to be made
+        else:
+            stamp = stamps.take(path) if cache is not None and path != STDIN else None
+            data = _read_bytes(path, local)
+            sha = hashlib.sha256(data).hexdigest() if data is not None else ""
+            if stamp is not None and data is not None:
+                taken.append((full, stamp, sha))
         datas.append(data)
         out.append((None, local.items))
-        keys.append(post_key(fingerprint, path, data) if data is not None else "")
+        keys.append(post_key(fingerprint, path, sha) if sha else "")
+    if cache is not None:
+        cache.put_stamps(taken)
     held = memo or {}
     wanted = (k for k in keys if k and k not in held)
     cached = cache.get_posts(wanted) if cache is not None else {}
@@ -812,6 +828,15 @@ def _read_many(
             if progress:
                 progress(1)
         elif key:
+            if datas[i] is None:  # unchanged by its stamp, but its digest is not kept
+                late = Diagnostics()
+                data = _read_bytes(files[i], late)
+                if data is None:
+                    out[i] = (None, [*out[i][1], *late.items])
+                    keys[i] = ""
+                    continue
+                datas[i] = data
+                keys[i] = post_key(fingerprint, files[i], hashlib.sha256(data).hexdigest())
             todo.append(i)
     pending: list[tuple[str, str | None, str]] = []
 
