@@ -31,8 +31,7 @@ def take(path: str | os.PathLike[str]) -> str | None:
     except OSError:
         return None
     return (
-        f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
-        f"{time.time_ns()}"
+        f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{time.time_ns()}"
     )
 
 
