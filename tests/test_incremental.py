@@ -105,7 +105,7 @@ def corrupt_cache(cache: Path) -> None:
     db = sqlite3.connect(cache / "digestconv-cache.sqlite")
     with db:
         db.execute("UPDATE fragments SET data = CAST('garbage' AS BLOB)")
-        db.execute("UPDATE posts2 SET digest = '{\"broken\": true}'")
+        db.execute("UPDATE posts3 SET digest = '{\"broken\": true}'")
     db.close()
 
 

@@ -177,8 +177,8 @@ def test_damaged_cache_rows_read_as_misses(site: Path, tmp_path: Path) -> None:
     assert run("build", str(site), "-o", str(out), "--cache-dir", str(cache)).returncode == 0
     db = sqlite3.connect(cache / "digestconv-cache.sqlite")
     with db:
-        db.execute("UPDATE posts2 SET digest = '{\"not\": ' WHERE rowid % 2 = 0")
-        db.execute("UPDATE posts2 SET diagnostics = 'garbage' WHERE rowid % 2 = 1")
+        db.execute("UPDATE posts3 SET digest = '{\"not\": ' WHERE rowid % 2 = 0")
+        db.execute("UPDATE posts3 SET diagnostics = 'garbage' WHERE rowid % 2 = 1")
         db.execute("UPDATE outputs SET files = '[1, 2'")
     db.close()
     post = sorted((site / "_posts").iterdir())[0]

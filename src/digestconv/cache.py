@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,8 +24,11 @@ from digestconv.fingerprint import code_version, digest_of
 __all__ = ["BuildCache", "code_version", "digest_of", "post_key"]
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS posts2 (key TEXT PRIMARY KEY, digest TEXT, diagnostics TEXT NOT NULL,
-                                   checksum TEXT NOT NULL);
+DROP TABLE IF EXISTS posts2;
+CREATE TABLE IF NOT EXISTS posts3 (key TEXT PRIMARY KEY, path TEXT NOT NULL, source TEXT NOT NULL,
+                                   digest TEXT, diagnostics TEXT NOT NULL, checksum TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS posts3_source ON posts3 (source);
+CREATE INDEX IF NOT EXISTS posts3_path ON posts3 (path);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, key TEXT NOT NULL, files TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, target TEXT NOT NULL,
                                       data BLOB NOT NULL, diagnostics TEXT NOT NULL,
@@ -116,7 +120,7 @@ class BuildCache:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self.db.execute(
-                    "SELECT key, CAST(digest AS BLOB), diagnostics, checksum FROM posts2 "
+                    "SELECT key, CAST(digest AS BLOB), diagnostics, checksum FROM posts3 "
                     f"WHERE key IN ({marks})",
                     chunk,
                 )
@@ -127,14 +131,39 @@ class BuildCache:
             return {}
         return found
 
-    def put_posts(self, rows: Iterable[tuple[str, str | None, str]]) -> None:
+    def put_posts(self, rows: Iterable[tuple[str, str, str, str | None, str]]) -> None:
+        """Store (key, path, source, digest, diagnostics) of posts just parsed.
+
+        ``source`` names the file as a given site reads it (the path and the site facts):
+        a post's new version replaces the row of its previous one, so editing a post a
+        hundred times under ``--watch`` leaves one row, not a hundred."""
+        if self.db is None:
+            return
+        listed = list(rows)
+        with contextlib.suppress(sqlite3.Error), self.db:
+            self.db.executemany(
+                "DELETE FROM posts3 WHERE source = ? AND key <> ?",
+                [(source, key) for key, _, source, _, _ in listed],
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO posts3 VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (key, path, source, d, diags, _checksum(d, diags))
+                    for key, path, source, d, diags in listed
+                ],
+            )
+
+    def forget_missing(self) -> None:
+        """Drop the posts and stamps of files that no longer exist (removed or renamed
+        posts, of this site or any other the cache serves): without it the cache only
+        grows.  Only the cache's own rows are touched."""
         if self.db is None:
             return
         with contextlib.suppress(sqlite3.Error), self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO posts2 VALUES (?, ?, ?, ?)",
-                [(key, d, diags, _checksum(d, diags)) for key, d, diags in rows],
-            )
+            for table in ("posts3", "stamps"):
+                paths = [p for (p,) in self.db.execute(f"SELECT DISTINCT path FROM {table}")]
+                gone = [(p,) for p in paths if isinstance(p, str) and not os.path.exists(p)]
+                self.db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
 
     def get_stamps(self, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The stamp and SHA-256 recorded for each of ``paths`` (absolute) that has them."""

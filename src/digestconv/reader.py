@@ -838,13 +838,15 @@ def _read_many(
                 datas[i] = data
                 keys[i] = post_key(fingerprint, files[i], hashlib.sha256(data).hexdigest())
             todo.append(i)
-    pending: list[tuple[str, str | None, str]] = []
+    pending: list[tuple[str, str, str, str | None, str]] = []
 
     def done(i: int, digest: Digest | None, diags: list[Diagnostic], enc: Any) -> None:
         out[i] = (digest, [*out[i][1], *diags])
         datas[i] = None
         if cache is not None:
-            pending.append((keys[i], *(enc or _encode(digest, Diagnostics(diags)))))
+            source = digest_of(fingerprint, where[i])
+            payload, diags_json = enc or _encode(digest, Diagnostics(diags))
+            pending.append((keys[i], where[i], source, payload, diags_json))
             if len(pending) >= 256:
                 cache.put_posts(pending)
                 pending.clear()
@@ -868,6 +870,8 @@ def _read_many(
             local = Diagnostics()
             digest = _read_one(datas[i] or b"", files[i], site, local, reader)
             done(i, digest, local.items, None)
-    if cache is not None and pending:
-        cache.put_posts(pending)
+    if cache is not None:
+        if pending:
+            cache.put_posts(pending)
+        cache.forget_missing()
     return out, keys

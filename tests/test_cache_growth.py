@@ -1,0 +1,47 @@
+"""The cache holds one version of each post: it does not grow with every edit or keep
+removed posts.
+
+A watching build rewrites a post's row on every save; a cache kept across CI runs
+sees posts renamed and removed.  Both would otherwise grow the cache without end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from digestconv.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _build(site: Path, out: Path, cache: Path) -> None:
+    args = ["build", str(site), "-o", str(out), "--cache-dir", str(cache), "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def _rows(cache: Path, table: str) -> list[str]:
+    with sqlite3.connect(cache / "digestconv-cache.sqlite") as db:
+        return sorted(Path(p).name for (p,) in db.execute(f"SELECT path FROM {table}"))
+
+
+def test_edits_replace_a_posts_row_and_removed_posts_leave(tmp_path: Path) -> None:
+    site, out, cache = tmp_path / "site", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "samples", site)
+    posts = sorted((site / "_posts").glob("*.md"))
+    names = sorted(p.name for p in posts)
+    _build(site, out, cache)
+    assert _rows(cache, "posts3") == names
+    for n in range(3):
+        with posts[-1].open("a", encoding="utf-8") as fh:
+            fh.write(f"\nEdit number {n}.\n")
+        _build(site, out, cache)
+    assert _rows(cache, "posts3") == names  # one row per post, not one per version
+    posts[0].unlink()
+    _build(site, out, cache)
+    assert _rows(cache, "posts3") == names[1:]
+    assert _rows(cache, "stamps") == names[1:]
