@@ -66,6 +66,12 @@ class Options:
             click.Option(
                 ["--tag"], multiple=True, help="Only digests with this tag (repeatable: any of)."
             ),
+            click.Option(
+                ["--unpublished"],
+                is_flag=True,
+                help="Also export posts whose front matter says published: false"
+                " (as jekyll build --unpublished).",
+            ),
             click.Option(["--strict"], is_flag=True, help="Treat warnings as errors."),
             click.Option(
                 ["--keep-going"],
@@ -120,6 +126,7 @@ def _selection(params: Mapping[str, Any]) -> Selection:
         until=params["until"].date() if params.get("until") else None,
         tags=tuple(params.get("tag") or ()),
         strict=bool(params.get("strict")),
+        unpublished=bool(params.get("unpublished")),
     )
 
 
@@ -371,7 +378,9 @@ cli.add_command(
         "check",
         callback=_check,
         params=[
-            p for p in Options.reading() if p.name not in ("since", "until", "tag", "keep_going")
+            p
+            for p in Options.reading()
+            if p.name not in ("since", "until", "tag", "unpublished", "keep_going")
         ],
         help="Read the posts and report diagnostics only (notes included: which reader and "
         "entry shape each post used, and how many entries it found).",

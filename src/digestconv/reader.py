@@ -252,6 +252,9 @@ def read_post(
     return None if local.failed() else digest
 
 
+_PUBLISHED = re.compile(r"(?m)^published\s*:")
+
+
 def _read_post(
     data: bytes, path: str, site: Site, diagnostics: Diagnostics, reader: str | None = None
 ) -> Digest | None:
@@ -293,6 +296,16 @@ def _read_post(
         if site.defaults:
             defaults = defaults_for(site, _site_relative(path))
             front = {**defaults, **front} if defaults else front
+        if front.get("published") is False:
+            said = _PUBLISHED.search(fm_text)
+            diagnostics.note(
+                "unpublished",
+                "published: false: Jekyll does not publish this post, and no output shows it"
+                " unless --unpublished is given",
+                path,
+                fm_text[: said.start()].count("\n") + 1 if said else 1,
+                1,
+            )
     elif dm or _in_posts(path):
         diagnostics.warning(
             "no-front-matter",
