@@ -358,3 +358,33 @@ def test_paper_anchors_are_kramdowns_gfm_ids() -> None:
         "9--so-lets-replace--lessons--x",
         "3-mixing--in-context-ab-q-35",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "authors", "affiliations"),
+    [
+        (
+            "Xinhao Li, Yuhan Zhu, et al. (27 authors, MCG-NJU / Nanjing University)",
+            ("Xinhao Li", "Yuhan Zhu", "et al."),
+            ("MCG-NJU / Nanjing University",),
+        ),
+        ("Jinyang Wu, Shuo Yang, et al. (11 authors)", ("Jinyang Wu", "Shuo Yang", "et al."), ()),
+        ("Kim et al. (Google, MIT)", ("Kim", "et al."), ("Google", "MIT")),
+        ("Wang et al.", ("Wang", "et al."), ()),
+        ("Ana Pérez y Luis Gómez", ("Ana Pérez", "Luis Gómez"), ()),
+        ("김철수 외 3명", ("김철수", "et al."), ()),
+    ],
+)
+def test_an_et_al_note_names_affiliations_not_an_author(
+    written: str, authors: tuple[str, ...], affiliations: tuple[str, ...]
+) -> None:
+    """ "…, et al. (27 authors, Org)" was read as an author "al. (27 authors, Org)" (``et``
+    is French for "and"); the note's organisations are the paper's affiliations."""
+    post = (
+        "---\ntitle: T\ndate: 2025-01-02\n---\n\n"
+        f"# 1. [A paper](https://arxiv.org/abs/2501.00001)\n\n**Authors:** {written}\n"
+    )
+    digest = read_post(post.encode("utf-8"), "2025-01-02-t.md", Site(), Diagnostics())
+    assert digest is not None
+    paper = digest.papers[0]
+    assert (paper.authors, paper.affiliations) == (authors, affiliations)

@@ -20,6 +20,7 @@ from digestconv.readers.digest.fields import (
     Field,
     link_kind,
     parse_field,
+    split_authors,
     split_people,
     table_field,
 )
@@ -148,7 +149,9 @@ class EntryReader:
     def field(self, draft: Draft, f: Field, start: int) -> None:
         value = f.value.strip()
         if f.role == "authors":
-            draft.authors = draft.authors or split_people(plain(value))
+            if not draft.authors:
+                draft.authors, noted = split_authors(plain(value))
+                draft.affiliations = draft.affiliations or noted
         elif f.role == "affiliations":
             draft.affiliations = draft.affiliations or split_people(plain(value))
         elif f.role == "abstract":

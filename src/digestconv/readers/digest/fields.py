@@ -328,6 +328,35 @@ def link_kind(url: str, label: str) -> LinkKind:
 _AND = re.compile(r"\s+(?:and|&|y|e|und|et|및|和|与|以及)\s+")
 
 
+_OTHERS = re.compile(
+    r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))"
+    r"\s*(?:[(（](?P<note>[^()（）]*)[)）]\s*)?$"
+)
+"""``et al.`` at the end of a list, and what a digest adds after it in parentheses:
+"…, et al. (27 authors, MCG-NJU / Nanjing University)"."""
+
+_COUNT = re.compile(r"\d+\s*(?:authors?|명|人|autores)|\d{4}[a-z]?", re.IGNORECASE)
+"""Pieces of that note that are not affiliations: the number of authors, a year."""
+
+
+def split_authors(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An author list as written, and the affiliations its ``et al. (…)`` note names.
+
+    Digests that shorten a long list often say who the others are in a parenthesis
+    after ``et al.``; taken as a name it would become an author called "al. (27
+    authors, …)" (``et`` is also French for "and").
+    """
+    text = re.sub(r"\s+", " ", value).strip()
+    m = _OTHERS.search(text)
+    note = m.group("note") if m is not None else None
+    if m is None or note is None:
+        return split_people(value), ()
+    affiliations = tuple(
+        piece for piece in split_people(note) if not _COUNT.fullmatch(piece) and piece != "et al."
+    )
+    return split_people(text[: m.start()] + " et al."), affiliations
+
+
 def split_people(value: str) -> tuple[str, ...]:
     """An author or affiliation list as written, one name per element.
 
@@ -338,10 +367,8 @@ def split_people(value: str) -> tuple[str, ...]:
     if not text:
         return ()
     tail = None
-    m = re.search(
-        r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))\s*$", text
-    )
-    if m is not None:
+    m = _OTHERS.search(text)
+    if m is not None and m.group("note") is None:
         tail = "et al."
         text = text[: m.start()].rstrip(" ,")
     depth = 0
