@@ -388,3 +388,35 @@ def test_an_et_al_note_names_affiliations_not_an_author(
     assert digest is not None
     paper = digest.papers[0]
     assert (paper.authors, paper.affiliations) == (authors, affiliations)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "1. **{t}** ([arXiv](https://arxiv.org/abs/{i}))",
+        "1. **{t}** [arXiv](https://arxiv.org/abs/{i})\n\n   More about it.",
+        "1. **{t}** ([PDF](https://arxiv.org/pdf/{i}))\n   - More about it.",
+        "## 1. {t} ([arXiv](https://arxiv.org/abs/{i}))\n\nMore about it.",
+    ],
+)
+def test_a_kind_of_link_beside_the_title_is_the_papers(entry: str) -> None:
+    """ "**Title** ([arXiv](…))": the link beside a title, labelled with the kind of link, is
+    the paper's own; it was lost (an error: "has no link") or left "()" in the title."""
+    body = "\n\n".join(
+        entry.replace("1.", f"{n}.", 1).format(t=t, i=i)
+        for n, (t, i) in enumerate(
+            [("Seeing Better", "2501.00001"), ("Depth Anything Again", "2501.00002")], 1
+        )
+    )
+    post = f"---\ntitle: T\ndate: 2025-01-02\n---\n\n{body}\n"
+    diagnostics = Diagnostics()
+    digest = read_post(post.encode("utf-8"), "2025-01-02-t.md", Site(), diagnostics)
+    assert digest is not None and not diagnostics.failed(False)
+    assert [(p.title, p.arxiv and p.arxiv.id) for p in digest.papers] == [
+        ("Seeing Better", "2501.00001"),
+        ("Depth Anything Again", "2501.00002"),
+    ]
+    assert all(
+        "heading_extra" not in p.fields or "(" not in str(p.fields["heading_extra"])
+        for p in digest.papers
+    )

@@ -108,7 +108,9 @@ def split_title(text: str) -> tuple[str, Any, str]:
     if link is not None and _generic(inline_text(link), str(link.target)):
         # "Title [arXiv](…)": the link beside the title is the paper's, not part of its name
         toks = [t for t in toks if t is not link]
-    shown = clean_title("".join(inline_text(t) for t in toks) if toks else text)
+    shown = clean_title(
+        _EMPTY_BRACKETS.sub("", "".join(inline_text(t) for t in toks)) if toks else text
+    )
     score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
     if score is not None and score.start() > 0:
         # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
@@ -119,6 +121,8 @@ def split_title(text: str) -> tuple[str, Any, str]:
     return shown, link, ""
 
 
+_EMPTY_BRACKETS = re.compile(r"[(\[（]\s*[)\]）]")
+"""What a link taken out of "Title ([arXiv](…))" leaves behind."""
 _SCORE = re.compile(r"\s+[-–—|·]\s+([^\w\s][^\w]*(?:\d+(?:[.,]\d+)?[kK%]?[^\w]*)?)$")
 _BOLD_END = re.compile(r"(\*\*|__)(?![\w*])")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -140,8 +144,18 @@ def _bold_raw(text: str) -> tuple[str, Any, str] | None:
     if not inner.strip() or any(c in inner for c in "[]`<") or mark in inner:
         return None
     title = clean_title(_ESCAPE.sub(r"\1", inner))
-    rest = clean_title(plain(stripped[m.end() :]))
-    return (title, None, rest) if title else None
+    if not title:
+        return None
+    after = stripped[m.end() :]
+    if "](" in after:
+        # "**Title** ([arXiv](…))": a link beside a bold title that names a kind of link
+        # is the paper's own
+        toks = spans(after)
+        beside = next((t for t in toks if type(t).__name__ == "Link"), None)
+        if beside is not None and _generic(inline_text(beside), str(beside.target)):
+            shown = "".join(inline_text(t) for t in toks if t is not beside)
+            return title, beside, clean_title(_EMPTY_BRACKETS.sub("", _WS.sub(" ", shown)))
+    return title, None, clean_title(plain(after))
 
 
 def _generic(label: str, target: str) -> bool:
