@@ -420,3 +420,42 @@ def test_a_kind_of_link_beside_the_title_is_the_papers(entry: str) -> None:
         "heading_extra" not in p.fields or "(" not in str(p.fields["heading_extra"])
         for p in digest.papers
     )
+
+
+def test_entries_grouped_under_list_items_are_read() -> None:
+    """A digest sorted by topic nests its entries one list deeper ("- **Vision**" over
+    numbered entries); the groups' names are digest text, and an entry's fields (its
+    sub-bullets naming one paper) do not make it a group."""
+    post = """---
+title: T
+date: 2025-01-02
+---
+
+Today's picks, by topic.
+
+- **Vision**
+  1. [Seeing Better](https://arxiv.org/abs/2501.00001) — a new backbone.
+  2. [Depth Anything Again](https://arxiv.org/abs/2501.00002) — depth at scale.
+- **Language**
+  1. [Long Context Tricks](https://arxiv.org/abs/2501.00003) — interpolation revisited.
+     - Authors: A. Smith, B. Lee
+  2. [Small Models Reason](https://huggingface.co/papers/2501.00004) — distillation.
+- **Not a group** - 👍 12
+  - [HF page](https://huggingface.co/papers/2501.00005)
+  - [Paper](https://arxiv.org/abs/2501.00005)
+"""
+    digest = read_post(post.encode("utf-8"), "2025-01-02-t.md", Site(), Diagnostics())
+    assert digest is not None
+    assert [(p.title, p.arxiv and p.arxiv.id) for p in digest.papers] == [
+        ("Seeing Better", "2501.00001"),
+        ("Depth Anything Again", "2501.00002"),
+        ("Long Context Tricks", "2501.00003"),
+        ("Small Models Reason", "2501.00004"),
+        ("Not a group", "2501.00005"),
+    ]
+    assert digest.papers[2].authors == ("A. Smith", "B. Lee")
+    assert [i.text for i in digest.preamble] == [
+        "Today's picks, by topic.",
+        "**Vision**",
+        "**Language**",
+    ]

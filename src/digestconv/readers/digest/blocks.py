@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import ArxivId, find_ids, parse_id
+from digestconv.readers.digest.fields import parse_field
 
 KIND_HEADING = frozenset({"Heading", "SetextHeading"})
 
@@ -28,6 +29,8 @@ class Unit:
     ids: list[ArxivId] = field(default_factory=list)
     parent: Any = None
     """The list a list item belongs to."""
+    group: bool = False
+    """A list item that only names a group of entries listed under it ("- **Vision**")."""
 
     @property
     def heading(self) -> bool:
@@ -119,3 +122,68 @@ def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
         if unit.kind == "Table":
             unit.ids.extend(table_ids(unit.token))
     return units
+
+
+def ungroup(units: list[Unit], lines: list[str]) -> list[Unit]:
+    """Entries listed under group items ("- **Vision**" over "1. [Title](url)" items) as
+    units of their own, each group item left as a unit that names its group.
+
+    A digest sorted by topic often nests its entries one list deeper than a plain
+    one.  A top-level item is a group when its own first block names no paper and
+    the list under it names papers in at least half of its items; its entries then
+    belong to the outer list, so that the groups read as one list of entries.
+    """
+    out: list[Unit] = []
+    for unit in units:
+        nested = _grouped_list(unit, lines)
+        if nested is None:
+            out.append(unit)
+            continue
+        items = units_of([nested], lines, unit.end)
+        header_end = items[0].start - 1
+        while header_end > unit.start and not lines[header_end - 1].strip():
+            header_end -= 1
+        out.append(
+            Unit(
+                unit.token,
+                unit.start,
+                max(header_end, unit.start),
+                list_item=True,
+                kind="ListItem",
+                parent=unit.parent,
+                group=True,
+            )
+        )
+        for item in items:
+            item.parent = unit.parent
+            item.ids = find_ids("\n".join(lines[item.start - 1 : item.end]))
+        out.extend(items)
+    return out
+
+
+def _grouped_list(unit: Unit, lines: list[str]) -> Any:
+    """The list of entries under ``unit`` when ``unit`` is a group item, else None."""
+    if not unit.list_item or unit.depth != 0 or not unit.ids:
+        return None
+    kids = list(unit.token.children or ())
+    lists = [k for k in kids if type(k).__name__ == "List"]
+    if len(lists) != 1 or type(kids[0]).__name__ == "List" or kids[-1] is not lists[0]:
+        return None
+    nested = lists[0]
+    items = list(nested.children or ())
+    if not items or find_ids("\n".join(lines[unit.start - 1 : items[0].line_number - 1])):
+        return None
+    ends = [i.line_number for i in items[1:]] + [unit.end + 1]
+    named: list[set[str]] = []
+    for item, end in zip(items, ends, strict=True):
+        first = lines[item.line_number - 1].strip()
+        if parse_field(first[len(str(getattr(item, "leader", "") or "")) :]) is not None:
+            return None  # "- Authors: …", "- Link: …": the fields of one entry
+        ids = {a.id for a in find_ids("\n".join(lines[item.line_number - 1 : end - 1]))}
+        if ids:
+            named.append(ids)
+    distinct = set().union(*named) if named else set()
+    # Each item its own paper ("[HF page](…)" and "[arXiv](…)" of one paper are one entry).
+    if len(distinct) < 2 or sum(len(ids) for ids in named) != len(distinct):
+        return None
+    return nested if len(named) * 2 >= len(items) else None

@@ -18,7 +18,14 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.mdparser import Document
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
-from digestconv.readers.digest.blocks import Unit, id_columns, source, units_of, with_ids
+from digestconv.readers.digest.blocks import (
+    Unit,
+    id_columns,
+    source,
+    ungroup,
+    units_of,
+    with_ids,
+)
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
 from digestconv.readers.digest.fields import FACT_LINE, norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
@@ -57,7 +64,7 @@ def read_body(
             )
             heading = None if first is None else _token_heading(first, lines)
             return Body(tuple(papers), tuple(preamble), _HOME.format(level=level), heading)
-    units = with_ids(units_of(list(doc.children or ()), lines, len(lines)), lines)
+    units = ungroup(with_ids(units_of(list(doc.children or ()), lines, len(lines)), lines), lines)
     first = next((u for u in units if u.heading), None)
     first_heading = heading_text(first, lines) if first is not None else None
     shape = _forced(units, lines, settings) if settings.entry != "auto" else choose(units, lines)

@@ -300,6 +300,9 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
     ordered = 0
     absorbed = -1
     for i, unit in enumerate(units):
+        if unit.group:
+            shape.containers.append(i)  # a group's name ends the entry before it
+            continue
         if not unit.list_item or unit.depth != 0 or i < absorbed:
             continue
         if not unit.ids and not (
