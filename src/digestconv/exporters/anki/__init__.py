@@ -106,10 +106,9 @@ class AnkiExporter:
             from digestconv.exporters.anki.apkg import package
 
             return package(fragments, reuse)
-        from digestconv.exporters.anki.csvfile import HEADER
+        from digestconv.exporters.anki.csvfile import pieces
 
-        # As pieces: the rows are written as they are, not joined into one more copy.
-        return Chunks((HEADER.encode("utf-8"), *fragments))
+        return Chunks(pieces(fragments))
 
 
 _SETTINGS: dict[str, Settings] = {}

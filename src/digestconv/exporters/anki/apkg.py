@@ -130,12 +130,17 @@ def cloze_model() -> Any:
 # cards, without the ids: ids count up across the whole package, so they are given when
 # the collection is assembled.  A fragment is one line of JSON with the short columns
 # and the lengths of the long ones — [guid, is cloze, mtime, deck, card ords, and the
-# lengths of tags, front and back] per note — followed by the long columns' text, raw:
-# decoding megabytes of HTML as JSON strings (every attribute quote escaped) took as
-# long as writing the database.
+# UTF-8 lengths of tags, front and back] per note — followed by the long columns' UTF-8
+# bytes, raw, each note's front and back already joined as the ``flds`` column holds
+# them.  Assembly binds slices of those bytes as they are: decoding megabytes of HTML
+# as JSON strings took as long as writing the database, and even handing SQLite
+# ``str`` objects costs an encoding of every field on every build.
 
 NoteRow = tuple[str, int, int, str, list[int], str, str, str]
 """guid, is cloze, mtime, deck, card ords, tags, front, back."""
+
+_SEPARATOR = b"\x1f"
+"""Between the fields of a note's ``flds`` column."""
 
 _CLOZE_REF = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 _CLOZE_FIELD = re.compile(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}")
@@ -178,10 +183,10 @@ def card_ords(note: AnkiNote) -> list[int]:
 def note_rows(notes: Sequence[AnkiNote]) -> bytes:
     """What ``notes`` add to the package (one fragment of the export)."""
     head: list[tuple[str, int, int, str, list[int], int, int, int]] = []
-    text: list[str] = []
+    text: list[bytes] = []
     for n in notes:
-        tags = " " + " ".join(n.tags) + " "
-        front, back = n.fields
+        tags = (" " + " ".join(n.tags) + " ").encode()
+        front, back = n.fields[0].encode(), n.fields[1].encode()
         head.append(
             (
                 n.guid,
@@ -194,38 +199,36 @@ def note_rows(notes: Sequence[AnkiNote]) -> bytes:
                 len(back),
             )
         )
-        text += (tags, front, back)
-    line = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
-    return f"{line}\n{''.join(text)}".encode()
+        text += (tags, front, _SEPARATOR, back)
+    line = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+    return line + b"\n" + b"".join(text)
 
 
-def _head(fragment: bytes) -> list[list[Any]]:
-    """A :func:`note_rows` fragment's short columns, per note."""
-    return cast(list[list[Any]], json.loads(fragment[: fragment.index(b"\n")]))
-
-
-def _rows(
-    fragment: bytes, deck: str | None = None, head: list[list[Any]] | None = None
-) -> Iterator[NoteRow]:
-    """The rows of one fragment, or only those in ``deck`` (``head``: its short columns,
-    when the caller has already read them)."""
-    if head is None:
-        head = _head(fragment)
-    text = str(memoryview(fragment)[fragment.index(b"\n") + 1 :], "utf-8")
-    pos = 0
-    for guid, cloze, mtime, name, ords, n_tags, n_front, n_back in head:
-        end_tags = pos + n_tags
-        end_front = end_tags + n_front
-        end = end_front + n_back
-        if deck is None or name == deck:
-            tags, front, back = text[pos:end_tags], text[end_tags:end_front], text[end_front:end]
-            yield guid, cloze, mtime, name, ords, tags, front, back
-        pos = end
+def _heads(fragments: Sequence[bytes]) -> tuple[list[list[list[Any]]], list[int]]:
+    """The short columns of :func:`note_rows` fragments, per fragment and note, and
+    where each fragment's text starts: one JSON document for them all, since a call
+    per fragment cost more than the decoding."""
+    ends = [fragment.index(b"\n") for fragment in fragments]
+    joined = b",".join([fragment[:end] for fragment, end in zip(fragments, ends, strict=True)])
+    heads = cast(list[list[list[Any]]], json.loads(b"[" + joined + b"]"))
+    return heads, [end + 1 for end in ends]
 
 
 def read_rows(fragments: Sequence[bytes]) -> list[NoteRow]:
-    """The rows of :func:`note_rows` fragments, in order."""
-    return [row for fragment in fragments for row in _rows(fragment)]
+    """The rows of :func:`note_rows` fragments, in order, as text."""
+    heads, starts = _heads(fragments)
+    rows: list[NoteRow] = []
+    for fragment, head, start in zip(fragments, heads, starts, strict=True):
+        pos = start
+        for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in head:
+            front = pos + n_tags
+            back = front + n_front + len(_SEPARATOR)
+            end = back + n_back
+            tags = fragment[pos:front].decode()
+            fields = fragment[front : back - len(_SEPARATOR)].decode(), fragment[back:end].decode()
+            rows.append((guid, cloze, mtime, deck, ords, tags, *fields))
+            pos = end
+    return rows
 
 
 def write_apkg(notes: Sequence[AnkiNote]) -> bytes:
@@ -275,86 +278,118 @@ class _DeckUse:
     models: dict[int, None] = field(default_factory=dict)
 
 
-def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
-    """The collection as genanki writes it, statement for statement (the file's pages
-    depend on the order of the writes): deck by deck in order of first use, its note
-    types and then its notes, each note followed by its cards.
+# The notes go in through a view whose trigger inserts a note and then its cards: one
+# ``executemany`` per deck writes the rows in the order genanki's statement per row
+# did (the file's pages depend on that order), with no Python call per statement.  The
+# long columns arrive as UTF-8 blobs and become text by CAST, so the stored values and
+# their column affinity are what binding ``str`` gave.  The view and trigger are TEMP:
+# they live outside the collection file.
+_FEED = """
+CREATE TEMP VIEW feed(id, guid, mid, mod, tags, flds, sfld, did, ords) AS
+    SELECT 0, 0, 0, 0, 0, 0, 0, 0, 0;
+CREATE TEMP TRIGGER feed_note INSTEAD OF INSERT ON feed BEGIN
+    INSERT INTO notes VALUES(
+        new.id, new.guid, new.mid, new.mod, -1, CAST(new.tags AS TEXT),
+        CAST(new.flds AS TEXT), CAST(new.sfld AS TEXT), 0, 0, ''
+    );
+    INSERT INTO cards SELECT
+        new.id + 1 + key, new.id, new.did, value, new.mod, -1,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ''
+    FROM json_each(new.ords);
+END;
+"""
 
-    The fragments are read twice, the short columns first (the decks, which fragments
-    hold each, the dates), then each deck's rows, so that the notes' text is held one
-    fragment at a time."""
+
+def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
+    """The collection as genanki writes it, row for row (the file's pages depend on the
+    order of the writes): deck by deck in order of first use, its note types and then
+    its notes, each note followed by its cards.
+
+    The short columns of every fragment are read first (the decks, which fragments
+    hold each, the dates); the notes' text is never decoded, only sliced."""
     models = (paper_model(), cloze_model())
+    model_ids = tuple(model.model_id for model in models)
     decks: dict[str, _DeckUse] = {}
     dates: set[int] = set()
-    heads = [_head(fragment) for fragment in fragments]
+    heads, starts = _heads(fragments)
     for index, head in enumerate(heads):
         for _guid, cloze, mtime, deck_name, *_ in head:
-            use = decks.setdefault(deck_name, _DeckUse())
+            use = decks.get(deck_name)
+            if use is None:
+                use = decks[deck_name] = _DeckUse()
             use.fragments[index] = None
             use.models[cloze] = None
             dates.add(mtime)
     newest = max(dates, default=_EMPTY_PACKAGE_TIME)
     oldest = min(dates, default=_EMPTY_PACKAGE_TIME)
-    ids = itertools.count(oldest * 1000)
     cursor = conn.cursor()
     cursor.executescript(APKG_SCHEMA)
     cursor.executescript(APKG_COL)
+    cursor.executescript(_FEED)
     if not decks:
         # An empty package still carries the note types, so importing it is harmless.
         empty = genanki.Deck(stable_id("deck", "Daily Papers"), "Daily Papers")
         for model in models:
             empty.add_model(model)
-        empty.write_to_db(cursor, newest, ids)
+        empty.write_to_db(cursor, newest, itertools.count())
+    ids = _Ids(oldest * 1000)
     for name, deck_use in decks.items():
         deck = genanki.Deck(stable_id("deck", name), name)
         for cloze in deck_use.models:
             deck.add_model(models[cloze])
-        deck.write_to_db(cursor, newest, ids)  # the deck and its note types, no notes
-        deck_id = deck.deck_id
-        rows = (
-            row
-            for index in deck_use.fragments
-            for row in _rows(fragments[index], name, heads[index])
+        deck.write_to_db(cursor, newest, itertools.count())  # the deck and its note types
+        rows = _deck_rows(
+            name,
+            deck.deck_id,
+            deck_use,
+            fragments=fragments,
+            heads=heads,
+            starts=starts,
+            model_ids=model_ids,
+            ids=ids,
         )
-        for guid, cloze, mtime, _, ords, tags, front, back in rows:
-            note_id = next(ids)
-            cursor.execute(
-                "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
-                (
+        cursor.executemany("INSERT INTO feed VALUES(?,?,?,?,?,?,?,?,?)", rows)
+
+
+@dataclass
+class _Ids:
+    """The next note or card id: one count across the decks."""
+
+    next: int
+
+
+def _deck_rows(
+    name: str,
+    deck_id: int,
+    use: _DeckUse,
+    *,
+    fragments: Sequence[bytes],
+    heads: list[list[list[Any]]],
+    starts: list[int],
+    model_ids: tuple[int, ...],
+    ids: _Ids,
+) -> Iterator[tuple[object, ...]]:
+    """The ``feed`` rows of one deck's notes, in order: the note's id (its cards take the
+    ones after it), its columns as slices of the fragment, its card ords as JSON."""
+    step = len(_SEPARATOR)
+    for index in use.fragments:
+        view = memoryview(fragments[index])
+        pos = starts[index]
+        for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in heads[index]:
+            front = pos + n_tags
+            end = front + n_front + step + n_back
+            if deck == name:
+                note_id = ids.next
+                ids.next = note_id + 1 + len(ords)
+                yield (
                     note_id,
                     guid,
-                    models[cloze].model_id,
+                    model_ids[cloze],
                     mtime,
-                    -1,
-                    tags,
-                    front + "\x1f" + back,
-                    front,
-                    0,
-                    0,
-                    "",
-                ),
-            )
-            for o in ords:
-                cursor.execute(
-                    "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
-                    (
-                        next(ids),
-                        note_id,
-                        deck_id,
-                        o,
-                        mtime,
-                        -1,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        "",
-                    ),
+                    view[pos:front],
+                    view[front:end],
+                    view[front : front + n_front],
+                    deck_id,
+                    str(ords),  # JSON, for a list of ints
                 )
+            pos = end

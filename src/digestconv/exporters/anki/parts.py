@@ -52,10 +52,13 @@ def settings(cards: object, deck: str, notetype_basic: object, notetype_cloze: o
 
 def paper_parts(corpus: Corpus) -> list[Part]:
     """One part per distinct paper, in reading order; ``data`` is the paper's group."""
-    return [
-        Part(each_once(d for d, _ in group.appearances), group.key, group)
-        for group in distinct_papers(corpus.digests)
-    ]
+    parts: list[Part] = []
+    for group in distinct_papers(corpus.digests):
+        places = group.appearances
+        # Most papers appear once: their one digest needs no search for repeats.
+        digests = (places[0][0],) if len(places) == 1 else each_once(d for d, _ in places)
+        parts.append(Part(digests, group.key, group))
+    return parts
 
 
 def part_notes(part: Part, settings: Settings, diagnostics: Diagnostics) -> list[AnkiNote]:
