@@ -459,3 +459,48 @@ Today's picks, by topic.
         "**Vision**",
         "**Language**",
     ]
+
+
+def test_fields_after_a_full_width_colon_need_no_space() -> None:
+    """CJK text writes "作者：张三" with no space after the full-width colon."""
+    post = """---
+title: 今日论文
+date: 2025-02-08
+---
+
+### 1. 更好的视觉
+
+- 论文链接：https://arxiv.org/abs/2501.00001
+- 作者：张三，李四
+- 摘要：一个新的骨干网络。
+
+### 2. 深度估计
+
+- 论文链接：https://arxiv.org/abs/2501.00002
+- 作者：王五
+- 摘要：大规模单目深度。
+"""
+    digest = read_post(post.encode("utf-8"), "2025-02-08-t.md", Site(), Diagnostics())
+    assert digest is not None
+    assert [(p.title, p.authors, p.abstract) for p in digest.papers] == [
+        ("更好的视觉", ("张三", "李四"), "一个新的骨干网络。"),
+        ("深度估计", ("王五",), "大规模单目深度。"),
+    ]
+
+
+def test_an_address_written_beside_a_list_title_is_the_papers_link() -> None:
+    post = """---
+title: Papers
+date: 2025-02-06
+---
+
+1. Seeing Better — https://arxiv.org/abs/2501.00001
+2. Depth Anything Again - arXiv:2501.00002
+"""
+    diagnostics = Diagnostics()
+    digest = read_post(post.encode("utf-8"), "2025-02-06-t.md", Site(), diagnostics)
+    assert digest is not None and not diagnostics.failed(False)
+    assert [(p.title, p.url, dict(p.fields)) for p in digest.papers] == [
+        ("Seeing Better", "https://arxiv.org/abs/2501.00001", {}),
+        ("Depth Anything Again", "https://arxiv.org/abs/2501.00002", {}),
+    ]

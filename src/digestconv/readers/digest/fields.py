@@ -246,7 +246,8 @@ LINK_ROLES: dict[str, LinkKind] = {
 _BOLD_FIELD = re.compile(
     r"(?:\*\*|__)\s*(?P<label>[^*_\n:：|]{1,40}?)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*"
 )
-_PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*[:：]\s+")
+_PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*(?::\s+|：\s*)")
+"""``Label: value``; after a full-width colon, as CJK text writes it, no space is needed."""
 _SEGMENT = re.compile(
     r"[ \t]{1,8}\|[ \t]{1,8}"
     r"(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"

@@ -29,7 +29,7 @@ from digestconv.readers.digest.blocks import (
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
 from digestconv.readers.digest.fields import FACT_LINE, norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
-from digestconv.readers.digest.titles import plain, rank_of
+from digestconv.readers.digest.titles import is_address, plain, rank_of
 from digestconv.recursion import room_to_recurse
 
 _FACT_ROLES = frozenset(
@@ -263,6 +263,10 @@ def _read_entries(
                 # "## Title (arXiv:2601.00004)": an id written on the heading itself
                 current.bare_ids.extend(unit.ids)
             if shape.kind == "list":
+                if cand.link is None:  # "1. Title — https://arxiv.org/abs/…"
+                    current.bare_ids.extend(find_ids(cand.extra))
+                    if current.bare_ids and is_address(cand.extra):
+                        current.extra = ""  # it is the paper's address, nothing more
                 _list_entry(reader, current, unit, lines)
             elif unit.kind == "Paragraph" and unit.end > unit.start:
                 # "**1. Title**" with its fields on the next lines of the same paragraph

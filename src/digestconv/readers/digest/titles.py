@@ -111,6 +111,13 @@ def split_title(text: str) -> tuple[str, Any, str]:
     shown = clean_title(
         _EMPTY_BRACKETS.sub("", "".join(inline_text(t) for t in toks)) if toks else text
     )
+    if link is None:
+        beside = _BARE_TAIL.search(shown[-_HEAD:])
+        if beside is not None and beside.start() > 0:
+            # "Title — https://arxiv.org/abs/…", "Title - arXiv:2501.00001": the paper's
+            # address written beside its title
+            cut = max(len(shown) - _HEAD, 0) + beside.start()
+            return clean_title(shown[:cut]), None, beside.group(1)
     score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
     if score is not None and score.start() > 0:
         # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
@@ -119,6 +126,15 @@ def split_title(text: str) -> tuple[str, Any, str]:
     if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
         shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
     return shown, link, ""
+
+
+_ADDRESS = r"<?https?://\S+?>?|arxiv\s?:\s?\S+"
+_BARE_TAIL = re.compile(rf"\s+[-–—:|·]\s+({_ADDRESS})$", re.I)
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is only a paper's address (a URL, ``arXiv:ID``)."""
+    return re.fullmatch(_ADDRESS, text.strip(), re.I) is not None
 
 
 _EMPTY_BRACKETS = re.compile(r"[(\[（]\s*[)\]）]")
