@@ -24,7 +24,9 @@ warnings, where the exporter has always reported them.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,9 +36,10 @@ from digestconv.exporters.epub.books import Book, Message, Plan, plan_books
 from digestconv.exporters.epub.cover import load_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.plan import Chapter
+from digestconv.exporters.epub.shares import decode_share
 from digestconv.exporters.epub.write import (
-    ChapterToc,
     CoverSpec,
+    Navigation,
     book_archive,
     book_members,
     chapter_member,
@@ -45,10 +48,10 @@ from digestconv.exporters.epub.write import (
     cover_spec,
     grouped,
     navigation_members,
+    navigation_of,
 )
-from digestconv.fragments import Part, PerExport
+from digestconv.fragments import Assembled, Chunks, Part, PerExport, Reuse
 from digestconv.model import Corpus, Site
-from digestconv.plugins import Output
 from digestconv.zipwrite import pack, unpack
 
 if TYPE_CHECKING:
@@ -125,7 +128,7 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
     if isinstance(data, _Chapter):
         return pack([chapter_member(data.chapter, data.labels, diagnostics)])
     if isinstance(data, _Toc):
-        return chapter_toc(data.chapter, data.lang, data.grouped).encode()
+        return chapter_toc(data.chapter, data.lang, data.grouped)
     if isinstance(data, CoverSpec):
         return pack(cover_members(data, labels_for(data.lang)))
     assert isinstance(data, _Documents)
@@ -133,26 +136,59 @@ def render_part(part: Part, site: Site, diagnostics: Diagnostics) -> bytes:
     return pack(book_members(site, data.book, data.lang, labels, data.cover_name))
 
 
-def assemble(corpus: Corpus, options: EpubOptions, fragments: Sequence[bytes]) -> Output:
-    """Each book's zip from its parts' members, in the order ``parts`` listed them."""
+def assemble(
+    corpus: Corpus,
+    options: EpubOptions,
+    fragments: Sequence[bytes],
+    reuse: Reuse | None = None,
+) -> Assembled:
+    """Each book's zip from its parts' members, in the order ``parts`` listed them, as
+    pieces that copy a chapter's member out of its part only as the book is written."""
     plan = _plan(corpus, options)
     _plan.done()
-    books: dict[str, bytes] = {}
     at = 1  # after the notes
+    books: list[tuple[Book, int, bytes]] = []
+    wanted: dict[bytes, tuple[Navigation, Sequence[bytes]]] = {}
     for book in plan.books:
         n = len(book.chapters)
-        # The navigation first, then the chapters: the decoded shares of the navigation
-        # and the chapters' members copied out of their parts never exist at once.
-        tocs = [ChapterToc.decode(piece) for piece in fragments[at + n : at + 2 * n]]
-        navigation = navigation_members(corpus.site, book, plan.lang, plan.labels, tocs)
-        del tocs
+        facts = navigation_of(corpus.site, book, plan.lang)
+        shares = fragments[at + n : at + 2 * n]
+        key = _navigation_hash(facts, shares)
+        wanted.setdefault(key, (facts, shares))
+        books.append((book, at, key))
+        at += 2 * n + 2
+    # A book's navigation documents are a function of its facts and of its shares' bytes
+    # (see ``shares``): while those are unchanged, they are the ones a build before wrote.
+    keys = list(wanted)
+    made = (reuse or Reuse()).derive(_NAVIGATION, keys, lambda k: _navigation(*wanted[k]))
+    navigations = dict(zip(keys, made, strict=True))
+    wanted.clear()
+    del made
+    out: dict[str, bytes | Chunks] = {}
+    for book, at, key in books:
+        n = len(book.chapters)
         chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
-        at += 2 * n
-        cover, documents = unpack(fragments[at]), unpack(fragments[at + 1])
-        at += 2
-        data = book_archive(book, chapters, cover, documents, navigation)
-        del chapters
+        cover, documents = unpack(fragments[at + 2 * n]), unpack(fragments[at + 2 * n + 1])
+        navigation = unpack(navigations[key])
+        data = Chunks(book_archive(book, chapters, cover, documents, navigation))
         if book.period is None:
             return data
-        books[f"{book.period}.epub"] = data
-    return books
+        out[f"{book.period}.epub"] = data
+    return out
+
+
+_NAVIGATION = f"epub navigation zlib {zlib.ZLIB_RUNTIME_VERSION}"
+"""What the reused navigation members depend on besides their inputs: the compressor."""
+
+
+def _navigation_hash(facts: Navigation, shares: Sequence[bytes]) -> bytes:
+    """A hash of everything a book's navigation documents are made of."""
+    h = hashlib.sha256(facts.key())
+    for share in shares:
+        h.update(len(share).to_bytes(8, "little"))
+        h.update(share)
+    return h.digest()
+
+
+def _navigation(facts: Navigation, shares: Sequence[bytes]) -> bytes:
+    return pack(navigation_members(facts, [decode_share(s) for s in shares]))
