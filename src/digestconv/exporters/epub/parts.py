@@ -1,13 +1,14 @@
-"""The books as parts: the notes, then per book its chapters, their shares of the book's
-navigation, its cover and its package.
+"""The books as parts: the notes, then per book its cover, its chapters, their shares of
+the book's navigation and its package.
 
 A chapter part's bytes are its zip member, deflated and packed
 (``digestconv.zipwrite.pack``), so assembling a book copies the compressed
 members of unchanged chapters instead of compressing them again.  A "toc" part
 is the same post's share of the navigation document, the NCX and the index,
-serialised (``write.ChapterToc``): assembling writes those three documents as a
-small skeleton around the shares, so an edit renders one share again, not the
-documents of the whole book.  Each key carries what the part depends on beyond
+laid out to be written without being decoded (``shares``): assembling writes
+those three documents as a small skeleton around the shares, so an edit renders
+one share again, not the documents of the whole book, and reuses the documents
+themselves while no share changed.  Each key carries what the part depends on beyond
 its posts: a chapter's id (which depends on the other posts of its day) and the
 book's language (its labels, the language of a post that states none); for a
 share also whether the contents are grouped by month (the NCX indents by
@@ -93,6 +94,10 @@ def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
     notes = json.dumps(["notes", plan.messages])
     out = [Part((), notes, _Notes(plan.messages))]
     for book in plan.books:
+        # The cover first: drawing it is the costliest moment of a book in memory, best
+        # passed before the chapters' parts pile up.
+        spec = cover_spec(corpus.site, book, plan.lang, image)
+        out.append(Part((), spec.key(), spec))
         out.extend(
             Part((c.digest,), json.dumps(["chapter", c.stem, plan.lang]), _Chapter(c, plan.labels))
             for c in book.chapters
@@ -106,8 +111,6 @@ def parts(corpus: Corpus, options: EpubOptions) -> list[Part]:
             )
             for c in book.chapters
         )
-        spec = cover_spec(corpus.site, book, plan.lang, image)
-        out.append(Part((), spec.key(), spec))
         key = ["book", book.title, book.period, plan.lang, spec.file_name]
         out.append(
             Part(
@@ -152,7 +155,7 @@ def assemble(
     for book in plan.books:
         n = len(book.chapters)
         facts = navigation_of(corpus.site, book, plan.lang)
-        shares = fragments[at + n : at + 2 * n]
+        shares = fragments[at + 1 + n : at + 1 + 2 * n]
         key = _navigation_hash(facts, shares)
         wanted.setdefault(key, (facts, shares))
         books.append((book, at, key))
@@ -167,8 +170,8 @@ def assemble(
     out: dict[str, bytes | Chunks] = {}
     for book, at, key in books:
         n = len(book.chapters)
-        chapters = [m for piece in fragments[at : at + n] for m in unpack(piece)]
-        cover, documents = unpack(fragments[at + 2 * n]), unpack(fragments[at + 2 * n + 1])
+        cover, documents = unpack(fragments[at]), unpack(fragments[at + 1 + 2 * n])
+        chapters = [m for piece in fragments[at + 1 : at + 1 + n] for m in unpack(piece)]
         navigation = unpack(navigations[key])
         data = Chunks(book_archive(book, chapters, cover, documents, navigation))
         if book.period is None:

@@ -27,36 +27,50 @@ _SEPARATOR = b"\n"
 
 @dataclass(frozen=True)
 class Share:
-    """One chapter's share, its pieces left in the part's bytes."""
+    """One chapter's share, its pieces left in the part's bytes.
+
+    The targets and the papers are decoded each time they are asked for: each is
+    needed by one document, and 16,000 papers held decoded for the whole assembly
+    were its peak in memory.
+    """
 
     stem: str
     """The chapter's id and file stem."""
     day: str
-    hrefs: tuple[str, ...]
-    """The targets of the chapter's entry and of its papers' entries, in document order."""
     depth: int
-    papers: tuple[tuple[str, str, str], ...]
-    """Each paper's identity (``Paper.key``), label and fragment id, in order."""
+    count: int
+    """How many papers the chapter has."""
     data: bytes
     ends: tuple[int, ...]
-    """Where each piece of ``data`` ends, the first starting after the header: the nav
-    item, the NCX cuts (one more than the targets), the index lines (one per paper)."""
+    """Where the header's lines and then each piece of ``data`` end: the targets, the
+    papers, the nav item, the NCX cuts (one more than the targets), the index lines
+    (one per paper)."""
 
     @property
     def file_name(self) -> str:
         return f"{self.stem}.xhtml"
 
+    @property
+    def hrefs(self) -> tuple[str, ...]:
+        """The targets of the chapter's entry and of its papers' entries, in document order."""
+        return tuple(json.loads(self.data[self.ends[0] : self.ends[1]]))
+
+    @property
+    def papers(self) -> list[tuple[str, str, str]]:
+        """Each paper's identity (``Paper.key``), label and fragment id, in order."""
+        return [(key, label, pid) for key, label, pid in json.loads(self.data[self.ends[1] : self.ends[2]])]
+
     def _piece(self, n: int) -> memoryview:
         return memoryview(self.data)[self.ends[n] : self.ends[n + 1]]
 
     def nav(self) -> memoryview:
-        return self._piece(0)
+        return self._piece(2)
 
     def ncx(self) -> list[memoryview]:
-        return [self._piece(n) for n in range(1, len(self.hrefs) + 2)]
+        return [self._piece(n) for n in range(3, len(self.ends) - 1 - self.count)]
 
     def index_line(self, i: int) -> memoryview:
-        return self._piece(len(self.hrefs) + 2 + i)
+        return self._piece(len(self.ends) - 1 - self.count + i)
 
 
 def encode_share(
@@ -73,8 +87,12 @@ def encode_share(
     """The part's bytes; ``ncx`` is cut around the entry's ``playOrder`` values."""
     if len(ncx) != len(hrefs) + 1 or len(index) != len(papers):
         raise ValueError("a share needs one NCX cut more than targets, one index line a paper")
-    pieces = [p.encode("utf-8") for p in (nav, *ncx, *index)]
-    header = [stem, day, list(hrefs), depth, [list(p) for p in papers], [len(p) for p in pieces]]
+    pieces = [
+        json.dumps(list(hrefs)).encode("ascii"),
+        json.dumps([list(p) for p in papers]).encode("ascii"),
+        *(p.encode("utf-8") for p in (nav, *ncx, *index)),
+    ]
+    header = [stem, day, depth, len(papers), [len(p) for p in pieces]]
     return b"".join([json.dumps(header).encode("ascii"), _SEPARATOR, *pieces])
 
 
@@ -83,8 +101,8 @@ def decode_share(data: bytes) -> Share:
     end = data.find(_SEPARATOR)
     if end < 0:
         raise ValueError("not a chapter's share")
-    stem, day, hrefs, depth, papers, lengths = json.loads(data[:end])
+    stem, day, depth, count, lengths = json.loads(data[:end])
     ends = tuple(itertools.accumulate(lengths, initial=end + 1))
-    if ends[-1] != len(data) or len(lengths) != len(hrefs) + 2 + len(papers):
+    if ends[-1] != len(data) or len(lengths) < 4 + count:
         raise ValueError("a chapter's share is truncated")
-    return Share(stem, day, tuple(hrefs), depth, tuple(tuple(p) for p in papers), data, ends)
+    return Share(stem, day, depth, count, data, ends)

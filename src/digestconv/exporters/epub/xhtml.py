@@ -341,6 +341,7 @@ def index_document(
             else:
                 first[key] = (n, i)
                 entries.append((label.casefold(), label, key, n, i))
+    del first
     # Keys are unique: the order is the one of (folded label, label, key) alone.
     entries.sort()
     doc = Document(title=labels.index, lang=lang, css=css, body_attrs=[("epub:type", "backmatter")])
