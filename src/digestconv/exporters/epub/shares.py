@@ -58,7 +58,8 @@ class Share:
     @property
     def papers(self) -> list[tuple[str, str, str]]:
         """Each paper's identity (``Paper.key``), label and fragment id, in order."""
-        return [(key, label, pid) for key, label, pid in json.loads(self.data[self.ends[1] : self.ends[2]])]
+        line = self.data[self.ends[1] : self.ends[2]]
+        return [(key, label, pid) for key, label, pid in json.loads(line)]
 
     def _piece(self, n: int) -> memoryview:
         return memoryview(self.data)[self.ends[n] : self.ends[n + 1]]
