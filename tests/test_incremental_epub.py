@@ -61,7 +61,7 @@ def _warm(
     diagnostics = Diagnostics()
     rendered = fragments.export(exporter, corpus, options, diagnostics, store=store)
     store.keep(rendered)
-    return rendered.output, [d.format() for d in diagnostics]
+    return fragments.joined(rendered.output), [d.format() for d in diagnostics]
 
 
 def _edit_text(digest: Digest) -> Digest:

@@ -28,6 +28,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 STORED = 0
 DEFLATED = 8
@@ -56,29 +57,38 @@ chunk's compressor with."""
 
 DateTime = tuple[int, int, int, int, int, int]
 
+Buffer = bytes | memoryview
+"""Bytes, or a view of bytes held elsewhere (a member read out of a cached part)."""
+
+BATCH = 1 << 16
+"""How much of a member written in pieces is gathered before it is handed to the
+compressor: one call per piece would cost more than the compression of a short one."""
+
 
 @dataclass(frozen=True)
 class Member:
     """One archive member as it is stored: its bytes already compressed (or not)."""
 
     name: str
-    data: bytes | tuple[bytes, ...]
+    data: Buffer | tuple[Buffer, ...]
     """The bytes written after the local header: raw deflate data, or the content itself;
     or those bytes as pieces written one after another (a member compressed in chunks
-    is never joined into one more copy of itself)."""
+    is never joined into one more copy of itself).  A view is copied only as the
+    archive is written (see :func:`write_pieces`)."""
     crc: int
     size: int
     """Uncompressed size."""
     method: int = DEFLATED
 
     @property
-    def pieces(self) -> tuple[bytes, ...]:
-        return (self.data,) if isinstance(self.data, bytes) else self.data
+    def pieces(self) -> tuple[Buffer, ...]:
+        return self.data if isinstance(self.data, tuple) else (self.data,)
 
     @property
     def stored_size(self) -> int:
         """Length of the bytes after the local header."""
-        return len(self.data) if isinstance(self.data, bytes) else sum(map(len, self.data))
+        data = self.data
+        return sum(map(len, data)) if isinstance(data, tuple) else len(data)
 
 
 def deflate(name: str, content: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Member:
@@ -86,6 +96,39 @@ def deflate(name: str, content: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) 
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = compressor.compress(content) + compressor.flush()
     return Member(name, data, zlib.crc32(content), len(content), DEFLATED)
+
+
+def deflating(
+    name: str, pieces: Iterable[Buffer], level: int = zlib.Z_DEFAULT_COMPRESSION
+) -> Member:
+    """The concatenation of ``pieces`` as :func:`deflate` compresses it, compressed as the
+    pieces come: a large document written piece by piece never exists whole, neither as
+    text nor as bytes.  The raw deflate stream does not depend on how its input was
+    split, so the bytes are those of :func:`deflate` over the joined content."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    out: list[bytes] = []
+    pending: list[Buffer] = []
+    held = crc = size = 0
+
+    def compress() -> None:
+        nonlocal crc, size
+        batch = b"".join(pending)
+        pending.clear()
+        crc = zlib.crc32(batch, crc)
+        size += len(batch)
+        data = compressor.compress(batch)
+        if data:
+            out.append(data)
+
+    for piece in pieces:
+        pending.append(piece)
+        held += len(piece)
+        if held >= BATCH:
+            compress()
+            held = 0
+    compress()
+    out.append(compressor.flush())
+    return Member(name, tuple(out), crc, size, DEFLATED)
 
 
 def deflate_chunk(
@@ -142,15 +185,37 @@ def write_zip(
     return b"".join(write_pieces(members, date_time=date_time))
 
 
+class Pieces(Sequence[bytes]):
+    """An archive's pieces in order; a member's bytes held as a view are copied out only
+    when their piece is read, so writing the archive holds one such copy at a time."""
+
+    def __init__(self, items: Sequence[Buffer]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            return [bytes(item) for item in self._items[index]]
+        return bytes(self._items[index])
+
+
 def write_pieces(
     members: Iterable[Member],
     *,
     date_time: DateTime,
-) -> list[bytes]:
+) -> Pieces:
     """The archive of :func:`write_zip` as pieces to write one after another, so that a
     large member's bytes are not copied into a joined archive."""
     dosdate, dostime = _dos(date_time)
-    out: list[bytes] = []
+    out: list[Buffer] = []
     central: list[bytes] = []
     offset = 0
     for m in members:
@@ -183,12 +248,12 @@ def write_pieces(
     elif start > LIMIT or len(directory) > LIMIT:
         raise ValueError("the archive would need ZIP64 end records for its size")
     out.append(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
-    return out
+    return Pieces(out)
 
 
 def pack(members: Sequence[Member]) -> bytes:
     """Members as one byte string (for a cache), read back by ``unpack``."""
-    out: list[bytes] = []
+    out: list[Buffer] = []
     for m in members:
         name = m.name.encode("utf-8")
         out.append(_PACKED.pack(len(name), m.method, m.crc, m.size, m.stored_size))
@@ -198,7 +263,8 @@ def pack(members: Sequence[Member]) -> bytes:
 
 
 def unpack(data: bytes) -> list[Member]:
-    """The members ``pack`` wrote; raises ``ValueError`` on bytes it did not write."""
+    """The members ``pack`` wrote, their bytes views into ``data`` (which they keep
+    alive); raises ``ValueError`` on bytes it did not write."""
     members: list[Member] = []
     view = memoryview(data)
     at = 0
@@ -211,6 +277,6 @@ def unpack(data: bytes) -> list[Member]:
         if end > len(view) or method not in (STORED, DEFLATED):
             raise ValueError("truncated or invalid packed members")
         name = bytes(view[at : at + name_len]).decode("utf-8")
-        members.append(Member(name, bytes(view[at + name_len : end]), crc, size, method))
+        members.append(Member(name, view[at + name_len : end], crc, size, method))
         at = end
     return members

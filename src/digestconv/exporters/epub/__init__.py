@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Part, export_whole
+from digestconv.fragments import Assembled, Part, Reuse, export_whole
 from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.plugins import BuildTarget, Output, OutputSpec
@@ -72,7 +72,8 @@ class EpubExporter:
         options: EpubOptions,
         fragments: Sequence[bytes],
         diagnostics: Diagnostics,
-    ) -> Output:
+        reuse: Reuse | None = None,
+    ) -> Assembled:
         from digestconv.exporters.epub import parts
 
-        return parts.assemble(corpus, options, fragments)
+        return parts.assemble(corpus, options, fragments, reuse)

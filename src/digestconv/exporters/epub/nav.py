@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
-from digestconv.exporters.epub.tree import Document, alone, clean, fill, mark, mark_lang, sub
+from digestconv.exporters.epub.tree import MARK_TEXT, Document, alone, clean, mark, mark_lang, sub
+from digestconv.zipwrite import Buffer
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -36,11 +38,11 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Rendered:
-    """An entry whose nav item and NCX points were serialised apart (a chapter's, see ``toc``).
+    """An entry whose nav item and NCX points were serialised apart (a chapter's, see
+    ``render_entry``), to stand in the documents as a :class:`Slot`.
 
-    The documents put ``nav`` and ``ncx`` where the entry stands; ``ncx`` is cut
-    around its ``playOrder`` values, which count every earlier target of the book,
-    so that the pieces stay the same wherever the entry stands.
+    ``ncx`` is cut around its ``playOrder`` values, which count every earlier
+    target of the book, so that the pieces stay the same wherever the entry stands.
     """
 
     hrefs: tuple[str, ...]
@@ -50,7 +52,21 @@ class Rendered:
     ncx: tuple[str, ...]
 
 
-Entry = NavEntry | Rendered
+class Slot(Protocol):
+    """Where an entry serialised apart stands in the outline, and its pieces as bytes."""
+
+    @property
+    def hrefs(self) -> tuple[str, ...]: ...
+
+    @property
+    def depth(self) -> int: ...
+
+    def nav(self) -> Buffer: ...
+
+    def ncx(self) -> Sequence[Buffer]: ...
+
+
+Entry = NavEntry | Slot
 
 _ORDER = re.compile(r' playOrder="\d+">')
 
@@ -67,24 +83,39 @@ def _depth(entries: Sequence[Entry]) -> int:
 
 
 def _entry_depth(e: Entry) -> int:
-    if isinstance(e, Rendered):
+    if not isinstance(e, NavEntry):
         return e.depth
     return 1 + _depth(e.children) if e.children else 1
 
 
-def _rendered(entries: Sequence[Entry]) -> Iterator[Rendered]:
+def _slots(entries: Sequence[Entry]) -> Iterator[Slot]:
     for e in entries:
-        if isinstance(e, Rendered):
-            yield e
+        if isinstance(e, NavEntry):
+            yield from _slots(e.children)
         else:
-            yield from _rendered(e.children)
+            yield e
+
+
+def _filled(skeleton: bytes, pieces: Iterator[Buffer]) -> Iterator[Buffer]:
+    """``skeleton`` with each ``mark`` replaced by the next of ``pieces``, as pieces (the
+    mark is ASCII: cutting the UTF-8 bytes cuts the text at the same places)."""
+    parts = skeleton.split(MARK_TEXT.encode("ascii"))
+    yield parts[0]
+    for rest in parts[1:]:
+        piece = next(pieces, None)
+        if piece is None:
+            raise ValueError("fewer pieces than places in the document")
+        yield piece
+        yield rest
+    if next(pieces, None) is not None:
+        raise ValueError("more pieces than places in the document")
 
 
 def _nav_list(parent: etree._Element, entries: Sequence[Entry], korean: bool) -> None:
     ol = sub(parent, "ol")
     ol.text = "\n"
     for e in entries:
-        if isinstance(e, Rendered):
+        if not isinstance(e, NavEntry):
             mark(ol)
             continue
         li = sub(ol, "li")
@@ -104,7 +135,8 @@ def nav_document(
     lang: str,
     css: str,
     labels: Labels,
-) -> bytes:
+) -> Iterator[Buffer]:
+    """The document's bytes as pieces: the slots' nav items are written as they are."""
     doc = Document(title=title, lang=lang, css=css)
     toc = sub(doc.body, "nav", [("epub:type", "toc"), ("id", "toc"), ("role", "doc-toc")])
     toc.text = "\n"
@@ -121,11 +153,7 @@ def nav_document(
         for lm in landmarks:
             li = sub(ol, "li")
             sub(li, "a", [("epub:type", lm.type), ("href", lm.href)], lm.label, tail=None)
-    out = doc.serialise()
-    rendered = list(_rendered(entries))
-    if not rendered:
-        return out
-    return fill(out.decode("utf-8"), (r.nav for r in rendered)).encode("utf-8")
+    return _filled(doc.serialise(), (slot.nav() for slot in _slots(entries)))
 
 
 def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
@@ -148,8 +176,9 @@ def render_entry(entry: NavEntry, *, lang: str, grouped: bool) -> Rendered:
 
 def ncx_document(
     entries: Sequence[Entry], *, uid: str, title: str, author: str | None, lang: str
-) -> bytes:
-    """An NCX whose ``dtb:uid`` matches the package identifier and whose depth is real."""
+) -> Iterator[Buffer]:
+    """An NCX whose ``dtb:uid`` matches the package identifier and whose depth is real, as
+    pieces: each slot's cuts with its ``playOrder`` values between them."""
     root = etree.Element(f"{{{NCX_NS}}}ncx", {"version": "2005-1"}, nsmap={None: NCX_NS})
     root.set(XML_LANG, clean(lang))
     head = _ncx(root, "head")
@@ -172,23 +201,24 @@ def ncx_document(
     etree.indent(root, space="  ")
     _one_line_labels(root)
     out: bytes = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
-    rendered = list(_rendered(entries))
-    if not rendered:
-        return out
+    return _filled(out, _numbered(_slots(entries), orders))
 
-    def pieces() -> Iterator[str]:
-        for r in rendered:
-            numbers = [orders[h] for h in r.hrefs]
-            yield r.ncx[0] + "".join(
-                f' playOrder="{n}">{piece}' for n, piece in zip(numbers, r.ncx[1:], strict=True)
-            )
 
-    return fill(out.decode("utf-8"), pieces()).encode("utf-8")
+def _numbered(slots: Iterator[Slot], orders: dict[str, int]) -> Iterator[Buffer]:
+    """Each slot's NCX points as one piece of pieces: its cuts joined by its targets'
+    ``playOrder`` values."""
+    for slot in slots:
+        cuts = slot.ncx()
+        pieces: list[Buffer] = [cuts[0]]
+        for href, cut in zip(slot.hrefs, cuts[1:], strict=True):
+            pieces.append(b' playOrder="%d">' % orders[href])
+            pieces.append(cut)
+        yield b"".join(pieces)
 
 
 def _points(parent: etree._Element, items: Sequence[Entry], orders: dict[str, int]) -> None:
     for e in items:
-        if isinstance(e, Rendered):
+        if not isinstance(e, NavEntry):
             for h in e.hrefs:
                 orders.setdefault(h, len(orders) + 1)
             mark(parent)

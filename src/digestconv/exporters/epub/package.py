@@ -17,13 +17,13 @@ byte-identical; ebooklib itself is no longer needed to write them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from lxml import etree
 
-from digestconv.zipwrite import DateTime, Member, deflate, store, write_zip
+from digestconv.zipwrite import Buffer, DateTime, Member, deflate, deflating, store, write_pieces
 
 MIMETYPE = b"application/epub+zip"
 FOLDER = "EPUB"
@@ -146,12 +146,18 @@ def member(file_name: str, content: bytes) -> Member:
     return deflate(f"{FOLDER}/{file_name}", content)
 
 
+def streamed_member(file_name: str, pieces: Iterable[Buffer]) -> Member:
+    """A document written as pieces, deflated as :func:`member` deflates it whole."""
+    return deflating(f"{FOLDER}/{file_name}", pieces)
+
+
 @functools.cache
 def _container() -> Member:
     return deflate("META-INF/container.xml", CONTAINER_XML.encode("utf-8"))
 
 
-def archive(modified: datetime, members: Sequence[Member]) -> bytes:
-    """The EPUB bytes: ``mimetype`` stored first, the container, then ``members`` in order."""
+def archive(modified: datetime, members: Sequence[Member]) -> Sequence[bytes]:
+    """The EPUB's bytes as pieces: ``mimetype`` stored first, the container, then
+    ``members`` in order (a member read out of a part is copied as its piece is read)."""
     head = [store("mimetype", MIMETYPE), _container()]
-    return write_zip([*head, *members], date_time=zip_time(modified))
+    return write_pieces([*head, *members], date_time=zip_time(modified))

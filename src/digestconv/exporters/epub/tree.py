@@ -200,7 +200,8 @@ class Document:
 
 MARK = "dc-toc"
 MARK_TEXT = f"<?{MARK} ?>"
-"""Where a document leaves room for elements serialised apart (see ``alone``, ``fill``)."""
+"""Where a document leaves room for elements serialised apart (see ``alone``): the
+document is written in pieces, cut at each mark."""
 
 
 def mark(parent: etree._Element) -> None:
@@ -210,19 +211,9 @@ def mark(parent: etree._Element) -> None:
     parent.append(place)
 
 
-def fill(text: str, pieces: Iterable[str]) -> str:
-    """``text`` with each ``mark`` replaced by the next of ``pieces``."""
-    parts = text.split(MARK_TEXT)
-    out = [parts[0]]
-    for piece, rest in zip(pieces, parts[1:], strict=True):
-        out.append(piece)
-        out.append(rest)
-    return "".join(out)
-
-
 def alone(element: etree._Element) -> str:
     """``element`` as its document writes it, without its tail or the namespace
-    declarations the document's root makes: a piece to ``fill`` a ``mark`` with."""
+    declarations the document's root makes: a piece to put in a ``mark``'s place."""
     _close_empty(element)
     text: str = etree.tostring(element, encoding="unicode", with_tail=False)
     end = text.index(" ", 1) if " " in text[: text.index(">")] else text.index(">")

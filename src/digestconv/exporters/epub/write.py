@@ -4,11 +4,12 @@ A chapter depends on its post, its id and the book's language; the cover on the
 title, the date range and the counts; the package document and title page on
 every post of the book.  The navigation document, the NCX and the index are
 written when the book is assembled, around each chapter's share of them
-(``ChapterToc``), rendered with the chapter's post.  Each group is rendered
-into the members the book stores – compressed once – so that a rebuild after
-one post changed renders that post's chapter, its share and the package again,
-copies every other member as it was, and compresses the three navigation
-documents anew.
+(``shares``), rendered with the chapter's post, and compressed as they are
+written.  Each group is rendered into the members the book stores – compressed
+once – so that a rebuild after one post changed renders that post's chapter,
+its share and the package again, copies every other member as it was, and
+writes the three navigation documents anew unless the shares they are made of
+are all as they were.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.a11y import accessibility_metadata
 from digestconv.exporters.epub.books import Book, chapter_label, one_line
 from digestconv.exporters.epub.cover import CoverImage, generate_cover
-from digestconv.exporters.epub.labels import Labels
+from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.nav import (
     Entry,
     Landmark,
     NavEntry,
-    Rendered,
     nav_document,
     ncx_document,
     render_entry,
@@ -43,8 +43,10 @@ from digestconv.exporters.epub.package import (
     media_type,
     member,
     package_document,
+    streamed_member,
 )
 from digestconv.exporters.epub.plan import Chapter, iso_day
+from digestconv.exporters.epub.shares import Share, encode_share
 from digestconv.exporters.epub.subjects import distinct_subjects
 from digestconv.exporters.epub.xhtml import (
     cover_document,
@@ -212,49 +214,65 @@ def grouped(book: Book) -> bool:
     return len(book.chapters) >= MONTHS_FROM
 
 
-@dataclass(frozen=True)
-class ChapterToc:
-    """A chapter's share of the navigation document, the NCX and the index, serialised."""
-
-    entry: Rendered
-    index: tuple[str, ...]
-
-    def encode(self) -> bytes:
-        e = self.entry
-        return json.dumps([e.hrefs, e.depth, e.nav, e.ncx, self.index]).encode("utf-8")
-
-    @classmethod
-    def decode(cls, data: bytes) -> ChapterToc:
-        hrefs, depth, nav, ncx, index = json.loads(data)
-        return cls(Rendered(tuple(hrefs), depth, nav, tuple(ncx)), tuple(index))
-
-
-def chapter_toc(chapter: Chapter, lang: str, by_month: bool) -> ChapterToc:
+def chapter_toc(chapter: Chapter, lang: str, by_month: bool) -> bytes:
+    """The chapter's share of the navigation documents (see ``shares``)."""
     entry = render_entry(_chapter_entry(chapter), lang=lang, grouped=by_month)
-    return ChapterToc(entry, index_items(chapter, lang))
+    return encode_share(
+        stem=chapter.stem,
+        day=chapter.day,
+        hrefs=entry.hrefs,
+        depth=entry.depth,
+        papers=[(ref.paper.key, paper_label(ref.paper), ref.id) for ref in chapter.papers],
+        nav=entry.nav,
+        ncx=entry.ncx,
+        index=index_items(chapter, lang),
+    )
 
 
-def navigation_members(
-    site: Site, book: Book, lang: str, labels: Labels, tocs: Sequence[ChapterToc]
-) -> list[Member]:
-    """The index, the navigation document and the NCX around the chapters' shares of them."""
-    chapters = book.chapters
-    entries = [t.entry for t in tocs]
-    index = index_document(chapters, [t.index for t in tocs], lang=lang, css=CSS, labels=labels)
-    title = book.title
-    outline: list[Entry] = [NavEntry("titlepage", title, "text/titlepage.xhtml")]
-    outline.extend(_contents(chapters, entries, grouped(book)))
+@dataclass(frozen=True)
+class Navigation:
+    """What the index, the navigation document and the NCX hold besides the chapters'
+    shares: with the shares' bytes, all they are made of (``key``)."""
+
+    title: str
+    lang: str
+    identifier: str
+    author: str | None
+    grouped: bool
+
+    def key(self) -> bytes:
+        fields = [self.title, self.lang, self.identifier, self.author, self.grouped]
+        return json.dumps(["navigation", *fields]).encode("utf-8", "surrogatepass")
+
+
+def navigation_of(site: Site, book: Book, lang: str) -> Navigation:
+    return Navigation(book.title, lang, _identifier(site, book), _creator(site), grouped(book))
+
+
+def navigation_members(book: Navigation, shares: Sequence[Share]) -> list[Member]:
+    """The index, the navigation document and the NCX around the chapters' shares of them,
+    each compressed as it is written."""
+    labels = labels_for(book.lang)
+    lang = book.lang
+    index = index_document(shares, lang=lang, css=CSS, labels=labels)
+    outline: list[Entry] = [NavEntry("titlepage", book.title, "text/titlepage.xhtml")]
+    outline.extend(_contents(shares, book.grouped))
     outline.append(NavEntry("index", labels.index, "text/index.xhtml"))
     landmarks = [
         Landmark("cover", labels.cover, "text/cover.xhtml"),
         Landmark("titlepage", labels.title_page, "text/titlepage.xhtml"),
-        Landmark("bodymatter", labels.start, f"text/{chapters[0].file_name}"),
+        Landmark("bodymatter", labels.start, f"text/{shares[0].file_name}"),
         Landmark("index", labels.index, "text/index.xhtml"),
     ]
-    identifier = _identifier(site, book)
-    nav = nav_document(outline, landmarks, title=title, lang=lang, css=CSS_NAME, labels=labels)
-    ncx = ncx_document(outline, uid=identifier, title=title, author=_creator(site), lang=lang)
-    return [member("text/index.xhtml", index), member("nav.xhtml", nav), member("toc.ncx", ncx)]
+    nav = nav_document(outline, landmarks, title=book.title, lang=lang, css=CSS_NAME, labels=labels)
+    ncx = ncx_document(
+        outline, uid=book.identifier, title=book.title, author=book.author, lang=lang
+    )
+    return [
+        streamed_member("text/index.xhtml", index),
+        streamed_member("nav.xhtml", nav),
+        streamed_member("toc.ncx", ncx),
+    ]
 
 
 def _creator(site: Site) -> str | None:
@@ -289,22 +307,20 @@ def _chapter_entry(c: Chapter) -> NavEntry:
     )
 
 
-def _contents(
-    chapters: Sequence[Chapter], entries: Sequence[Rendered], by_month: bool
-) -> list[Entry]:
+def _contents(shares: Sequence[Share], by_month: bool) -> list[Entry]:
     """The digests' entries, under one entry per month when the book is ``grouped`` (the
     chapters' shares were rendered at the depth that implies)."""
     if not by_month:
-        return list(entries)
-    months: dict[str, list[tuple[Chapter, Rendered]]] = {}
-    for c, e in zip(chapters, entries, strict=True):
-        months.setdefault(c.day[:7], []).append((c, e))
+        return list(shares)
+    months: dict[str, list[Share]] = {}
+    for share in shares:
+        months.setdefault(share.day[:7], []).append(share)
     return [
         NavEntry(
             f"m{month.replace('-', '')}",
             month,
-            f"text/{group[0][0].file_name}#{group[0][0].stem}",
-            tuple(e for _, e in group),
+            f"text/{group[0].file_name}#{group[0].stem}",
+            tuple(group),
             group=True,
         )
         for month, group in months.items()
@@ -320,8 +336,8 @@ def book_archive(
     cover: Sequence[Member],
     documents: Sequence[Member],
     navigation: Sequence[Member],
-) -> bytes:
-    """The EPUB from its members, in the order the package lists them."""
+) -> Sequence[bytes]:
+    """The EPUB from its members, in the order the package lists them, as pieces."""
     image, cover_page = cover
     opf, titlepage = documents
     index, nav, ncx = navigation

@@ -9,14 +9,16 @@ renderer and nh3's gate (``digestconv.text.html``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from digestconv.exporters.epub.labels import Labels
 from digestconv.exporters.epub.plan import Chapter
+from digestconv.exporters.epub.shares import Share
 from digestconv.exporters.epub.tree import (
+    MARK_TEXT,
     SVG_NS,
     XHTML_NS,
     XLINK_NS,
@@ -25,17 +27,16 @@ from digestconv.exporters.epub.tree import (
     add_text,
     alone,
     clean,
-    fill,
     link,
     mark,
     mark_lang,
     sub,
 )
 from digestconv.model import Item, Paper, Site
-from digestconv.papers import group_papers
 from digestconv.text.html import markdown_html
 from digestconv.text.markdown import is_plain, markdown_to_text
 from digestconv.text.urls import paper_links, safe_href
+from digestconv.zipwrite import Buffer
 
 __all__ = [
     "SVG_NS",
@@ -294,8 +295,8 @@ def title_document(
     return doc.serialise()
 
 
-Place = tuple[Chapter, str]
-"""A chapter and the id of a paper's section in it."""
+Place = tuple[str, str, str]
+"""Where a paper is shown: the chapter's file name and day, the id of the paper's section."""
 
 
 def index_items(chapter: Chapter, lang: str) -> tuple[str, ...]:
@@ -306,7 +307,8 @@ def index_items(chapter: Chapter, lang: str) -> tuple[str, ...]:
     doc = Document(title="", lang=lang, css="")
     parent = sub(doc.body, "ul")
     for ref in chapter.papers:
-        _index_item(parent, paper_label(ref.paper), [(chapter, ref.id)], doc.korean)
+        place = (chapter.file_name, chapter.day, ref.id)
+        _index_item(parent, paper_label(ref.paper), [place], doc.korean)
     # An entry is one line (labels are whitespace-collapsed, each entry's tail a newline):
     # the list is serialised once and cut into its lines.
     text = alone(parent)
@@ -316,63 +318,85 @@ def index_items(chapter: Chapter, lang: str) -> tuple[str, ...]:
 
 
 def index_document(
-    chapters: Sequence[Chapter],
-    items: Sequence[Sequence[str]],
+    shares: Sequence[Share],
     *,
     lang: str,
     css: str,
     labels: Labels,
-) -> bytes:
-    """Every paper once, by title, linking to each digest that presents it.
+) -> Iterator[Buffer]:
+    """Every paper once, by title, linking to each digest that presents it, as pieces.
 
-    ``items`` are the chapters' ``index_items``; an entry of a paper shown in
-    several chapters is written here.
+    An entry of a paper shown in one chapter alone is that chapter's line of the
+    index (``index_items``, in its share); an entry of a paper shown in several is
+    written here.  Papers are the same paper by ``Paper.key``, as ``papers.group_papers``
+    decides, and take the label of their first appearance.
     """
-    groups = group_papers(
-        ((n, i), ref.paper)
-        for n, chapter in enumerate(chapters)
-        for i, ref in enumerate(chapter.papers)
-    )
-    entries = [
-        (group.key, paper_label(group.paper), [place for place, _ in group.appearances])
-        for group in groups
-    ]
-    ordered = sorted(entries, key=lambda e: (e[1].casefold(), e[1], e[0]))
+    first: dict[str, tuple[int, int]] = {}
+    repeats: dict[str, list[tuple[int, int]]] = {}
+    entries: list[tuple[str, str, str, int, int]] = []
+    for n, share in enumerate(shares):
+        for i, (key, label, _id) in enumerate(share.papers):
+            if key in first:
+                repeats.setdefault(key, [first[key]]).append((n, i))
+            else:
+                first[key] = (n, i)
+                entries.append((label.casefold(), label, key, n, i))
+    del first
+    # Keys are unique: the order is the one of (folded label, label, key) alone.
+    entries.sort()
     doc = Document(title=labels.index, lang=lang, css=css, body_attrs=[("epub:type", "backmatter")])
     section = sub(doc.body, "section", [("class", "paper-index")])
     section.text = "\n"
     sub(section, "h1", (), labels.index)
     sub(section, "p", [("class", "index-intro")], labels.index_intro)
-    if not ordered:
-        return doc.serialise()
+    if not entries:
+        return iter((doc.serialise(),))
     index = sub(section, "ul", [("class", "index")])
     index.text = "\n"
     mark(index)
-    scratch = sub(Document(title="", lang=lang, css="").body, "ul")
-    pieces: list[str] = []
-    for _key, label, places in ordered:
-        if len(places) == 1:
-            n, i = places[0]
-            pieces.append(items[n][i])
+    head, tail = doc.serialise().split(MARK_TEXT.encode("ascii"))
+    return _index_pieces(head, tail, shares, entries, repeats=repeats, lang=lang)
+
+
+def _index_pieces(
+    head: bytes,
+    tail: bytes,
+    shares: Sequence[Share],
+    entries: Sequence[tuple[str, str, str, int, int]],
+    *,
+    repeats: dict[str, list[tuple[int, int]]],
+    lang: str,
+) -> Iterator[Buffer]:
+    yield head
+    scratch_doc = Document(title="", lang=lang, css="")
+    scratch, korean = sub(scratch_doc.body, "ul"), scratch_doc.korean
+    for count, (_folded, label, key, n, i) in enumerate(entries):
+        if count:
+            yield b"\n"
+        places = repeats.get(key)
+        if places is None:
+            yield shares[n].index_line(i)
         else:
-            where = [(chapters[n], chapters[n].papers[i].id) for n, i in places]
-            pieces.append(alone(_index_item(scratch, label, where, doc.korean)))
-    return fill(doc.serialise().decode("utf-8"), ["\n".join(pieces)]).encode("utf-8")
+            where = [
+                (shares[m].file_name, shares[m].day, shares[m].papers[j][2]) for m, j in places
+            ]
+            yield alone(_index_item(scratch, label, where, korean)).encode("utf-8")
+    yield tail
 
 
 def _index_item(
     parent: etree._Element, label: str, places: Sequence[Place], korean: bool
 ) -> etree._Element:
-    first_chapter, first_id = places[0]
+    first_file, _day, first_id = places[0]
     li = sub(parent, "li")
     mark_lang(
-        sub(li, "a", [("href", f"{first_chapter.file_name}#{first_id}")], label, tail=" "),
+        sub(li, "a", [("href", f"{first_file}#{first_id}")], label, tail=" "),
         label,
         korean,
     )
     where = sub(li, "span", [("class", "where")], "— ", tail=None)
-    for n, (ch, pid) in enumerate(places):
-        sub(where, "a", [("href", f"{ch.file_name}#{pid}")], ch.day, tail=None)
+    for n, (file_name, day, pid) in enumerate(places):
+        sub(where, "a", [("href", f"{file_name}#{pid}")], day, tail=None)
         if n < len(places) - 1:
             add_text(where, ", ")
     return li
