@@ -43,10 +43,18 @@ class PaperGroup(Generic[T]):
 
 def group_papers(pairs: Iterable[tuple[T, Paper]]) -> list[PaperGroup[T]]:
     """Appearances grouped by paper, groups in the order of their first appearance."""
-    groups: dict[str, list[tuple[T, Paper]]] = {}
-    for where, paper in pairs:
-        groups.setdefault(paper.key, []).append((where, paper))
+    groups = group_keys(((where, paper), paper.key) for where, paper in pairs)
     return [PaperGroup(key, tuple(places)) for key, places in groups.items()]
+
+
+def group_keys(pairs: Iterable[tuple[T, str]]) -> dict[str, list[T]]:
+    """Places grouped by their paper's ``Paper.key``, in order of first appearance: for
+    callers that hold the keys rather than the papers (a book's index made from stored
+    shares)."""
+    groups: dict[str, list[T]] = {}
+    for where, key in pairs:
+        groups.setdefault(key, []).append(where)
+    return groups
 
 
 def distinct_papers(digests: Iterable[Digest]) -> list[PaperGroup[Digest]]:

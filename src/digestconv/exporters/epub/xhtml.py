@@ -33,6 +33,7 @@ from digestconv.exporters.epub.tree import (
     sub,
 )
 from digestconv.model import Item, Paper, Site
+from digestconv.papers import group_keys
 from digestconv.text.html import markdown_html
 from digestconv.text.markdown import is_plain, markdown_to_text
 from digestconv.text.urls import paper_links, safe_href
@@ -328,20 +329,23 @@ def index_document(
 
     An entry of a paper shown in one chapter alone is that chapter's line of the
     index (``index_items``, in its share); an entry of a paper shown in several is
-    written here.  Papers are the same paper by ``Paper.key``, as ``papers.group_papers``
-    decides, and take the label of their first appearance.
+    written here.  Papers are the same paper as ``papers`` decides, and take the label
+    of their first appearance.
     """
-    first: dict[str, tuple[int, int]] = {}
+    groups = group_keys(
+        ((n, i), key)
+        for n, share in enumerate(shares)
+        for i, (key, _, _) in enumerate(share.papers)
+    )
     repeats: dict[str, list[tuple[int, int]]] = {}
     entries: list[tuple[str, str, str, int, int]] = []
-    for n, share in enumerate(shares):
-        for i, (key, label, _id) in enumerate(share.papers):
-            if key in first:
-                repeats.setdefault(key, [first[key]]).append((n, i))
-            else:
-                first[key] = (n, i)
-                entries.append((label.casefold(), label, key, n, i))
-    del first
+    for key, places in groups.items():
+        n, i = places[0]
+        label = shares[n].papers[i][1]
+        entries.append((label.casefold(), label, key, n, i))
+        if len(places) > 1:
+            repeats[key] = places
+    del groups
     # Keys are unique: the order is the one of (folded label, label, key) alone.
     entries.sort()
     doc = Document(title=labels.index, lang=lang, css=css, body_attrs=[("epub:type", "backmatter")])
