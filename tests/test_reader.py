@@ -504,3 +504,25 @@ date: 2025-02-06
         ("Seeing Better", "https://arxiv.org/abs/2501.00001", {}),
         ("Depth Anything Again", "https://arxiv.org/abs/2501.00002", {}),
     ]
+
+
+def test_bold_fields_on_one_line_may_be_separated_by_a_middle_dot() -> None:
+    post = """---
+title: Papers
+date: 2025-03-02
+---
+
+### Seeing Better
+**arXiv:** [2501.00001](https://arxiv.org/abs/2501.00001) · **Upvotes:** 120
+
+A new backbone.
+
+### Depth Anything Again
+**arXiv:** [2501.00002](https://arxiv.org/abs/2501.00002) · **Upvotes:** 80
+"""
+    digest = read_post(post.encode("utf-8"), "2025-03-02-t.md", Site(), Diagnostics())
+    assert digest is not None
+    assert [(p.url, dict(p.fields)) for p in digest.papers] == [
+        ("https://arxiv.org/abs/2501.00001", {"Upvotes": "120"}),
+        ("https://arxiv.org/abs/2501.00002", {"Upvotes": "80"}),
+    ]

@@ -249,7 +249,7 @@ _BOLD_FIELD = re.compile(
 _PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*(?::\s+|：\s*)")
 """``Label: value``; after a full-width colon, as CJK text writes it, no space is needed."""
 _SEGMENT = re.compile(
-    r"[ \t]{1,8}\|[ \t]{1,8}"
+    r"[ \t]{1,8}[|·•][ \t]{1,8}"
     r"(?=(?:\*\*|__)[^*_\n]{1,40}?(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]))"
 )
 
