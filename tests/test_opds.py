@@ -12,6 +12,7 @@ from lxml import etree
 
 from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
+from digestconv.exporters.epub import EpubExporter
 from digestconv.exporters.epub.plan import split_digests
 from digestconv.exporters.opds import ATOM_NAME, JSON_NAME, OpdsExporter, OpdsOptions
 from digestconv.exporters.opds.published import href
@@ -171,3 +172,20 @@ def test_cli_and_build_write_the_catalog_beside_the_books(
     for rel, link in atom_links(catalog.read_bytes()):
         if rel in (ACQ, "http://opds-spec.org/image"):
             assert (catalog.parent / link).resolve().is_file(), link
+
+
+def test_thumbnails_show_what_the_books_cover_shows(samples_corpus: Corpus) -> None:
+    """The thumbnail is drawn with the cover's ASCII-only font: the Korean counts ("5개")
+    and the en dash used to vanish from it, leaving "5" and "40" under the title."""
+    from digestconv.exporters.epub.books import plan_books
+    from digestconv.exporters.epub.write import cover_spec
+    from digestconv.exporters.opds.write import cover_parts
+
+    options = resolve(OpdsExporter.Options, {})
+    (part,) = cover_parts(samples_corpus, options)
+    title, span, details, _footer = part.data
+    book = plan_books(samples_corpus, resolve(EpubExporter.Options, {})).books[0]
+    spec = cover_spec(samples_corpus.site, book, "ko", None)
+    assert (title, span, tuple(details)) == (spec.title, spec.span, spec.details)
+    assert span == "2025-10-08 - 2025-12-17"
+    assert tuple(details) == ("5 digests", "40 papers")

@@ -170,6 +170,16 @@ def _wrap(
     return lines
 
 
+def cover_facts(
+    first_day: str, last_day: str, n_digests: int, n_papers: int
+) -> tuple[str, tuple[str, str]]:
+    """The date range and the counts a generated cover shows (the book's, a catalog's
+    thumbnail), in the ASCII its built-in font draws: an en dash or a localised count
+    ("5개", "40편") would be dropped character by character, leaving "5" and "40"."""
+    span = first_day if first_day == last_day else f"{first_day} - {last_day}"
+    return span, (f"{n_digests} digests", f"{n_papers} papers")
+
+
 def generate_cover(
     title: str, span: str, details: Sequence[str], footer: str, font: FontChoice | None
 ) -> CoverImage:

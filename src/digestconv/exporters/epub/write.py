@@ -25,7 +25,7 @@ from importlib import resources
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub.a11y import accessibility_metadata
 from digestconv.exporters.epub.books import Book, chapter_label, one_line
-from digestconv.exporters.epub.cover import CoverImage, generate_cover
+from digestconv.exporters.epub.cover import CoverImage, cover_facts, generate_cover
 from digestconv.exporters.epub.labels import Labels, labels_for
 from digestconv.exporters.epub.nav import (
     Entry,
@@ -118,14 +118,15 @@ class CoverSpec:
 
 
 def cover_spec(site: Site, book: Book, lang: str, image: CoverImage | None) -> CoverSpec:
-    first_day, last_day = book.chapters[0].day, book.chapters[-1].day
-    span = first_day if first_day == last_day else f"{first_day} – {last_day}"
     n_papers = sum(len(c.papers) for c in book.chapters)
+    span, details = cover_facts(
+        book.chapters[0].day, book.chapters[-1].day, len(book.chapters), n_papers
+    )
     return CoverSpec(
         title=book.title,
         lang=lang,
-        span=span.replace("–", "-"),  # the built-in font's text is ASCII
-        details=(f"{len(book.chapters)} digests", f"{n_papers} papers"),
+        span=span,
+        details=details,
         footer=one_line(
             site.root_url if site.root_url and safe_href(site.root_url) else site.author
         ),

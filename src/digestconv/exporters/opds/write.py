@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.epub.labels import labels_for
+from digestconv.exporters.epub.plan import iso_day
 from digestconv.exporters.opds import ATOM_NAME, JSON_NAME, OpdsOptions
 from digestconv.exporters.opds.catalog import COVER_NAME, Catalog, plan_catalog
 from digestconv.fragments import Part, PerExport
@@ -43,13 +43,14 @@ def _covers(catalog: Catalog, options: OpdsOptions) -> list[tuple[str, Cover]]:
     """Each thumbnail's file name and what it shows, in the catalog's order."""
     if not options.covers:
         return []
-    labels = labels_for(catalog.lang)
+    from digestconv.exporters.epub.cover import cover_facts  # Pillow, only for covers
+
     footer = catalog.site_url or catalog.author
     out: list[tuple[str, Cover]] = []
     for entry in catalog.entries:
         b = entry.book
-        details = (labels.count_digests(len(b.digests)), labels.count_papers(b.n_papers))
-        out.append((COVER_NAME.format(stem=b.stem), (b.title, b.span, details, footer)))
+        span, details = cover_facts(iso_day(b.first), iso_day(b.last), len(b.digests), b.n_papers)
+        out.append((COVER_NAME.format(stem=b.stem), (b.title, span, details, footer)))
     return out
 
 
