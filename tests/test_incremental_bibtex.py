@@ -45,7 +45,7 @@ class Counting(BibtexExporter):
     def render_part(
         self, part: Part, site: Site, options: BibtexOptions, diagnostics: Diagnostics
     ) -> bytes:
-        self.rendered.extend(entry.paper for entry in part.data)
+        self.rendered.extend(entry.key for entry in part.data)
         return super().render_part(part, site, options, diagnostics)
 
 

@@ -14,10 +14,7 @@ every other run keeps its bytes and its cached part.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
-from typing import TypeVar
-
-T = TypeVar("T")
+from collections.abc import Sequence
 
 AVERAGE = 16
 """Entries per run on average (a power of two); 1 makes a part per entry."""
@@ -25,21 +22,19 @@ LONGEST = 64
 """No run is longer, whatever the hashes."""
 
 
-def runs(entries: Sequence[T], name: Callable[[T], str]) -> list[Sequence[T]]:
-    """``entries`` cut after each entry whose ``name`` hashes to a multiple of
-    :data:`AVERAGE`, and after :data:`LONGEST` entries without such a cut."""
+def runs(names: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the runs of a list are, as ``(start, end)`` slices, from its entries' names (a
+    paper's key): cut after each name whose hash is a multiple of ``AVERAGE``, and after
+    ``LONGEST`` entries without such a cut."""
     mask = AVERAGE - 1
-    out: list[Sequence[T]] = []
+    out: list[tuple[int, int]] = []
     start = 0
-    for i, entry in enumerate(entries):
-        if (
-            not zlib.crc32(name(entry).encode("utf-8", "surrogatepass")) & mask
-            or i + 1 - start == LONGEST
-        ):
-            out.append(entries[start : i + 1])
+    for i, name in enumerate(names):
+        if not zlib.crc32(name.encode("utf-8", "surrogatepass")) & mask or i + 1 - start == LONGEST:
+            out.append((start, i + 1))
             start = i + 1
-    if start < len(entries):
-        out.append(entries[start:])
+    if start < len(names):
+        out.append((start, len(names)))
     return out
 
 

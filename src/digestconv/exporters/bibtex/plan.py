@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostic, Diagnostics
@@ -39,15 +39,18 @@ if TYPE_CHECKING:
     from digestconv.exporters.bibtex import BibtexOptions
 
 
-class Planned(NamedTuple):
+@dataclass(slots=True)
+class Planned:
     """One entry: its paper, the digests that featured it and what the plan decided for it
-    (all of which is in its part's key and digests).  A tuple: one is made per paper at
-    every build."""
+    (all of which is in its part's key and digests)."""
 
-    paper: str
+    key: str
     """``Paper.key`` of the entry's paper."""
-    digests: tuple[Digest, ...]
-    """Every digest that featured the paper, each once, in reading order."""
+    paper: Paper
+    """The paper as first shown."""
+    digests: list[Digest]
+    """Every digest that featured the paper, each once (``papers.each_once``), in
+    reading order."""
     cite: str | None = None
     """The citation key, after disambiguation; None when the template's key is unique by
     construction, and is rendered with the entry."""
@@ -66,33 +69,28 @@ class Plan:
     """Diagnostics about the corpus as a whole, reported once the entries are joined."""
 
 
-@dataclass(slots=True)
-class Group:
-    """One distinct paper: as first shown, and every digest that featured it."""
-
-    key: str
-    paper: Paper
-    digests: list[Digest]
-
-
 def plan(corpus: Corpus, options: BibtexOptions) -> Plan:
     template = bib_keys.check_template(options.key_template)
     existing = bib_update.read(options.update) if options.update else bib_update.EMPTY
     fresh = ordered(corpus.digests, existing.papers)
     if not options.enrich and not existing.keys and unique_by_construction(template, fresh):
-        entries = [Planned(g.key, each_once(g.digests)) for g in fresh]
-        return Plan(existing, in_parts(entries, [e.paper for e in entries]), ())
-    return decided(template, existing, fresh, options)
+        return Plan(existing, in_parts(fresh, [e.key for e in fresh]), ())
+    notes = decide(template, existing, fresh, options)
+    return Plan(existing, in_parts(fresh, [part_key(e) for e in fresh]), notes)
+
+
+planned: PerExport[Plan] = PerExport(plan)
+""":func:`plan`, made once per export for ``parts`` and ``assemble``."""
 
 
 def in_parts(entries: Sequence[Planned], keys: Sequence[str]) -> tuple[Part, ...]:
     """Runs of entries as parts; ``keys[i]`` names everything entry ``i`` depends on
     besides its digests."""
     out = []
-    for run in runs(list(zip(entries, keys, strict=True)), lambda pair: pair[0].paper):
-        data = tuple(e for e, _ in run)
-        digests = data[0].digests if len(data) == 1 else _union(data)
-        out.append(Part(digests, joined_key([k for _, k in run]), data))
+    for start, end in runs([e.key for e in entries]):
+        run = tuple(entries[start:end])
+        digests = tuple(run[0].digests) if len(run) == 1 else _union(run)
+        out.append(Part(digests, joined_key(keys[start:end]), run))
     return tuple(out)
 
 
@@ -101,23 +99,19 @@ def _union(run: Sequence[Planned]) -> tuple[Digest, ...]:
     return tuple({id(d): d for e in run for d in e.digests}.values())
 
 
-planned: PerExport[Plan] = PerExport(plan)
-""":func:`plan`, made once per export for ``parts`` and ``assemble``."""
-
-
-def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Group]:
+def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Planned]:
     """The distinct papers (by ``Paper.key``, as :mod:`digestconv.papers` defines them) that
     ``cited`` lacks, in entry order: arXiv papers chronologically (``ArxivId.sort_key``),
     then the others by URL.  One dict pass, no object per appearance: this runs over every
     paper at every build."""
-    groups: dict[str, Group] = {}
+    groups: dict[str, Planned] = {}
     for digest in digests:
         for paper in digest.papers:
             key = paper.key
             group = groups.get(key)
             if group is None:
-                groups[key] = Group(key, paper, [digest])
-            else:
+                groups[key] = Planned(key, paper, [digest])
+            elif all(d is not digest for d in group.digests):
                 group.digests.append(digest)
     if cited:
         groups = {k: g for k, g in groups.items() if k not in cited}
@@ -128,7 +122,7 @@ def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Group]:
     return on_arxiv + others
 
 
-def _chronological(group: Group) -> str:
+def _chronological(group: Planned) -> str:
     ax = group.paper.arxiv
     assert ax is not None
     return chronological(ax)
@@ -142,19 +136,12 @@ def chronological(ax: ArxivId) -> str:
     return ("19" if number[:2] >= "91" else "20") + number[:4] + ident
 
 
-def each_once(digests: list[Digest]) -> tuple[Digest, ...]:
-    """``papers.each_once`` with a shortcut for the common paper featured once."""
-    if len(digests) == 1:
-        return (digests[0],)
-    return tuple({id(d): d for d in digests}.values())
-
-
 UNIQUE_TEMPLATES = frozenset({bib_keys.DEFAULT_TEMPLATE, "{id}"})
 
 _ARXIV_KEYS = re.compile(r"(?:arxiv:(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})\n)*")
 
 
-def unique_by_construction(template: str, fresh: Sequence[Group]) -> bool:
+def unique_by_construction(template: str, fresh: Sequence[Planned]) -> bool:
     """Whether ``template`` gives every paper a key no other paper's key equals, ignoring
     case as BibTeX does, so that ``keys.assign`` would change none.
 
@@ -175,10 +162,11 @@ def unique_by_construction(template: str, fresh: Sequence[Group]) -> bool:
     return len({bib_keys.url_id(u) for u in urls}) == len(urls)
 
 
-def decided(
-    template: str, existing: bib_update.Existing, fresh: Sequence[Group], options: BibtexOptions
-) -> Plan:
-    """Every paper's key rendered and disambiguated here, with arXiv's metadata."""
+def decide(
+    template: str, existing: bib_update.Existing, fresh: Sequence[Planned], options: BibtexOptions
+) -> tuple[Diagnostic, ...]:
+    """Every entry's key rendered and disambiguated here, and arXiv's metadata fetched:
+    set on the entries; the notes about the corpus as a whole returned."""
     notes = Diagnostics()
     records = [record_of(g) for g in fresh]
     metas: dict[str, bib_enrich.ArxivMeta] = {}
@@ -214,17 +202,16 @@ def decided(
         )
     keys, _ = bib_keys.assign(wanted, idents, existing.keys)
 
-    entries = [
-        Planned(r.key, each_once(g.digests), keys[r.key], wanted[r.key], metas.get(r.key))
-        for r, g in zip(records, fresh, strict=True)
-    ]
-    return Plan(existing, in_parts(entries, [part_key(e) for e in entries]), tuple(notes.items))
+    for entry in fresh:
+        entry.cite, entry.wanted = keys[entry.key], wanted[entry.key]
+        entry.meta = metas.get(entry.key)
+    return tuple(notes.items)
 
 
-def record_of(group: Group) -> Record:
+def record_of(group: Planned) -> Record:
     """The paper with every appearance, as ``papers.distinct_papers`` gives them."""
     key = group.key
-    seen = [(d, p) for d in each_once(group.digests) for p in d.papers if p.key == key]
+    seen = [(d, p) for d in group.digests for p in d.papers if p.key == key]
     return Record(key, group.paper, group.paper.arxiv, seen)
 
 
@@ -232,4 +219,4 @@ def part_key(planned: Planned) -> str:
     """A decided entry's key: JSON, so never equal to a bare ``Paper.key`` (the key of an
     entry whose citation key is the template's, rendered with the entry)."""
     meta = astuple(planned.meta) if planned.meta is not None else None
-    return json.dumps([planned.paper, planned.cite, planned.wanted, meta], ensure_ascii=False)
+    return json.dumps([planned.key, planned.cite, planned.wanted, meta], ensure_ascii=False)

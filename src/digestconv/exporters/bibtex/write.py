@@ -24,7 +24,7 @@ def entries(part: Part, options: BibtexOptions, diagnostics: Diagnostics) -> byt
 
 def entry(planned: Planned, options: BibtexOptions, diagnostics: Diagnostics) -> bytes:
     """One entry, from the digests that featured its paper and what the plan decided."""
-    rec = record(planned.paper, planned.digests, diagnostics)
+    rec = record(planned.key, planned.digests, diagnostics)
     cite = planned.cite
     if cite is None:  # the template's key, unique by construction (see plan)
         parts = KeyParts(id=rec.ident, year=rec.year, title=rec.paper.title)
@@ -32,7 +32,7 @@ def entry(planned: Planned, options: BibtexOptions, diagnostics: Diagnostics) ->
     elif cite != planned.wanted:
         diagnostics.warning(
             "export",
-            f"citation key {planned.wanted!r} is not unique; {planned.paper} gets {cite!r}",
+            f"citation key {planned.wanted!r} is not unique; {planned.key} gets {cite!r}",
         )
     built = build(rec, cite, biblatex=options.biblatex, summary=options.summary, meta=planned.meta)
     return format_entry(built).encode("utf-8")
