@@ -4,9 +4,10 @@ An entry's text depends on its paper's digests and on three things no single
 paper decides: whether ``--update``'s file already cites the paper (then it gets
 no entry), its citation key (a template key that collides with another paper's,
 or with a key the file uses, is disambiguated) and, with ``--enrich``, arXiv's
-metadata.  Deciding them here, once, is what lets every entry be rendered — and
-cached — on its own: they travel in the part's key, so an entry is rendered
-again exactly when one of them or one of its digests changes.
+metadata.  Deciding them here, once, is what lets entries be rendered — and
+cached — apart from the rest of the corpus: they travel in the key of the part
+holding the entry (a short run of entries, see :mod:`.chunks`), so a part is
+rendered again exactly when one of them or one of its digests changes.
 
 The plan is made at every build, over every distinct paper, while an edit
 re-renders a handful of entries: it must cost little per paper.  With the default
