@@ -1,6 +1,10 @@
 """The BibTeX exporter in parts: one entry per distinct paper, rendered again only when
 its digests or what the corpus decides for it (its citation key, --update's file,
-arXiv metadata) change, and always the bytes of a cold export."""
+arXiv metadata) change, and always the bytes of a cold export.
+
+A part holds a run of neighbouring entries (``chunks``); these tests make it one entry
+per part, so that they can say exactly which entries an edit renders again (the runs
+themselves are tested in ``test_bibtex_plan.py``)."""
 
 from __future__ import annotations
 
@@ -19,12 +23,17 @@ from digestconv import fragments
 from digestconv.arxiv import parse_id
 from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions
+from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions, chunks
 from digestconv.exporters.bibtex.enrich import ArxivMeta, Cache
 from digestconv.fragments import MemoryStore, Part
 from digestconv.model import Corpus, Digest, Item, Paper, Section, Site
 
 KST = timezone(timedelta(hours=9))
+
+
+@pytest.fixture(autouse=True)
+def one_entry_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "AVERAGE", 1)
 
 
 class Counting(BibtexExporter):
@@ -36,7 +45,7 @@ class Counting(BibtexExporter):
     def render_part(
         self, part: Part, site: Site, options: BibtexOptions, diagnostics: Diagnostics
     ) -> bytes:
-        self.rendered.append(part.data.paper)
+        self.rendered.extend(entry.key for entry in part.data)
         return super().render_part(part, site, options, diagnostics)
 
 

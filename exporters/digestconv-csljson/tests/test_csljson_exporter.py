@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import re
 import shutil
@@ -37,7 +38,9 @@ from digestconv.model import (
 from digestconv.options import OptionError, from_config
 from digestconv.plugins import Exporter
 
+from digestconv_csljson import runs
 from digestconv_csljson.exporter import CslJsonExporter, CslJsonOptions
+from digestconv_csljson.items import collect, distinct
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = json.loads((HERE / "csl-data.json").read_text(encoding="utf-8"))
@@ -335,14 +338,23 @@ def test_pandoc_citeproc_resolves_every_key_and_renders_every_title(tmp_path: Pa
 # ------------------------------------------------------------ incremental builds
 
 
+@pytest.fixture
+def one_item_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part per item, so that a test can say exactly which items an edit renders again
+    (a part holds a run of items: ``test_runs_*`` below)."""
+    monkeypatch.setattr(runs, "AVERAGE", 1)
+
+
 class Counting(CslJsonExporter):
+    """Records the papers whose items were rendered."""
+
     def __init__(self) -> None:
         self.rendered: list[str] = []
 
     def render_part(
         self, part: Part, site: Site, options: CslJsonOptions, diagnostics: Diagnostics
     ) -> bytes:
-        self.rendered.append(part.data)
+        self.rendered.extend(key for key, _ in part.data)
         return super().render_part(part, site, options, diagnostics)
 
 
@@ -369,6 +381,7 @@ def test_parts_join_to_the_json_of_the_whole_list(summary: str) -> None:
     assert cold(Corpus(Site(), ())) == b"[]\n"
 
 
+@pytest.mark.usefixtures("one_item_per_part")
 def test_reusing_every_item_gives_the_cold_bytes_and_diagnostics() -> None:
     marked = digest(10, (), paper(1, "The <i>Italic</i> Paper", "https://x.org/i"))
     corpus = Corpus(CORPUS.site, (*CORPUS.digests, marked))
@@ -381,6 +394,7 @@ def test_reusing_every_item_gives_the_cold_bytes_and_diagnostics() -> None:
     assert [d.message for d in replayed] == [d.message for d in diagnostics] != []
 
 
+@pytest.mark.usefixtures("one_item_per_part")
 def test_an_edited_digest_renders_only_its_papers() -> None:
     store = MemoryStore()
     build(CORPUS, store)
@@ -393,6 +407,7 @@ def test_an_edited_digest_renders_only_its_papers() -> None:
     assert b"edited" in out
 
 
+@pytest.mark.usefixtures("one_item_per_part")
 def test_added_and_removed_digests() -> None:
     store = MemoryStore()
     eighth = CORPUS.digests[0]
@@ -405,6 +420,7 @@ def test_added_and_removed_digests() -> None:
     assert out == cold(Corpus(CORPUS.site, (eighth,)))
 
 
+@pytest.mark.usefixtures("one_item_per_part")
 def test_an_option_renders_every_item_again() -> None:
     store = MemoryStore()
     build(CORPUS, store)
@@ -413,6 +429,7 @@ def test_an_option_renders_every_item_again() -> None:
     assert out == cold(CORPUS, CslJsonOptions(summary="note"))
 
 
+@pytest.mark.usefixtures("one_item_per_part")
 def test_a_paper_listed_twice_in_one_digest_is_one_item() -> None:
     twice = digest(
         12,
@@ -424,3 +441,56 @@ def test_a_paper_listed_twice_in_one_digest_is_one_item() -> None:
     out, rendered, _ = build(corpus, MemoryStore())
     assert rendered == ["arxiv:2510.00002"]
     assert [i["id"] for i in json.loads(out)] == ["arXiv:2510.00002"]
+
+
+def test_distinct_lists_the_papers_as_collect_does() -> None:
+    """The one-pass listing of ``parts`` agrees with ``collect``, which the items use."""
+    web = paper(4, "Another Post", "https://example.com/b")
+    again = digest(10, ("x",), web, *CORPUS.digests[0].papers, web)
+    corpus = Corpus(CORPUS.site, (*CORPUS.digests, again))
+    listed = distinct(corpus.digests)
+    expected = collect(corpus.papers())
+    assert [key for key, _ in listed] == [e.paper.key for e in expected]
+    for (_, entry), full in zip(listed, expected, strict=True):
+        assert entry.paper is full.paper
+        assert entry.digests == list({id(d): d for d in full.digests}.values())
+
+
+def test_runs_an_edit_renders_only_the_runs_holding_its_papers() -> None:
+    ids = [f"2509.{n:05d}" for n in range(1, 401)]
+    papers = [
+        paper(1 + n % 8, f"Paper {n}", f"https://arxiv.org/abs/{i}", arxiv_id(i))
+        for n, i in enumerate(ids)
+    ]
+    digests = tuple(digest(1 + n // 16, ("p",), *papers[n : n + 16]) for n in range(0, 400, 16))
+    store = MemoryStore()
+    build(Corpus(Site(), digests), store)
+    edited = (*digests[:10], replace(digests[10], tags=("edited",)), *digests[11:])
+    out, rendered, _ = build(Corpus(Site(), edited), store)
+    assert out == cold(Corpus(Site(), edited))
+    assert b"edited" in out
+    touched = {p.key for p in digests[10].papers}
+    parts = CslJsonExporter().parts(Corpus(Site(), edited), CslJsonOptions())
+    held = [{key for key, _ in part.data} for part in parts]
+    assert 1 < len(parts) < len(papers) / 4
+    # Exactly the runs holding an edited paper are rendered: far fewer items than listed.
+    assert sorted(rendered) == sorted(k for keys in held if keys & touched for k in keys)
+    assert touched <= set(rendered)
+    assert len(rendered) < len(papers) / 2
+
+
+def test_runs_are_cut_by_the_names_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [f"arxiv:2509.{n:05d}" for n in range(200)]
+    cuts = runs.runs(names)
+    assert (cuts[0][0], cuts[-1][1]) == (0, 200)
+    assert runs.runs([]) == []
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+    assert all(end - start <= runs.LONGEST for start, end in cuts)
+    # A name added in the middle changes the run it falls in, no other.
+    added = [*names[:100], "arxiv:2509.99999", *names[100:]]
+    assert (
+        len({tuple(added[a:b]) for a, b in runs.runs(added)} - {tuple(names[a:b]) for a, b in cuts})
+        <= 2
+    )
+    monkeypatch.setattr(runs, "AVERAGE", 1 << 30)
+    assert [b - a for a, b in runs.runs(names)] == [64, 64, 64, 8]

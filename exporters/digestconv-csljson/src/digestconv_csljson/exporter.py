@@ -8,10 +8,11 @@ and text, ``digestconv.fragments`` for incremental builds) and registers through
 the ``digestconv.exporters`` entry-point group in its own pyproject.toml.  The
 exporter is pure: corpus and options in, bytes out; the CLI writes the file.
 
-It renders in parts, one per distinct paper: ``digestconv build`` then renders an
-item again only when a digest featuring its paper changes, and reuses the rest.
-An item is a function of its paper's digests alone (its key too), so a part needs
-no ``key`` beyond the paper's identity.
+It renders in parts, each a run of neighbouring items (one item per distinct
+paper): ``digestconv build`` then renders a run again only when a digest featuring
+one of its papers changes, and reuses the rest.  An item is a function of its
+paper's digests alone (its key too), so a part needs no ``key`` beyond its papers'
+identities.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.fragments import Part, export_whole
-from digestconv.model import Corpus, Site
+from digestconv.model import Corpus, Digest, Site
 from digestconv.options import option
 from digestconv.papers import each_once
 from digestconv.plugins import BuildTarget, ExportError, OutputSpec
 
-from digestconv_csljson.items import collect, item_id, markup_in, to_item
+from digestconv_csljson.items import Entry, collect, distinct, item_id, markup_in, to_item
+from digestconv_csljson.runs import runs
 
 
 @dataclass(frozen=True)
@@ -63,30 +65,52 @@ class CslJsonExporter:
         return data
 
     def parts(self, corpus: Corpus, options: CslJsonOptions) -> Sequence[Part]:
-        """One part per distinct paper, made from every digest that featured it.
+        """A part per run of neighbouring items (see ``runs``), each item made from every
+        digest that featured its paper.
 
         What depends on more than one paper is decided here, where the whole corpus is
-        seen: the order of the items and that no two papers share a citation key.
+        seen: the order of the items and that no two papers share a citation key.  Every
+        build asks this of every paper, so it is one pass with nothing rendered.
         """
-        out: list[Part] = []
+        listed = distinct(corpus.digests)
         ids: dict[str, str] = {}
-        for entry in collect(corpus.papers()):
-            paper = entry.paper
-            key = item_id(paper)
+        for key, entry in listed:
+            if entry.paper.arxiv is not None:
+                continue  # "arXiv:<id>" is as distinct as the paper's key, "arxiv:<id>"
+            cite = item_id(entry.paper)
             # Two different URLs hashing to one key would make citations ambiguous:
             # refuse rather than write a bibliography that cites the wrong page.
-            if key in ids and ids[key] != paper.key:
-                raise ExportError(f"citation key {key} stands for both {ids[key]} and {paper.key}")
-            ids[key] = paper.key
-            # The paper's identity tells render_part which paper of the digests it is.
-            out.append(Part(each_once(entry.digests), key=paper.key, data=paper.key))
+            if cite in ids and ids[cite] != key:
+                raise ExportError(f"citation key {cite} stands for both {ids[cite]} and {key}")
+            ids[cite] = key
+        out: list[Part] = []
+        for start, end in runs([key for key, _ in listed]):
+            # The items' paper identities and digests tell render_part what to render;
+            # the identities, length-prefixed, are the part's key (an item depends on
+            # nothing else).
+            run = tuple(listed[start:end])
+            digests = each_once(d for _, entry in run for d in entry.digests)
+            out.append(Part(digests, key="".join(f"{len(k)}:{k}" for k, _ in run), data=run))
         return out
 
     def render_part(
         self, part: Part, site: Site, options: CslJsonOptions, diagnostics: Diagnostics
     ) -> bytes:
-        """The item at the list's indentation; its diagnostics are replayed on reuse."""
-        pairs = [(d, p) for d in part.digests for p in d.papers if p.key == part.data]
+        """The run's items at the list's indentation, as ``assemble`` joins the parts;
+        their diagnostics are replayed on reuse."""
+        run: tuple[tuple[str, Entry], ...] = part.data
+        return b",\n".join(
+            self._item(key, entry.digests, options, diagnostics) for key, entry in run
+        )
+
+    def _item(
+        self,
+        key: str,
+        digests: Sequence[Digest],
+        options: CslJsonOptions,
+        diagnostics: Diagnostics,
+    ) -> bytes:
+        pairs = [(d, p) for d in digests for p in d.papers if p.key == key]
         (entry,) = collect(pairs)
         paper, first = entry.paper, entry.digests[0]
         item = to_item(entry, options.summary)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from digestconv.model import Digest, Paper
+from digestconv.model import ArxivId, Digest, Paper
 from digestconv.papers import group_papers
 from digestconv.text.markdown import item_text
 
@@ -32,7 +32,7 @@ CslItem = dict[str, object]
 CSL_MARKUP = ("<i>", "<b>", "<sup>", "<sub>", "<span", "<sc>")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One distinct paper with every digest that mentioned it, oldest first."""
 
@@ -86,6 +86,14 @@ def sort_key(entry: Entry) -> tuple[int, int, int, str]:
     if ax is not None:
         return (0, *ax.sort_key)
     return (1, 0, 0, item_id(entry.paper))
+
+
+def chronological(ax: ArxivId) -> str:
+    """A string that sorts as ``ax.sort_key`` does (year, month, identifier): the century
+    and the identifier's YYMM, fixed-width, then the identifier."""
+    ident = ax.id
+    number = ident[ident.index("/") + 1 :] if "/" in ident else ident
+    return ("19" if number[:2] >= "91" else "20") + number[:4] + ident
 
 
 def summary_text(paper: Paper) -> str:
@@ -155,6 +163,32 @@ def collect(pairs: Iterable[tuple[Digest, Paper]]) -> list[Entry]:
         for group in group_papers(pairs)
     ]
     return sorted(entries, key=sort_key)
+
+
+def distinct(digests: Iterable[Digest]) -> list[tuple[str, Entry]]:
+    """The entries :func:`collect` gives for every paper of ``digests``, each with its
+    ``Paper.key``, in the same order (arXiv papers by :func:`chronological`, web pages by
+    key), but with each digest once (``papers.each_once``) among an entry's digests.
+    Every build asks this of every paper, so it walks the papers once and builds one
+    object per paper, not per appearance."""
+    groups: dict[str, Entry] = {}
+    for digest in digests:
+        for paper in digest.papers:
+            key = paper.key
+            entry = groups.get(key)
+            if entry is None:
+                groups[key] = Entry(paper, [digest])
+            elif all(d is not digest for d in entry.digests):
+                entry.digests.append(digest)
+    # Distinct papers have distinct identifiers, so no two sort keys tie.
+    on_arxiv = sorted(
+        (chronological(ax), k, e) for k, e in groups.items() if (ax := e.paper.arxiv) is not None
+    )
+    web = sorted(
+        ((k, e) for k, e in groups.items() if e.paper.arxiv is None),
+        key=lambda pair: item_id(pair[1].paper),
+    )
+    return [(k, e) for _, k, e in on_arxiv] + web
 
 
 def markup_in(title: str, markup: Sequence[str] = CSL_MARKUP) -> str | None:

@@ -92,11 +92,11 @@ class BibtexExporter:
     def export(self, corpus: Corpus, options: BibtexOptions, diagnostics: Diagnostics) -> Output:
         return export_whole(self, corpus, options, diagnostics)
 
-    # One part per entry, i.e. per distinct paper the bibliography adds: its digests are
-    # every digest that featured the paper; its key holds what the plan decided across
-    # the corpus (citation key, arXiv metadata).  ``--update``'s file and the corpus-wide
-    # warnings go to ``assemble``.  The modules below load pylatexenc and bibtexparser,
-    # hence the imports inside the methods.
+    # One entry per distinct paper the bibliography adds, a run of neighbouring entries
+    # per part (see chunks): its digests are every digest that featured its papers; its
+    # key holds what the plan decided across the corpus (citation keys, arXiv metadata).
+    # ``--update``'s file and the corpus-wide warnings go to ``assemble``.  The modules
+    # below load pylatexenc and bibtexparser, hence the imports inside the methods.
 
     def parts(self, corpus: Corpus, options: BibtexOptions) -> Sequence[Part]:
         from digestconv.exporters.bibtex.plan import planned
@@ -108,9 +108,9 @@ class BibtexExporter:
     def render_part(
         self, part: Part, site: Site, options: BibtexOptions, diagnostics: Diagnostics
     ) -> bytes:
-        from digestconv.exporters.bibtex.write import entry
+        from digestconv.exporters.bibtex.write import entries
 
-        return entry(part, options, diagnostics)
+        return entries(part, options, diagnostics)
 
     def assemble(
         self,
