@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from tests.test_bibtex import digest, paper
 from tests.test_incremental_bibtex import Counting, cold
 
-from digestconv import fragments
+from digestconv import fragments, runs
 from digestconv.arxiv import ArxivId, parse_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions, chunks
+from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions
 from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import plan as bib_plan
 from digestconv.fragments import MemoryStore
@@ -41,7 +41,7 @@ def test_chronological_sorts_as_the_identifiers_sort_key(idents: list[str]) -> N
     ids = [parse_id(i) for i in idents]
     assert all(ids)
     known = [i for i in ids if i is not None]
-    assert sorted(known, key=bib_plan.chronological) == sorted(known, key=lambda a: a.sort_key)
+    assert sorted(known, key=lambda a: a.chronological) == sorted(known, key=lambda a: a.sort_key)
 
 
 def mixed_corpus() -> Corpus:
@@ -117,22 +117,22 @@ NAMES = [f"arxiv:2509.{n:05d}" for n in range(400)]
 
 
 def test_runs_cover_the_list_in_order_and_are_bounded() -> None:
-    cuts = chunks.runs(NAMES)
+    cuts = runs.runs(NAMES)
     assert (cuts[0][0], cuts[-1][1]) == (0, len(NAMES))
     assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
-    assert all(0 < end - start <= chunks.LONGEST for start, end in cuts)
-    assert 400 / chunks.AVERAGE / 3 < len(cuts) < 400 / chunks.AVERAGE * 3
-    assert chunks.runs([]) == []
+    assert all(0 < end - start <= runs.LONGEST for start, end in cuts)
+    assert 400 / runs.AVERAGE / 3 < len(cuts) < 400 / runs.AVERAGE * 3
+    assert runs.runs([]) == []
 
 
 def test_runs_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chunks, "AVERAGE", 1)
-    assert chunks.runs(NAMES[:3]) == [(0, 1), (1, 2), (2, 3)]
+    monkeypatch.setattr(runs, "AVERAGE", 1)
+    assert runs.runs(NAMES[:3]) == [(0, 1), (1, 2), (2, 3)]
 
 
 def test_the_longest_run_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chunks, "AVERAGE", 1 << 30)  # no name ends a run by its hash
-    cuts = chunks.runs(NAMES[:150])
+    monkeypatch.setattr(runs, "AVERAGE", 1 << 30)  # no name ends a run by its hash
+    cuts = runs.runs(NAMES[:150])
     assert [end - start for start, end in cuts] == [64, 64, 22]
 
 
@@ -142,10 +142,10 @@ def test_adding_a_name_changes_only_the_run_it_falls_in(at: int) -> None:
     ``NAMES``), runs are cut by the names alone."""
 
     def named(names: list[str]) -> set[tuple[str, ...]]:
-        return {tuple(names[a:b]) for a, b in chunks.runs(names)}
+        return {tuple(names[a:b]) for a, b in runs.runs(names)}
 
     before = [n for i, n in enumerate(NAMES) if i != at]
-    assert max(b - a for a, b in chunks.runs(NAMES)) < chunks.LONGEST // 2  # even two joined
+    assert max(b - a for a, b in runs.runs(NAMES)) < runs.LONGEST // 2  # even two joined
     changed = named(NAMES) ^ named(before)
     # The run that gains the name, or the two it splits into; and the run it replaced.
     assert 1 <= len(changed - named(before)) <= 2 and len(changed - named(NAMES)) == 1

@@ -2,7 +2,7 @@
 its digests or what the corpus decides for it (its citation key, --update's file,
 arXiv metadata) change, and always the bytes of a cold export.
 
-A part holds a run of neighbouring entries (``chunks``); these tests make it one entry
+A part holds a run of neighbouring entries (``digestconv.runs``); these tests make it one entry
 per part, so that they can say exactly which entries an edit renders again (the runs
 themselves are tested in ``test_bibtex_plan.py``)."""
 
@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from tests.conftest import read_shared_corpus
 from tests.test_bibtex import digest
 
-from digestconv import fragments
+from digestconv import fragments, runs
 from digestconv.arxiv import parse_id
 from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions, chunks
+from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions
 from digestconv.exporters.bibtex.enrich import ArxivMeta, Cache
 from digestconv.fragments import MemoryStore, Part
 from digestconv.model import Corpus, Digest, Item, Paper, Section, Site
@@ -33,7 +33,7 @@ KST = timezone(timedelta(hours=9))
 
 @pytest.fixture(autouse=True)
 def one_entry_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chunks, "AVERAGE", 1)
+    monkeypatch.setattr(runs, "AVERAGE", 1)
 
 
 class Counting(BibtexExporter):

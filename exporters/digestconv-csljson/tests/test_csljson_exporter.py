@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from digestconv import fragments
+from digestconv import fragments, runs
 from digestconv.diagnostics import Diagnostics
 from digestconv.fragments import MemoryStore, Part
 from digestconv.model import (
@@ -38,7 +38,6 @@ from digestconv.model import (
 from digestconv.options import OptionError, from_config
 from digestconv.plugins import Exporter
 
-from digestconv_csljson import runs
 from digestconv_csljson.exporter import CslJsonExporter, CslJsonOptions
 from digestconv_csljson.items import collect, distinct
 
@@ -140,6 +139,7 @@ PUBLIC_API = {
     "digestconv.diagnostics",
     "digestconv.fragments",
     "digestconv.papers",
+    "digestconv.runs",
     "digestconv.text.markdown",
 }
 

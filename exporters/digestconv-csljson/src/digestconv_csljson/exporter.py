@@ -28,9 +28,9 @@ from digestconv.model import Corpus, Digest, Site
 from digestconv.options import option
 from digestconv.papers import each_once
 from digestconv.plugins import BuildTarget, ExportError, OutputSpec
+from digestconv.runs import runs
 
 from digestconv_csljson.items import Entry, collect, distinct, item_id, markup_in, to_item
-from digestconv_csljson.runs import runs
 
 
 @dataclass(frozen=True)

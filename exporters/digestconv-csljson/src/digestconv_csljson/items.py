@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from digestconv.model import ArxivId, Digest, Paper
+from digestconv.model import Digest, Paper
 from digestconv.papers import group_papers
 from digestconv.text.markdown import item_text
 
@@ -86,14 +86,6 @@ def sort_key(entry: Entry) -> tuple[int, int, int, str]:
     if ax is not None:
         return (0, *ax.sort_key)
     return (1, 0, 0, item_id(entry.paper))
-
-
-def chronological(ax: ArxivId) -> str:
-    """A string that sorts as ``ax.sort_key`` does (year, month, identifier): the century
-    and the identifier's YYMM, fixed-width, then the identifier."""
-    ident = ax.id
-    number = ident[ident.index("/") + 1 :] if "/" in ident else ident
-    return ("19" if number[:2] >= "91" else "20") + number[:4] + ident
 
 
 def summary_text(paper: Paper) -> str:
@@ -167,7 +159,7 @@ def collect(pairs: Iterable[tuple[Digest, Paper]]) -> list[Entry]:
 
 def distinct(digests: Iterable[Digest]) -> list[tuple[str, Entry]]:
     """The entries :func:`collect` gives for every paper of ``digests``, each with its
-    ``Paper.key``, in the same order (arXiv papers by :func:`chronological`, web pages by
+    ``Paper.key``, in the same order (arXiv papers by ``ArxivId.chronological``, web pages by
     key), but with each digest once (``papers.each_once``) among an entry's digests.
     Every build asks this of every paper, so it walks the papers once and builds one
     object per paper, not per appearance."""
@@ -182,7 +174,7 @@ def distinct(digests: Iterable[Digest]) -> list[tuple[str, Entry]]:
                 entry.digests.append(digest)
     # Distinct papers have distinct identifiers, so no two sort keys tie.
     on_arxiv = sorted(
-        (chronological(ax), k, e) for k, e in groups.items() if (ax := e.paper.arxiv) is not None
+        (ax.chronological, k, e) for k, e in groups.items() if (ax := e.paper.arxiv) is not None
     )
     web = sorted(
         ((k, e) for k, e in groups.items() if e.paper.arxiv is None),

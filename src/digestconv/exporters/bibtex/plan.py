@@ -25,16 +25,15 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
-from digestconv.arxiv import ArxivId
 from digestconv.diagnostics import Diagnostic, Diagnostics
 from digestconv.exporters.bibtex import default_cache_dir
 from digestconv.exporters.bibtex import enrich as bib_enrich
 from digestconv.exporters.bibtex import keys as bib_keys
 from digestconv.exporters.bibtex import update as bib_update
-from digestconv.exporters.bibtex.chunks import joined_key, runs
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
 from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Digest, Paper
+from digestconv.runs import joined_key, runs
 
 if TYPE_CHECKING:
     from digestconv.exporters.bibtex import BibtexOptions
@@ -126,15 +125,7 @@ def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Planned]:
 def _chronological(group: Planned) -> str:
     ax = group.paper.arxiv
     assert ax is not None
-    return chronological(ax)
-
-
-def chronological(ax: ArxivId) -> str:
-    """A string that sorts as ``ax.sort_key`` does (year, month, id), made without the
-    three property calls: the fixed-width century and YYMM, then the identifier."""
-    ident = ax.id
-    number = ident[ident.index("/") + 1 :] if "/" in ident else ident
-    return ("19" if number[:2] >= "91" else "20") + number[:4] + ident
+    return ax.chronological
 
 
 UNIQUE_TEMPLATES = frozenset({bib_keys.DEFAULT_TEMPLATE, "{id}"})

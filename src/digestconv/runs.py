@@ -1,10 +1,11 @@
-"""Entries in runs: the bibliography's parts hold a few neighbouring entries each.
+"""Parts in runs: an exporter's part may hold a few neighbouring entries, not one.
 
 The build's cost per part (hashing its inputs, looking it up, keeping it) is paid
 for every part at every build, while an edit re-renders only the parts holding the
 edited post's papers.  A part per paper makes the first cost dominate (16,000
 parts for 2,000 posts); a run of about :data:`AVERAGE` entries divides it by that
-and re-renders a few dozen entries per edit, which costs less.
+and re-renders a few dozen entries per edit, which costs less.  The bibliography and
+the CSL-JSON example cut their entries this way.
 
 Where a run ends is decided by the entry alone (a hash of its paper's key), not by
 its position, so adding or removing a paper changes only the run it falls in and
