@@ -417,7 +417,6 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
     build never triggers itself.  With a cache, ``warm`` keeps the previous build's
     posts and parts in memory, so a rebuild reads and renders only what changed.
     """
-    import gc
 
     from watchfiles import watch
 
@@ -431,9 +430,26 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
         return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
 
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
+    _collect_idle()
     for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
-        gc.unfreeze()  # the last build froze its model; what it no longer uses may go
         _build_once(params, warm)
+        _collect_idle()
+
+
+def _collect_idle() -> None:
+    """Between builds, the cyclic collector's pass over what the last build froze.
+
+    A build freezes its model (the collector would otherwise traverse it again and
+    again); freed objects still go by reference counting, and only garbage in cycles
+    needs the collector.  Unfreezing at the start of a rebuild made that rebuild pay
+    for a full pass over the previous model (0.1-0.3 s at 2,000 posts) whenever one
+    was triggered; run here, after the outputs are written, it costs nobody a wait.
+    """
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
