@@ -333,18 +333,17 @@ def index_document(
     of their first appearance.
     """
     groups = group_keys(
-        ((n, i), key)
-        for n, share in enumerate(shares)
-        for i, (key, _, _) in enumerate(share.papers)
+        ((n, i, label), key)
+        for n, share in enumerate(shares)  # each share's papers decoded once
+        for i, (key, label, _) in enumerate(share.papers)
     )
     repeats: dict[str, list[tuple[int, int]]] = {}
     entries: list[tuple[str, str, str, int, int]] = []
     for key, places in groups.items():
-        n, i = places[0]
-        label = shares[n].papers[i][1]
+        n, i, label = places[0]
         entries.append((label.casefold(), label, key, n, i))
         if len(places) > 1:
-            repeats[key] = places
+            repeats[key] = [(n, i) for n, i, _ in places]
     del groups
     # Keys are unique: the order is the one of (folded label, label, key) alone.
     entries.sort()
