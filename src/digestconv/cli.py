@@ -430,7 +430,8 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
         return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
 
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
-    _collect_idle()
+    # Changes made while a build runs are held by the watcher for the next step; only
+    # before it starts would one be missed, so nothing runs between the message and it.
     for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
         _build_once(params, warm)
         _collect_idle()

@@ -41,8 +41,12 @@ def _site_config_for(path: Path) -> Path | None:
     return None
 
 
-def _walk(root: Path, diagnostics: Diagnostics) -> list[str]:
-    found: list[str] = []
+def _walk(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]:
+    """Every post file under ``root``, with its real path (what tells two names of one
+    file apart): a regular file's is its real folder's path and its name, so only
+    symbolic links are resolved one by one (2,000 ``realpath`` calls were a fifth of a
+    rebuild's reading)."""
+    found: list[tuple[str, str]] = []
     seen: set[str] = set()
 
     def onerror(exc: OSError) -> None:
@@ -81,11 +85,15 @@ def _walk(root: Path, diagnostics: Diagnostics) -> list[str]:
             if name.startswith(".") or not name.lower().endswith(POST_SUFFIXES):
                 continue
             path = os.path.join(folder, name)
-            problem = _not_a_post_file(path)
+            try:
+                plain = stat.S_ISREG(os.lstat(path).st_mode)
+            except OSError:
+                plain = False
+            problem = None if plain else _not_a_post_file(path)
             if problem:
                 diagnostics.error("io-error", problem, path)
                 continue
-            found.append(path)
+            found.append((path, os.path.join(real, name) if plain else os.path.realpath(path)))
     return found
 
 
@@ -112,19 +120,21 @@ def _not_a_post_file(path: str) -> str | None:
 _JEKYLL_POST_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^.]+")
 
 
-def _jekyll_posts(files: list[str], diagnostics: Diagnostics) -> list[str]:
+def _jekyll_posts(
+    files: list[tuple[str, str]], diagnostics: Diagnostics
+) -> list[tuple[str, str]]:
     """Files of a ``_posts`` folder that Jekyll publishes; the others are skipped with a note,
     as Jekyll skips them (a plain folder of ``YYYY-MM-DD.md`` digests is not filtered)."""
     kept = []
-    for f in files:
-        if "_posts" in Path(f).parts and not _JEKYLL_POST_NAME.fullmatch(Path(f).name):
+    for f, real in files:
+        if "_posts" in f.split(os.sep) and not _JEKYLL_POST_NAME.fullmatch(os.path.basename(f)):
             diagnostics.note(
                 "not-a-post",
                 "not read: Jekyll only publishes _posts files named YYYY-MM-DD-slug.md",
                 f,
             )
             continue
-        kept.append(f)
+        kept.append((f, real))
     return kept
 
 
@@ -153,9 +163,8 @@ def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
             if not files:
                 diagnostics.warning("no-posts", "no .md or .markdown posts found", raw)
         else:
-            files = [raw]
-        for f in files:
-            key = os.path.realpath(f)
+            files = [(raw, os.path.realpath(raw))]
+        for f, key in files:
             if key not in seen:
                 seen.add(key)
                 inputs.files.append(f)
