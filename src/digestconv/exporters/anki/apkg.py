@@ -259,11 +259,13 @@ def package(fragments: Sequence[bytes], reuse: Reuse | None = None) -> Chunks:
     return Chunks(zipwrite.write_pieces(members, date_time=_ZIP_TIME))
 
 
-def _collection(fragments: Sequence[bytes], path: str, snapshots: Snapshots | None) -> None:
+def _collection(
+    fragments: Sequence[bytes], path: str, snapshots: Snapshots | None, *, resume: bool = True
+) -> None:
     """The collection file at ``path``: from a snapshot of its first parts if one fits,
     else from nothing, taking a new snapshot on the way when the kept one is missing or
     lags too far behind the corpus."""
-    resumed = snapshots.resume(path) if snapshots is not None else None
+    resumed = snapshots.resume(path) if snapshots is not None and resume else None
     start = resumed.count if resumed is not None else 0
     heads, starts = _heads(fragments[start:])
     cut = snapshots.checkpoint(start, len(fragments)) if snapshots is not None else None
@@ -275,7 +277,7 @@ def _collection(fragments: Sequence[bytes], path: str, snapshots: Snapshots | No
     if resumed is not None and oldest != resumed.oldest:
         # An older note than any before moves every id: nothing of the snapshot holds.
         os.unlink(path)
-        _collection(fragments, path, None)
+        _collection(fragments, path, snapshots, resume=False)
         return
     conn = sqlite3.connect(path)
     try:
