@@ -26,36 +26,44 @@ from digestconv.model import Corpus
 
 
 def _row_by_row(fragments: list[bytes], conn: sqlite3.Connection) -> None:
-    """The collection as genanki's statement per row writes it, values bound as text."""
+    """The collection as a statement per row writes it, values bound as text: every note
+    and its cards in order, then genanki's decks and note types, deck by deck."""
     rows = apkg.read_rows(fragments)
     models = (apkg.paper_model(), apkg.cloze_model())
-    decks: dict[str, list[apkg.NoteRow]] = {}
     kinds: dict[str, dict[int, None]] = {}
     for row in rows:
-        decks.setdefault(row[3], []).append(row)
         kinds.setdefault(row[3], {})[row[1]] = None
     dates = [row[2] for row in rows]
     ids = itertools.count(min(dates) * 1000)
     conn.executescript(APKG_SCHEMA)
     conn.executescript(APKG_COL)
     cursor = conn.cursor()
-    for name, held in decks.items():
-        deck = genanki.Deck(apkg.stable_id("deck", name), name)
-        for cloze in kinds[name]:
-            deck.add_model(models[cloze])
-        deck.write_to_db(cursor, max(dates), ids)
-        for guid, cloze, mtime, _, ords, tags, front, back in held:
-            note_id = next(ids)
-            flds = front + "\x1f" + back
+    for guid, cloze, mtime, deck_name, ords, tags, front, back in rows:
+        note_id = next(ids)
+        flds = front + "\x1f" + back
+        cursor.execute(
+            "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+            (note_id, guid, models[cloze].model_id, mtime, -1, tags, flds, front, 0, 0, ""),
+        )
+        for o in ords:
             cursor.execute(
-                "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                (note_id, guid, models[cloze].model_id, mtime, -1, tags, flds, front, 0, 0, ""),
+                "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    next(ids),
+                    note_id,
+                    apkg.stable_id("deck", deck_name),
+                    o,
+                    mtime,
+                    -1,
+                    *[0] * 11,
+                    "",
+                ),
             )
-            for o in ords:
-                cursor.execute(
-                    "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (next(ids), note_id, deck.deck_id, o, mtime, -1, *[0] * 11, ""),
-                )
+    for name, used in kinds.items():
+        deck = genanki.Deck(apkg.stable_id("deck", name), name)
+        for cloze in used:
+            deck.add_model(models[cloze])
+        deck.write_to_db(cursor, max(dates), itertools.count())
 
 
 def _collection(fill: object, fragments: list[bytes]) -> tuple[bytes, list[tuple[object, ...]]]:

@@ -12,6 +12,7 @@ still what was written then.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -301,6 +302,14 @@ class TargetParts:
     def __init__(self, cache: BuildCache, target: str) -> None:
         self.cache = cache
         self.target = target
+        self.scratch = scratch_folder(cache.folder, target)
 
     def get_fragments(self, keys: Sequence[str]) -> dict[str, tuple[bytes, str]]:
         return self.cache.get_fragments(keys, target=self.target)
+
+
+def scratch_folder(folder: Path, target: str) -> Path:
+    """The folder of ``target``'s own under the cache (see ``fragments.Reuse.scratch``),
+    named by a hash: a target's name holds the output folder's path."""
+    name = hashlib.sha256(target.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return folder / "scratch" / name

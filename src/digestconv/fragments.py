@@ -27,6 +27,7 @@ import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from digestconv.diagnostics import Diagnostics, diagnostics_from_json, diagnostics_to_json
@@ -160,10 +161,12 @@ class Store(Protocol):
 
 class MemoryStore:
     """What ``build``'s cache does for parts, in a dict: for testing an exporter's parts
-    (export, :meth:`keep` the fresh parts, change the corpus, export again)."""
+    (export, :meth:`keep` the fresh parts, change the corpus, export again); ``scratch``
+    stands for the output's folder under the cache (see :attr:`Reuse.scratch`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path | None = None) -> None:
         self.rows: dict[str, tuple[bytes, str]] = {}
+        self.scratch = scratch
 
     def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
         return {k: self.rows[k] for k in keys if k in self.rows}
@@ -242,7 +245,8 @@ def export(
                 out.fresh.append((key, data, diagnostics_to_json(local.items)))
         pieces.append(data)
     if _takes_reuse(exporter):
-        reuse = Reuse(store, base, out)
+        scratch = getattr(store, "scratch", None)
+        reuse = Reuse(store, base, out, keys=keys if store is not None else (), scratch=scratch)
         out.output = exporter.assemble(corpus, options, pieces, diagnostics, reuse=reuse)
     else:
         out.output = exporter.assemble(corpus, options, pieces, diagnostics)
@@ -260,11 +264,27 @@ class Reuse:
     """
 
     def __init__(
-        self, store: Store | None = None, base: str = "", rendered: Rendered | None = None
+        self,
+        store: Store | None = None,
+        base: str = "",
+        rendered: Rendered | None = None,
+        *,
+        keys: Sequence[str] = (),
+        scratch: Path | None = None,
     ) -> None:
         self._store = store
         self._base = base
         self._rendered = rendered if rendered is not None else Rendered(b"")
+        self.keys: Sequence[str] = tuple(keys)
+        """The parts' cache keys, in the order of the fragments (empty without a store):
+        each names everything its part's bytes depend on, options and code included, so
+        equal keys over a run of parts mean equal fragments there, known without reading
+        them."""
+        self.scratch = scratch
+        """A folder of this output's own under the cache directory (None without one), for
+        state too large for a row of the store, such as a file an expensive assembly
+        can resume from.  It may not exist yet and may be emptied at any time: what is
+        kept there must be checked when read, and a miss must cost only time."""
 
     def derive(
         self,

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 import genanki
@@ -30,6 +30,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 from digestconv import zipwrite
 from digestconv.exporters.anki.cards import AnkiNote
 from digestconv.exporters.anki.chunks import deflate_file
+from digestconv.exporters.anki.snapshot import Snapshots, Summary
 from digestconv.fragments import Chunks, Reuse
 
 PAPER_MODEL = "digestconv Paper"
@@ -241,23 +242,94 @@ def package(fragments: Sequence[bytes], reuse: Reuse | None = None) -> Chunks:
 
     The collection is written to a temporary file and compressed from there chunk by
     chunk, so the rows' text, the database and its compressed bytes are never all in
-    memory at once; with ``reuse``, chunks compressed by an earlier build are reused.
+    memory at once; with ``reuse``, chunks compressed by an earlier build are reused,
+    and the collection resumes from a snapshot of its unchanged beginning when the
+    cache keeps one (see :mod:`digestconv.exporters.anki.snapshot`).
     """
+    snapshots = None
+    if reuse is not None and reuse.scratch is not None and len(reuse.keys) == len(fragments):
+        snapshots = Snapshots(reuse.scratch, reuse.keys)
     with tempfile.TemporaryDirectory(prefix="digestconv-apkg-") as folder:
         path = os.path.join(folder, "collection.anki2")
-        conn = sqlite3.connect(path)
-        try:
-            conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back
-            conn.execute("PRAGMA synchronous=OFF")
-            _fill(fragments, conn)
-            conn.commit()
-        finally:
-            conn.close()
+        _collection(fragments, path, snapshots)
         with open(path, "r+b") as fh:
             _as_serialized(fh.fileno())
             collection = deflate_file("collection.anki2", fh.fileno(), reuse)
     members = [collection, zipwrite.deflate("media", b"{}")]
     return Chunks(zipwrite.write_pieces(members, date_time=_ZIP_TIME))
+
+
+def _collection(
+    fragments: Sequence[bytes], path: str, snapshots: Snapshots | None, *, resume: bool = True
+) -> None:
+    """The collection file at ``path``: from a snapshot of its first parts if one fits,
+    else from nothing, taking a new snapshot on the way when the kept one is missing or
+    lags too far behind the corpus."""
+    resumed = snapshots.resume(path) if snapshots is not None and resume else None
+    start = resumed.count if resumed is not None else 0
+    heads, starts = _heads(fragments[start:])
+    cut = snapshots.checkpoint(start, len(fragments)) if snapshots is not None else None
+    at_cut = resumed.summary.copy() if resumed is not None else Summary()
+    at_cut.add(heads[: (cut or start) - start])
+    whole = at_cut.copy()
+    whole.add(heads[(cut or start) - start :])
+    oldest = _EMPTY_PACKAGE_TIME if whole.oldest is None else whole.oldest
+    if resumed is not None and oldest != resumed.oldest:
+        # An older note than any before moves every id: nothing of the snapshot holds.
+        os.unlink(path)
+        _collection(fragments, path, snapshots, resume=False)
+        return
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back
+        conn.execute("PRAGMA synchronous=OFF")
+        cursor = conn.cursor()
+        if resumed is None:
+            cursor.executescript(APKG_SCHEMA)
+            cursor.executescript(APKG_COL)
+        cursor.executescript(_FEED)
+        ids = _Ids(resumed.next_id if resumed is not None else oldest * 1000)
+        notes = _Notes(fragments, heads, starts, start)
+        if cut is not None and snapshots is not None:
+            notes.insert(cursor, cut, ids)
+            conn.commit()
+            snapshots.keep(path, cut, ids.next, at_cut, oldest)
+        notes.insert(cursor, len(fragments), ids)
+        _write_col(cursor, whole)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
+    """The whole collection on ``conn`` in one go, as a build without a cache writes it:
+    the notes, each followed by its cards, in the order of the parts, and then what
+    depends on all of them (decks, note types, dates), so that the file's beginning is
+    the same whatever comes after it."""
+    heads, starts = _heads(fragments)
+    whole = Summary()
+    whole.add(heads)
+    cursor = conn.cursor()
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    cursor.executescript(_FEED)
+    oldest = _EMPTY_PACKAGE_TIME if whole.oldest is None else whole.oldest
+    _Notes(fragments, heads, starts, 0).insert(cursor, len(fragments), _Ids(oldest * 1000))
+    _write_col(cursor, whole)
+
+
+def _write_col(cursor: sqlite3.Cursor, whole: Summary) -> None:
+    """The decks and note types into the ``col`` row, as genanki writes them: deck by deck
+    in order of first use, each with its note types in order of first use."""
+    models = (paper_model(), cloze_model())
+    newest = _EMPTY_PACKAGE_TIME if whole.newest is None else whole.newest
+    decks = whole.decks or {"Daily Papers": {0: None, 1: None}}
+    # An empty package still carries the note types, so importing it is harmless.
+    for name, used in decks.items():
+        deck = genanki.Deck(stable_id("deck", name), name)
+        for cloze in used:
+            deck.add_model(models[cloze])
+        deck.write_to_db(cursor, newest, itertools.count())
 
 
 def _as_serialized(fd: int) -> None:
@@ -269,18 +341,9 @@ def _as_serialized(fd: int) -> None:
     os.pwrite(fd, bytes(8), 92)  # version-valid-for number, SQLITE_VERSION_NUMBER
 
 
-@dataclass
-class _DeckUse:
-    """Where a deck's notes are: the fragments holding them, and its note types in order
-    of first use (as genanki adds them)."""
-
-    fragments: dict[int, None] = field(default_factory=dict)
-    models: dict[int, None] = field(default_factory=dict)
-
-
 # The notes go in through a view whose trigger inserts a note and then its cards: one
-# ``executemany`` per deck writes the rows in the order genanki's statement per row
-# did (the file's pages depend on that order), with no Python call per statement.  The
+# ``executemany`` writes the rows in the order a statement per row would (the file's
+# pages depend on that order), with no Python call per statement.  The
 # long columns arrive as UTF-8 blobs and become text by CAST, so the stored values and
 # their column affinity are what binding ``str`` gave.  The view and trigger are TEMP:
 # they live outside the collection file.
@@ -300,57 +363,6 @@ END;
 """
 
 
-def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
-    """The collection as genanki writes it, row for row (the file's pages depend on the
-    order of the writes): deck by deck in order of first use, its note types and then
-    its notes, each note followed by its cards.
-
-    The short columns of every fragment are read first (the decks, which fragments
-    hold each, the dates); the notes' text is never decoded, only sliced."""
-    models = (paper_model(), cloze_model())
-    model_ids = tuple(model.model_id for model in models)
-    decks: dict[str, _DeckUse] = {}
-    dates: set[int] = set()
-    heads, starts = _heads(fragments)
-    for index, head in enumerate(heads):
-        for _guid, cloze, mtime, deck_name, *_ in head:
-            use = decks.get(deck_name)
-            if use is None:
-                use = decks[deck_name] = _DeckUse()
-            use.fragments[index] = None
-            use.models[cloze] = None
-            dates.add(mtime)
-    newest = max(dates, default=_EMPTY_PACKAGE_TIME)
-    oldest = min(dates, default=_EMPTY_PACKAGE_TIME)
-    cursor = conn.cursor()
-    cursor.executescript(APKG_SCHEMA)
-    cursor.executescript(APKG_COL)
-    cursor.executescript(_FEED)
-    if not decks:
-        # An empty package still carries the note types, so importing it is harmless.
-        empty = genanki.Deck(stable_id("deck", "Daily Papers"), "Daily Papers")
-        for model in models:
-            empty.add_model(model)
-        empty.write_to_db(cursor, newest, itertools.count())
-    ids = _Ids(oldest * 1000)
-    for name, deck_use in decks.items():
-        deck = genanki.Deck(stable_id("deck", name), name)
-        for cloze in deck_use.models:
-            deck.add_model(models[cloze])
-        deck.write_to_db(cursor, newest, itertools.count())  # the deck and its note types
-        rows = _deck_rows(
-            name,
-            deck.deck_id,
-            deck_use,
-            fragments=fragments,
-            heads=heads,
-            starts=starts,
-            model_ids=model_ids,
-            ids=ids,
-        )
-        cursor.executemany("INSERT INTO feed VALUES(?,?,?,?,?,?,?,?,?)", rows)
-
-
 @dataclass
 class _Ids:
     """The next note or card id: one count across the decks."""
@@ -358,27 +370,47 @@ class _Ids:
     next: int
 
 
-def _deck_rows(
-    name: str,
-    deck_id: int,
-    use: _DeckUse,
-    *,
-    fragments: Sequence[bytes],
-    heads: list[list[list[Any]]],
-    starts: list[int],
-    model_ids: tuple[int, ...],
-    ids: _Ids,
-) -> Iterator[tuple[object, ...]]:
-    """The ``feed`` rows of one deck's notes, in order: the note's id (its cards take the
-    ones after it), its columns as slices of the fragment, its card ords as JSON."""
-    step = len(_SEPARATOR)
-    for index in use.fragments:
-        view = memoryview(fragments[index])
-        pos = starts[index]
-        for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in heads[index]:
-            front = pos + n_tags
-            end = front + n_front + step + n_back
-            if deck == name:
+class _Notes:
+    """The notes of the parts from ``start`` on (whose short columns are ``heads``), put
+    into the collection a run of parts at a time."""
+
+    def __init__(
+        self,
+        fragments: Sequence[bytes],
+        heads: list[list[list[Any]]],
+        starts: list[int],
+        start: int,
+    ) -> None:
+        self._fragments = fragments
+        self._heads = heads
+        self._starts = starts
+        self._start = start
+        self.done = start
+        """The parts inserted so far."""
+
+    def insert(self, cursor: sqlite3.Cursor, stop: int, ids: _Ids) -> None:
+        """The notes of the parts up to ``stop``: one ``executemany``, no Python call per
+        statement."""
+        cursor.executemany("INSERT INTO feed VALUES(?,?,?,?,?,?,?,?,?)", self._rows(stop, ids))
+        self.done = stop
+
+    def _rows(self, stop: int, ids: _Ids) -> Iterator[tuple[object, ...]]:
+        """The ``feed`` rows, in order: the note's id (its cards take the ones after it),
+        its columns as slices of the fragment, its card ords as JSON."""
+        step = len(_SEPARATOR)
+        model_ids = (paper_model().model_id, cloze_model().model_id)
+        deck_ids: dict[str, int] = {}
+        for index in range(self.done, stop):
+            view = memoryview(self._fragments[index])
+            pos = self._starts[index - self._start]
+            for guid, cloze, mtime, deck, ords, n_tags, n_front, n_back in self._heads[
+                index - self._start
+            ]:
+                front = pos + n_tags
+                end = front + n_front + step + n_back
+                deck_id = deck_ids.get(deck)
+                if deck_id is None:
+                    deck_id = deck_ids[deck] = stable_id("deck", deck)
                 note_id = ids.next
                 ids.next = note_id + 1 + len(ords)
                 yield (
@@ -392,4 +424,4 @@ def _deck_rows(
                     deck_id,
                     str(ords),  # JSON, for a list of ints
                 )
-            pos = end
+                pos = end
