@@ -120,9 +120,7 @@ def _not_a_post_file(path: str) -> str | None:
 _JEKYLL_POST_NAME = re.compile(r"\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^.]+")
 
 
-def _jekyll_posts(
-    files: list[tuple[str, str]], diagnostics: Diagnostics
-) -> list[tuple[str, str]]:
+def _jekyll_posts(files: list[tuple[str, str]], diagnostics: Diagnostics) -> list[tuple[str, str]]:
     """Files of a ``_posts`` folder that Jekyll publishes; the others are skipped with a note,
     as Jekyll skips them (a plain folder of ``YYYY-MM-DD.md`` digests is not filtered)."""
     kept = []
