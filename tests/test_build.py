@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -269,3 +271,51 @@ def test_parallel_export_is_byte_identical(tmp_path: Path) -> None:
     assert set(names) >= DEFAULT_OUTPUTS
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_watch_on_a_missing_site_says_so_and_stops(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    command = [sys.executable, "-m", "digestconv", "build", str(missing), "--watch"]
+    proc = subprocess.run(
+        [*command, "-o", str(tmp_path / "o")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_save_during_the_first_watched_build_is_built(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher exists before the first build: a post saved while it runs is rebuilt
+    right after, not lost until the next save."""
+    from digestconv import cli as cli_module
+
+    post = site / "_posts" / "2025-12-17-daily-papers.md"
+    builds: list[str] = []
+
+    class Done(Exception):
+        pass
+
+    def build_once(params: object, warm: object = None) -> int:
+        builds.append(post.read_text(encoding="utf-8"))
+        if len(builds) == 1:  # the first build: the post is saved while it runs
+            post.write_text(builds[0].replace("2025-12-17", "Saved early", 1), encoding="utf-8")
+            return 0
+        raise Done
+
+    monkeypatch.setattr(cli_module, "_build_once", build_once)
+    params = {"site": str(site), "output": str(tmp_path / "out")}
+    watcher = threading.Thread(target=lambda: _run(cli_module._watch, params), daemon=True)
+    watcher.start()
+    watcher.join(timeout=30)
+    assert not watcher.is_alive(), "the save during the first build was not seen"
+    assert len(builds) == 2 and "Saved early" in builds[1]
+
+
+def _run(watch: Any, params: dict[str, str]) -> None:
+    with contextlib.suppress(Exception):
+        watch(params, None)

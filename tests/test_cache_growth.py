@@ -45,3 +45,26 @@ def test_edits_replace_a_posts_row_and_removed_posts_leave(tmp_path: Path) -> No
     _build(site, out, cache)
     assert _rows(cache, "posts3") == names[1:]
     assert _rows(cache, "stamps") == names[1:]
+
+
+def test_scratch_folders_unused_for_a_month_are_removed(tmp_path: Path) -> None:
+    """An output's scratch folder (the Anki collection's snapshot, 48 MB at 2,000 posts)
+    goes once no build has used it for SCRATCH_DAYS: a renamed site or a dropped output
+    would otherwise keep it for ever."""
+    import os
+    import time
+
+    from digestconv.cache import SCRATCH_DAYS
+
+    site, out, cache = tmp_path / "site", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "samples", site)
+    stale, fresh = cache / "scratch" / "stale", cache / "scratch" / "fresh"
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+        (folder / "snapshot").write_bytes(b"x")
+    old = time.time() - (SCRATCH_DAYS + 1) * 86400
+    for path in (stale / "snapshot", stale):
+        os.utime(path, (old, old))
+    _build(site, out, cache)
+    assert not stale.exists()
+    assert (fresh / "snapshot").exists()

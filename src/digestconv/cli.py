@@ -402,20 +402,27 @@ def _progress_reader(params: Mapping[str, Any], site: str) -> Any:
 def _build(**params: Any) -> None:
     from digestconv.warm import Warm
 
-    warm = Warm() if params["watch"] and not params["no_cache"] else None
-    code = _build_once(params, warm)
     if not params["watch"]:
-        sys.exit(code)
-    _watch(params, warm)
+        sys.exit(_build_once(params, None))
+    _watch(params, Warm() if not params["no_cache"] else None)
+
+
+WAKE_MS = 100
+"""How long the watcher waits for a change before it hands back an empty set: its first
+wait is what stands between creating it and the first build."""
 
 
 def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
-    """Rebuild on every change to the posts or the config until interrupted.
+    """Build, then rebuild on every change to the posts or the config until interrupted.
 
     A half-saved post gives diagnostics and the previous outputs stay in place;
     the next save rebuilds.  Changes inside the output folder are ignored so a
     build never triggers itself.  With a cache, ``warm`` keeps the previous build's
     posts and parts in memory, so a rebuild reads and renders only what changed.
+
+    The watcher exists before the first build and holds what changes while any build
+    runs: a post saved during the first build (seconds, on a large site) is rebuilt
+    right after it, not lost until the next save.
     """
 
     from watchfiles import watch
@@ -429,12 +436,23 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
             return False
         return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
 
+    if not site.exists():  # nothing to watch: the build says so, and that is all
+        sys.exit(_build_once(params, warm))
+    changes = watch(
+        site,
+        watch_filter=relevant,
+        debounce=300,
+        step=50,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+    )
+    next(changes)  # the watcher is set up once this first wait returns
+    _build_once(params, warm)
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
-    # Changes made while a build runs are held by the watcher for the next step; only
-    # before it starts would one be missed, so nothing runs between the message and it.
-    for _changes in watch(site, watch_filter=relevant, debounce=300, step=50):
-        _build_once(params, warm)
-        _collect_idle()
+    for changed in changes:
+        if changed:  # an empty set: a wait ran out with nothing changed
+            _build_once(params, warm)
+            _collect_idle()
 
 
 def _collect_idle() -> None:
@@ -459,7 +477,7 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
     from platformdirs import user_cache_dir
 
     from digestconv.build import corpus_key, exporters, output_folder, plan, run_targets
-    from digestconv.cache import BuildCache, digest_of
+    from digestconv.cache import BuildCache, digest_of, sweep_scratch
     from digestconv.fragments import Fingerprints
     from digestconv.pipeline import ConfigError, read, select
 
@@ -550,6 +568,7 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
         )
     if cache is not None:
         cache.close()
+        sweep_scratch(cache.folder)
     seconds = time.perf_counter() - started
     if not quiet:
         if result.deferred is None:

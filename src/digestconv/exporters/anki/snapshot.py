@@ -135,6 +135,7 @@ class Snapshots:
             if _size_and_crc(path) != (body_json["size"], body_json["crc"]):
                 os.unlink(path)
                 return None
+            os.utime(self.folder / _RECORD)  # in use: not swept (cache.sweep_scratch)
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             with contextlib.suppress(OSError):
                 os.unlink(path)
