@@ -16,7 +16,7 @@ import genanki
 import pytest
 from tests.conftest import ROOT, read_shared_corpus
 
-from digestconv import fragments, zipwrite
+from digestconv import fragments, runs, zipwrite
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg, chunks
 from digestconv.exporters.anki.cards import (
@@ -30,6 +30,14 @@ from digestconv.fragments import MemoryStore
 from digestconv.model import Corpus, Digest, Site
 from digestconv.papers import distinct_papers
 from digestconv.plugins import ExportError
+
+
+@pytest.fixture(autouse=True)
+def one_paper_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests say exactly which papers' parts are rendered: one paper per part
+    (production parts hold runs of about 16, ``digestconv.runs``)."""
+    monkeypatch.setattr(runs, "AVERAGE", 1)
+
 
 GOLDEN = ROOT / "tests" / "golden" / "anki"
 FORMATS = ("csv", "apkg")

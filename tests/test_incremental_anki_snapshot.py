@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from tests.conftest import ROOT
 
-from digestconv import fragments
+from digestconv import fragments, runs
 from digestconv.cli import cli
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.anki import AnkiExporter, AnkiOptions, apkg, snapshot
@@ -30,6 +30,13 @@ from digestconv.reader import read_paths
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make
+
+
+@pytest.fixture(autouse=True)
+def one_paper_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests say exactly which papers' parts are rendered: one paper per part
+    (production parts hold runs of about 16, ``digestconv.runs``)."""
+    monkeypatch.setattr(runs, "AVERAGE", 1)
 
 
 @pytest.fixture(scope="module")

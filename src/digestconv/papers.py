@@ -43,7 +43,9 @@ class PaperGroup(Generic[T]):
 
 def group_papers(pairs: Iterable[tuple[T, Paper]]) -> list[PaperGroup[T]]:
     """Appearances grouped by paper, groups in the order of their first appearance."""
-    groups = group_keys(((where, paper), paper.key) for where, paper in pairs)
+    groups: dict[str, list[tuple[T, Paper]]] = {}
+    for where, paper in pairs:  # group_keys's rule, without a tuple per appearance
+        groups.setdefault(paper.key, []).append((where, paper))
     return [PaperGroup(key, tuple(places)) for key, places in groups.items()]
 
 

@@ -1,10 +1,13 @@
-"""Anki exports in parts: one part per distinct paper, because notes are keyed by paper.
+"""Anki exports in parts: runs of neighbouring papers, because notes are keyed by paper.
 
 A paper's notes depend on its appearances alone – their text, deck and date
 come from the first one, their tags and modification time from all of them –
-so a part is made from every digest the paper appears in, and its key is the
-paper's identity (which the GUIDs derive from).  Nothing else is decided
-across the corpus: ids in the package are given when it is assembled.
+so a part is made from every digest its papers appear in, and its key is their
+identities (which the GUIDs derive from).  Nothing else is decided across the
+corpus: ids in the package are given when it is assembled.  A part holds a run
+of about 16 papers (``digestconv.runs``), not one: each part costs the build a
+hash and a look-up every time, which for 16,000 papers was more than rendering
+the few runs an edit touches.
 
 A build writes both files, ``cards.csv`` and ``cards.apkg``, each deriving the
 notes of the parts it renders: keeping one file's notes for the other would hold
@@ -29,6 +32,7 @@ from digestconv.exporters.anki.cards import (
 from digestconv.fragments import Part
 from digestconv.model import Corpus
 from digestconv.papers import PaperGroup, distinct_papers, each_once
+from digestconv.runs import joined_key, runs
 
 
 @dataclass(frozen=True)
@@ -51,21 +55,26 @@ def settings(cards: object, deck: str, notetype_basic: object, notetype_cloze: o
 
 
 def paper_parts(corpus: Corpus) -> list[Part]:
-    """One part per distinct paper, in reading order; ``data`` is the paper's group."""
+    """Runs of distinct papers, in reading order; ``data`` is the run's paper groups."""
+    groups = distinct_papers(corpus.digests)
     parts: list[Part] = []
-    for group in distinct_papers(corpus.digests):
-        places = group.appearances
-        # Most papers appear once: their one digest needs no search for repeats.
-        digests = (places[0][0],) if len(places) == 1 else each_once(d for d, _ in places)
-        parts.append(Part(digests, group.key, group))
+    for start, end in runs([g.key for g in groups]):
+        run = tuple(groups[start:end])
+        digests = each_once(d for group in run for d, _ in group.appearances)
+        # A lone paper's key is its own ("arxiv:…", "url:…"); a run's begins with a length.
+        key = run[0].key if len(run) == 1 else joined_key([g.key for g in run])
+        parts.append(Part(digests, key, run))
     return parts
 
 
 def part_notes(part: Part, settings: Settings, diagnostics: Diagnostics) -> list[AnkiNote]:
-    """The notes of one paper's part, with the diagnostics deriving them gives."""
-    group = part.data
-    assert isinstance(group, PaperGroup)
+    """The notes of one part's papers, with the diagnostics deriving them gives."""
+    run = part.data
+    assert isinstance(run, tuple)
     local = Diagnostics()
-    notes = paper_notes(group, settings.kinds, settings.deck, local)
+    notes: list[AnkiNote] = []
+    for group in run:
+        assert isinstance(group, PaperGroup)
+        notes.extend(paper_notes(group, settings.kinds, settings.deck, local))
     diagnostics.items.extend(local.items)
     return notes
