@@ -13,7 +13,8 @@ import pytest
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.json import JsonExporter
-from digestconv.fragments import Chunks, Lazy, MemoryStore, export
+from digestconv.fragments import Chunks, MemoryStore, export
+from digestconv.lazy import Lazy
 from digestconv.model import (
     Corpus,
     Digest,

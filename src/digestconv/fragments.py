@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar, overload, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from digestconv.diagnostics import Diagnostics, diagnostics_from_json, diagnostics_to_json
 from digestconv.fingerprint import code_version, digest_of
@@ -61,34 +61,6 @@ class Chunks:
 
     def join(self) -> bytes:
         return b"".join(self.pieces)
-
-
-class Lazy(Sequence[bytes]):
-    """A sequence of byte strings each made only when it is read (``Chunks`` pieces
-    inflated as the file is written, a file's chunks read as they are compressed), so
-    that no more than one exists at a time."""
-
-    def __init__(self, length: int, item: Callable[[int], bytes]) -> None:
-        self._length = length
-        self._item = item
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self._item(i) for i in range(self._length)[index]]
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
-            raise IndexError(index)
-        return self._item(index)
 
 
 Plan = TypeVar("Plan")

@@ -59,6 +59,23 @@ def group_keys(pairs: Iterable[tuple[T, str]]) -> dict[str, list[T]]:
     return groups
 
 
+def featured(digests: Iterable[Digest]) -> dict[str, tuple[Paper, list[Digest]]]:
+    """Each paper (by ``Paper.key``) as first shown, with every digest that features it,
+    each once, in order: what a bibliography needs of every paper at every build, in one
+    pass and without an object per appearance (:func:`distinct_papers` keeps each
+    appearance)."""
+    groups: dict[str, tuple[Paper, list[Digest]]] = {}
+    for digest in digests:
+        for paper in digest.papers:
+            key = paper.key
+            group = groups.get(key)
+            if group is None:
+                groups[key] = (paper, [digest])
+            elif all(d is not digest for d in group[1]):
+                group[1].append(digest)
+    return groups
+
+
 def distinct_papers(digests: Iterable[Digest]) -> list[PaperGroup[Digest]]:
     """The papers of ``digests``, each once, with every digest that featured it."""
     return group_papers((digest, paper) for digest in digests for paper in digest.papers)

@@ -28,7 +28,8 @@ import struct
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import overload
+
+from digestconv.lazy import Lazy
 
 STORED = 0
 DEFLATED = 8
@@ -185,35 +186,14 @@ def write_zip(
     return b"".join(write_pieces(members, date_time=date_time))
 
 
-class Pieces(Sequence[bytes]):
-    """An archive's pieces in order; a member's bytes held as a view are copied out only
-    when their piece is read, so writing the archive holds one such copy at a time."""
-
-    def __init__(self, items: Sequence[Buffer]) -> None:
-        self._items = items
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [bytes(item) for item in self._items[index]]
-        return bytes(self._items[index])
-
-
 def write_pieces(
     members: Iterable[Member],
     *,
     date_time: DateTime,
-) -> Pieces:
+) -> Lazy:
     """The archive of :func:`write_zip` as pieces to write one after another, so that a
-    large member's bytes are not copied into a joined archive."""
+    large member's bytes are not copied into a joined archive: a member held as a view
+    is copied out only when its piece is read, one at a time."""
     dosdate, dostime = _dos(date_time)
     out: list[Buffer] = []
     central: list[bytes] = []
@@ -248,7 +228,7 @@ def write_pieces(
     elif start > LIMIT or len(directory) > LIMIT:
         raise ValueError("the archive would need ZIP64 end records for its size")
     out.append(_END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
-    return Pieces(out)
+    return Lazy(len(out), lambda i: bytes(out[i]))
 
 
 def pack(members: Sequence[Member]) -> bytes:

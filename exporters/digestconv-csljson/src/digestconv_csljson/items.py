@@ -19,7 +19,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from digestconv.model import Digest, Paper
-from digestconv.papers import group_papers
+from digestconv.papers import featured, group_papers
 from digestconv.text.markdown import item_text
 
 SummaryPlace = Literal["none", "abstract", "note"]
@@ -163,15 +163,7 @@ def distinct(digests: Iterable[Digest]) -> list[tuple[str, Entry]]:
     key), but with each digest once (``papers.each_once``) among an entry's digests.
     Every build asks this of every paper, so it walks the papers once and builds one
     object per paper, not per appearance."""
-    groups: dict[str, Entry] = {}
-    for digest in digests:
-        for paper in digest.papers:
-            key = paper.key
-            entry = groups.get(key)
-            if entry is None:
-                groups[key] = Entry(paper, [digest])
-            elif all(d is not digest for d in entry.digests):
-                entry.digests.append(digest)
+    groups = {k: Entry(paper, ds) for k, (paper, ds) in featured(digests).items()}
     # Distinct papers have distinct identifiers, so no two sort keys tie.
     on_arxiv = sorted(
         (ax.chronological, k, e) for k, e in groups.items() if (ax := e.paper.arxiv) is not None

@@ -16,7 +16,8 @@ import os
 import zlib
 
 from digestconv import zipwrite
-from digestconv.fragments import Lazy, Reuse
+from digestconv.fragments import Reuse
+from digestconv.lazy import Lazy
 
 CHUNK = 128 << 10
 LEVEL = 6

@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 
 from digestconv.exporters.anki.cards import AnkiNote
-from digestconv.fragments import Lazy
+from digestconv.lazy import Lazy
 
 COLUMNS = ("GUID", "Notetype", "Deck", "Field 1", "Field 2", "Tags")
 

@@ -33,6 +33,7 @@ from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
 from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Digest, Paper
+from digestconv.papers import featured
 from digestconv.runs import joined_key, runs
 
 if TYPE_CHECKING:
@@ -104,15 +105,7 @@ def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Planned]:
     ``cited`` lacks, in entry order: arXiv papers chronologically (``ArxivId.sort_key``),
     then the others by URL.  One dict pass, no object per appearance: this runs over every
     paper at every build."""
-    groups: dict[str, Planned] = {}
-    for digest in digests:
-        for paper in digest.papers:
-            key = paper.key
-            group = groups.get(key)
-            if group is None:
-                groups[key] = Planned(key, paper, [digest])
-            elif all(d is not digest for d in group.digests):
-                group.digests.append(digest)
+    groups = {k: Planned(k, paper, ds) for k, (paper, ds) in featured(digests).items()}
     if cited:
         groups = {k: g for k, g in groups.items() if k not in cited}
     on_arxiv = [g for g in groups.values() if g.paper.arxiv is not None]

@@ -14,7 +14,8 @@ from typing import ClassVar, cast
 import lz4.frame
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.fragments import Chunks, Lazy, Part, export_whole
+from digestconv.fragments import Chunks, Part, export_whole
+from digestconv.lazy import Lazy
 from digestconv.model import Corpus, Site, json_digest_bytes, json_empty, json_frame
 from digestconv.options import NoOptions
 from digestconv.plugins import BuildTarget, OutputSpec
