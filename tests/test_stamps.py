@@ -94,12 +94,18 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return seen
 
 
-def test_an_unchanged_site_is_rebuilt_without_reading_it(
-    tmp_path: Path, counted: dict[str, list[str]]
-) -> None:
+def _built(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The samples copied and built once with a cache: (site, output, cache)."""
     site, out, cache = tmp_path / "site", tmp_path / "out", tmp_path / "cache"
     shutil.copytree(ROOT / "samples", site)
     _build(site, out, cache)
+    return site, out, cache
+
+
+def test_an_unchanged_site_is_rebuilt_without_reading_it(
+    tmp_path: Path, counted: dict[str, list[str]]
+) -> None:
+    site, out, cache = _built(tmp_path)
     assert len(counted["posts"]) == len(list((site / "_posts").glob("*.md")))
     counted["posts"].clear()
     built = _files(out)
@@ -111,9 +117,7 @@ def test_an_unchanged_site_is_rebuilt_without_reading_it(
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
     tmp_path: Path, counted: dict[str, list[str]]
 ) -> None:
-    site, out, cache = tmp_path / "site", tmp_path / "out", tmp_path / "cache"
-    shutil.copytree(ROOT / "samples", site)
-    _build(site, out, cache)
+    site, out, cache = _built(tmp_path)
     post = sorted((site / "_posts").glob("*.md"))[-1]
     _rewrite_keeping_size_and_mtime(post, b"## Introduction", b"## INTRODUCTION")
     counted["posts"].clear()
@@ -126,9 +130,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
 def test_an_output_changed_behind_the_build_is_written_again(
     tmp_path: Path, counted: dict[str, list[str]]
 ) -> None:
-    site, out, cache = tmp_path / "site", tmp_path / "out", tmp_path / "cache"
-    shutil.copytree(ROOT / "samples", site)
-    _build(site, out, cache)
+    site, out, cache = _built(tmp_path)
     built = _files(out)
     feed = out / "feed.xml"
     _rewrite_keeping_size_and_mtime(feed, b"<feed", b"<FEED")
