@@ -184,6 +184,21 @@ def generate_cover(
     title: str, span: str, details: Sequence[str], footer: str, font: FontChoice | None
 ) -> CoverImage:
     """A 2:3 PNG: the title large, the date range, counts and the site address."""
+    image = draw_cover(title, span, details, footer, font)
+    buf = io.BytesIO()
+    # A 64-colour palette keeps the anti-aliased text and the file small; the octree
+    # takes a third of median cut's time for the same look on these few colours.
+    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        buf, format="PNG", optimize=False, compress_level=9
+    )
+    return CoverImage(buf.getvalue(), "image/png", "png", WIDTH, HEIGHT)
+
+
+def draw_cover(
+    title: str, span: str, details: Sequence[str], footer: str, font: FontChoice | None
+) -> Image.Image:
+    """The generated cover as drawn, in full colour (a catalog's thumbnail is made from it
+    without the book's palette and PNG in between)."""
     image = Image.new("RGB", (WIDTH, HEIGHT), _BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 110
@@ -226,14 +241,7 @@ def generate_cover(
     for line in footer_lines:
         draw.text((margin, fy), line, font=footer_font, fill=_MUTED)
         fy += 56
-
-    buf = io.BytesIO()
-    # A 64-colour palette keeps the anti-aliased text and the file small; the octree
-    # takes a third of median cut's time for the same look on these few colours.
-    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
-        buf, format="PNG", optimize=False, compress_level=9
-    )
-    return CoverImage(buf.getvalue(), "image/png", "png", WIDTH, HEIGHT)
+    return image
 
 
 _KEPT_FORMATS = {
