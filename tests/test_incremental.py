@@ -281,9 +281,9 @@ def test_a_watching_rebuild_reads_only_what_changed(
         asked_posts.extend(keys)
         return get_posts(self, keys)
 
-    def counting_parts(self, keys):  # type: ignore[no-untyped-def]
+    def counting_parts(self, keys, **where):  # type: ignore[no-untyped-def]
         asked_parts.extend(keys)
-        return get_parts(self, keys)
+        return get_parts(self, keys, **where)
 
     monkeypatch.setattr(reader, "_read_one", counting_read)
     monkeypatch.setattr(BuildCache, "get_posts", counting_posts)

@@ -79,7 +79,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Every post read and every output hashed, by path."""
     monkeypatch.setattr(stamps, "SETTLED_NS", -1)  # no need to wait for files to settle
     seen: dict[str, list[str]] = {"posts": [], "outputs": []}
-    read_bytes, file_hash = reader._read_bytes, build._file_hash
+    read_bytes, file_hash = reader._read_bytes, build.file_sha256
 
     def counting_read(path, diagnostics):  # type: ignore[no-untyped-def]
         seen["posts"].append(Path(path).name)
@@ -90,7 +90,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         return file_hash(path)
 
     monkeypatch.setattr(reader, "_read_bytes", counting_read)
-    monkeypatch.setattr(build, "_file_hash", counting_hash)
+    monkeypatch.setattr(build, "file_sha256", counting_hash)
     return seen
 
 

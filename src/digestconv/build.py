@@ -35,6 +35,7 @@ from digestconv.output import (
     confine,
     discard,
     end_staging,
+    file_sha256,
     publish,
     stage,
     staging_folder,
@@ -197,17 +198,6 @@ def corpus_key(corpus: Corpus) -> str:
     return hashlib.sha256(to_json(corpus).encode("utf-8")).hexdigest()
 
 
-def _file_hash(path: Path) -> str | None:
-    try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
-    except OSError:
-        return None
-
-
 def _recorded(sha256: str, stamp: str | None) -> str:
     """What the record keeps of a file: its SHA-256, and its stamp (``digestconv.stamps``)
     so that the next build can tell it unchanged without reading it."""
@@ -222,7 +212,7 @@ def _current(out_dir: Path, name: str, recorded: str) -> str | None:
     if stamps.unchanged(path, stamp):
         return recorded
     fresh = stamps.take(path)  # before reading: a change while it is read shows next time
-    if _file_hash(path) != sha256:
+    if file_sha256(path) != sha256:
         return None
     return _recorded(sha256, fresh)
 

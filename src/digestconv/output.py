@@ -112,17 +112,26 @@ def stage(folder: Path, pieces: Iterable[bytes], *, prefix: str = ".") -> Staged
     return Staged(tmp, digest.hexdigest(), size)
 
 
-def _same(path: Path, staged: Staged) -> bool:
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file read in blocks (outputs run to 86 MB); None if it cannot be
+    read."""
     try:
-        if not path.is_file() or path.stat().st_size != staged.size:
-            return False
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-        return digest.hexdigest() == staged.sha256
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _same(path: Path, staged: Staged) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size != staged.size:
+            return False
     except OSError:
         return False
+    return file_sha256(path) == staged.sha256
 
 
 def publish(staged: Staged, path: Path) -> bool:

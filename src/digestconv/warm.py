@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from digestconv.cache import BuildCache
+    from digestconv.cache import BuildCache, TargetParts
     from digestconv.diagnostics import Diagnostic
     from digestconv.model import Digest
 
@@ -38,7 +36,7 @@ class Warm:
     bytes and diagnostics JSON."""
 
     def store(self, output: str, cache: BuildCache) -> PartStore:
-        return PartStore(self.parts.get(output, {}), cache, cache.parts_of(output).scratch)
+        return PartStore(self.parts.get(output, {}), cache.parts_of(output))
 
     def settle(
         self, output: str, used: Sequence[str], fresh: Sequence[str], cache: BuildCache
@@ -61,20 +59,15 @@ class PartStore:
     """The parts of one output: memory first, then the cache (a worker's parts of the
     previous build that the parent never saw, or a cache written by another process)."""
 
-    def __init__(
-        self,
-        memory: Mapping[str, tuple[bytes, str]],
-        cache: BuildCache,
-        scratch: Path | None = None,
-    ) -> None:
+    def __init__(self, memory: Mapping[str, tuple[bytes, str]], stored: TargetParts) -> None:
         self.memory = memory
-        self.cache = cache
-        self.scratch = scratch
-        """The output's folder under the cache, as ``cache.TargetParts`` gives it."""
+        self.stored = stored
+        self.scratch = stored.scratch
+        """The output's folder under the cache (``fragments.Reuse.scratch``)."""
 
     def get_fragments(self, keys: Sequence[str]) -> Mapping[str, tuple[bytes, str]]:
         found = {k: self.memory[k] for k in keys if k in self.memory}
         rest = [k for k in keys if k not in found]
         if rest:
-            found.update(self.cache.get_fragments(rest))
+            found.update(self.stored.get_fragments(rest))
         return found
