@@ -39,7 +39,9 @@ class Selection:
     """Also the posts Jekyll leaves out for ``published: false`` (``jekyll --unpublished``)."""
 
     def keeps(self, digest: Digest) -> bool:
-        if not self.unpublished and unpublished(digest):
+        from digestconv.site import unpublished  # the model loads with the first command
+
+        if not self.unpublished and unpublished(digest.meta):  # the reader notes it
             return False
         day = digest.date.date()
         if self.since and day < self.since:
@@ -75,13 +77,6 @@ def read(request: ReadRequest, **extra: Any) -> ReadResult:
         reader=request.reader,
         **extra,
     )
-
-
-def unpublished(digest: Digest) -> bool:
-    """Whether the post's front matter says ``published: false``: Jekyll does not publish
-    it, so neither its feed nor any other output may show it (a draft kept in
-    ``_posts``; the reader notes it)."""
-    return digest.meta.get("published") is False
 
 
 def select(corpus: Corpus, diagnostics: Diagnostics, selection: Selection) -> Corpus:

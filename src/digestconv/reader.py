@@ -48,7 +48,7 @@ from digestconv.model import (
     site_from_json,
     site_to_json,
 )
-from digestconv.site import absolute, defaults_for, load_site, post_url
+from digestconv.site import absolute, defaults_for, load_site, post_url, unpublished
 from digestconv.text.clean import clean, decode
 from digestconv.warm import PostEntry
 from digestconv.yamlsafe import YamlError, load_yaml
@@ -296,7 +296,7 @@ def _read_post(
         if site.defaults:
             defaults = defaults_for(site, _site_relative(path))
             front = {**defaults, **front} if defaults else front
-        if front.get("published") is False:
+        if unpublished(front):
             said = _PUBLISHED.search(fm_text)
             diagnostics.note(
                 "unpublished",

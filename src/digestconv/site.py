@@ -252,6 +252,13 @@ def _plain(value: JsonValue) -> JsonValue:
     return str(value)
 
 
+def unpublished(front: Mapping[str, object]) -> bool:
+    """Whether a post's front matter (its own, with the site's defaults) says
+    ``published: false``: Jekyll does not publish it, so neither its feed nor any other
+    output may show it (a draft kept in ``_posts``)."""
+    return front.get("published") is False
+
+
 def defaults_for(site: Site, rel_path: str) -> dict[str, JsonValue]:
     """The default front matter of the post at ``rel_path`` (relative to the site).
 
