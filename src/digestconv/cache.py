@@ -87,6 +87,20 @@ def _valid_row(digest: object, diagnostics: object, checksum: object) -> bool:
     )
 
 
+IN_CHUNK = 500
+"""Values bound per ``IN (…)`` query (SQLite allows a few hundred host parameters at least)."""
+
+
+def _in_queries(select: str, column: str, values: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """``select`` restricted to rows whose ``column`` is one of ``values``, as queries of
+    at most ``IN_CHUNK`` bound values each."""
+    listed = list(values)
+    return [
+        (f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+        for chunk in (listed[i : i + IN_CHUNK] for i in range(0, len(listed), IN_CHUNK))
+    ]
+
+
 class BuildCache:
     """A small SQLite store; any database problem degrades to "not cached", never to a failure."""
 
@@ -116,18 +130,11 @@ class BuildCache:
         otherwise be held twice, once decoded by SQLite into Python strings."""
         if self.db is None:
             return {}
-        wanted = list(keys)
         found: dict[str, tuple[bytes | None, str]] = {}
+        select = "SELECT key, CAST(digest AS BLOB), diagnostics, checksum FROM posts3"
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self.db.execute(
-                    "SELECT key, CAST(digest AS BLOB), diagnostics, checksum FROM posts3 "
-                    f"WHERE key IN ({marks})",
-                    chunk,
-                )
-                for key, digest, diags, checksum in rows:
+            for sql, args in _in_queries(select, "key", list(keys)):
+                for key, digest, diags, checksum in self.db.execute(sql, args):
                     if _valid_row(digest, diags, checksum):
                         found[key] = (digest, diags)
         except sqlite3.Error:
@@ -175,14 +182,8 @@ class BuildCache:
         found: dict[str, tuple[str, str]] = {}
         wanted = set(paths)
         try:
-            for start in range(0, len(paths), 500):
-                chunk = paths[start : start + 500]
-                rows = self.db.execute(
-                    "SELECT path, stamp, sha256 FROM stamps "
-                    f"WHERE path IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-                for path, stamp, sha in rows:
+            for sql, args in _in_queries("SELECT path, stamp, sha256 FROM stamps", "path", paths):
+                for path, stamp, sha in self.db.execute(sql, args):
                     if path in wanted and isinstance(stamp, str) and isinstance(sha, str):
                         found[path] = (stamp, sha)
         except sqlite3.Error:
@@ -210,23 +211,11 @@ class BuildCache:
         found: dict[str, tuple[bytes, str]] = {}
         wanted = set(keys)
         try:
+            select = "SELECT key, data, diagnostics, checksum FROM fragments"
             if target is not None and len(wanted) >= SCAN_FROM:
-                queries = [
-                    (
-                        "SELECT key, data, diagnostics, checksum FROM fragments WHERE target = ?",
-                        [target],
-                    )
-                ]
+                queries = [(f"{select} WHERE target = ?", [target])]
             else:
-                listed = list(wanted)
-                queries = [
-                    (
-                        "SELECT key, data, diagnostics, checksum FROM fragments "
-                        f"WHERE key IN ({','.join('?' * len(chunk))})",
-                        chunk,
-                    )
-                    for chunk in (listed[i : i + 500] for i in range(0, len(listed), 500))
-                ]
+                queries = _in_queries(select, "key", list(wanted))
             for sql, args in queries:
                 for key, data, diags, checksum in self.db.execute(sql, args):
                     if (
