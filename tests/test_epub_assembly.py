@@ -8,12 +8,14 @@ import random
 import zipfile
 import zlib
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from digestconv import fragments
 from digestconv.diagnostics import Diagnostics
 from digestconv.exporters.epub import EpubExporter, EpubOptions
+from digestconv.exporters.epub import parts as epub_parts
 from digestconv.exporters.epub.shares import decode_share, encode_share
 from digestconv.fragments import MemoryStore
 from digestconv.model import Corpus, Digest
@@ -89,22 +91,36 @@ def _edit(corpus: Corpus, index: int, *, title: bool) -> Corpus:
     return replace(corpus, digests=tuple(digests))
 
 
-def test_navigation_documents_are_reused_while_no_share_changes(samples_corpus: Corpus) -> None:
+def test_navigation_documents_are_reused_while_no_share_changes(
+    samples_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[object] = []  # the navigation documents actually made, not only keyed
+    make = epub_parts._navigation
+
+    def counting(*args: Any) -> bytes:
+        written.append(args)
+        return make(*args)
+
+    monkeypatch.setattr(epub_parts, "_navigation", counting)
     store = MemoryStore()
     first, navigation = _books(samples_corpus, store)
+    assert len(navigation) == 1 and len(written) == 1
     assert first == _cold(samples_corpus)
-    assert len(navigation) == 1
 
     # A change that leaves every share as it was: the documents are the ones kept.
     with_papers = next(i for i, d in enumerate(samples_corpus.digests) if d.papers)
     quiet = _edit(samples_corpus, with_papers, title=False)
+    written.clear()
     again, kept = _books(quiet, store)
+    assert written == []  # taken from the store, not made again
     assert again == _cold(quiet) != first
     assert kept == navigation
 
     # A new title changes the chapter's share: the documents are written again, as cold.
     loud = _edit(samples_corpus, with_papers, title=True)
+    written.clear()
     changed, rewritten = _books(loud, store)
+    assert len(written) == 1
     assert changed == _cold(loud)
     assert len(rewritten) == 1 and rewritten != navigation
 
