@@ -34,7 +34,7 @@ from digestconv.model import (
 )
 from digestconv.options import NoOptions
 
-SLOTTED = (SourceSpan, Link, Item, Section, Digest, Site, Publication, Corpus)
+SLOTTED = (SourceSpan, Link, Item, Section, Paper, Digest, Site, Publication, Corpus)
 
 
 def _fresh(text: str) -> str:
@@ -75,6 +75,7 @@ def test_model_classes_have_slots_and_no_instance_dict(cls: type) -> None:
         Link: digest.papers[0].links[0],
         Item: digest.papers[0].sections[0].items[0],
         Section: digest.papers[0].sections[0],
+        Paper: digest.papers[0],
         Digest: digest,
         Site: Site(title="t"),
         Publication: Publication("json", "digests.json", "application/json"),

@@ -71,7 +71,7 @@ def featured(digests: Iterable[Digest]) -> dict[str, tuple[Paper, list[Digest]]]
             group = groups.get(key)
             if group is None:
                 groups[key] = (paper, [digest])
-            elif all(d is not digest for d in group[1]):
+            elif group[1][-1] is not digest:  # digests come in order: a repeat is the last
                 group[1].append(digest)
     return groups
 

@@ -24,13 +24,13 @@ from typing import ClassVar, Literal
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.fragments import Part, export_whole
-from digestconv.model import Corpus, Digest, Site
+from digestconv.model import Corpus, Site
 from digestconv.options import option
 from digestconv.papers import each_once
 from digestconv.plugins import BuildTarget, ExportError, OutputSpec
-from digestconv.runs import runs
+from digestconv.runs import joined_key, runs
 
-from digestconv_csljson.items import Entry, collect, distinct, item_id, markup_in, to_item
+from digestconv_csljson.items import Entry, distinct, item_id, markup_in, to_item
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class CslJsonExporter:
             # nothing else).
             run = tuple(listed[start:end])
             digests = each_once(d for _, entry in run for d in entry.digests)
-            out.append(Part(digests, key="".join(f"{len(k)}:{k}" for k, _ in run), data=run))
+            out.append(Part(digests, key=joined_key([k for k, _ in run]), data=run))
         return out
 
     def render_part(
@@ -99,19 +99,9 @@ class CslJsonExporter:
         """The run's items at the list's indentation, as ``assemble`` joins the parts;
         their diagnostics are replayed on reuse."""
         run: tuple[tuple[str, Entry], ...] = part.data
-        return b",\n".join(
-            self._item(key, entry.digests, options, diagnostics) for key, entry in run
-        )
+        return b",\n".join(self._item(entry, options, diagnostics) for _, entry in run)
 
-    def _item(
-        self,
-        key: str,
-        digests: Sequence[Digest],
-        options: CslJsonOptions,
-        diagnostics: Diagnostics,
-    ) -> bytes:
-        pairs = [(d, p) for d in digests for p in d.papers if p.key == key]
-        (entry,) = collect(pairs)
+    def _item(self, entry: Entry, options: CslJsonOptions, diagnostics: Diagnostics) -> bytes:
         paper, first = entry.paper, entry.digests[0]
         item = to_item(entry, options.summary)
         tag = markup_in(paper.title)

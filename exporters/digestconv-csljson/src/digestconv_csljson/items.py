@@ -160,7 +160,7 @@ def collect(pairs: Iterable[tuple[Digest, Paper]]) -> list[Entry]:
 def distinct(digests: Iterable[Digest]) -> list[tuple[str, Entry]]:
     """The entries :func:`collect` gives for every paper of ``digests``, each with its
     ``Paper.key``, in the same order (arXiv papers by ``ArxivId.chronological``, web pages by
-    key), but with each digest once (``papers.each_once``) among an entry's digests.
+    key), but with each digest once (``papers.featured``) among an entry's digests.
     Every build asks this of every paper, so it walks the papers once and builds one
     object per paper, not per appearance."""
     groups = {k: Entry(paper, ds) for k, (paper, ds) in featured(digests).items()}

@@ -93,7 +93,7 @@ class BibtexExporter:
         return export_whole(self, corpus, options, diagnostics)
 
     # One entry per distinct paper the bibliography adds, a run of neighbouring entries
-    # per part (see chunks): its digests are every digest that featured its papers; its
+    # per part (see ``digestconv.runs``): its digests are every digest that featured its papers; its
     # key holds what the plan decided across the corpus (citation keys, arXiv metadata).
     # ``--update``'s file and the corpus-wide warnings go to ``assemble``.  The modules
     # below load pylatexenc and bibtexparser, hence the imports inside the methods.

@@ -6,7 +6,7 @@ no entry), its citation key (a template key that collides with another paper's,
 or with a key the file uses, is disambiguated) and, with ``--enrich``, arXiv's
 metadata.  Deciding them here, once, is what lets entries be rendered — and
 cached — apart from the rest of the corpus: they travel in the key of the part
-holding the entry (a short run of entries, see :mod:`.chunks`), so a part is
+holding the entry (a short run of entries, see :mod:`digestconv.runs`), so a part is
 rendered again exactly when one of them or one of its digests changes.
 
 The plan is made at every build, over every distinct paper, while an edit
@@ -33,7 +33,7 @@ from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
 from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Digest, Paper
-from digestconv.papers import featured
+from digestconv.papers import each_once, featured
 from digestconv.runs import joined_key, runs
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Planned:
     paper: Paper
     """The paper as first shown."""
     digests: list[Digest]
-    """Every digest that featured the paper, each once (``papers.each_once``), in
+    """Every digest that featured the paper, each once (``papers.featured``), in
     reading order."""
     cite: str | None = None
     """The citation key, after disambiguation; None when the template's key is unique by
@@ -90,14 +90,9 @@ def in_parts(entries: Sequence[Planned], keys: Sequence[str]) -> tuple[Part, ...
     out = []
     for start, end in runs([e.key for e in entries]):
         run = tuple(entries[start:end])
-        digests = tuple(run[0].digests) if len(run) == 1 else _union(run)
+        digests = each_once(d for e in run for d in e.digests)
         out.append(Part(digests, joined_key(keys[start:end]), run))
     return tuple(out)
-
-
-def _union(run: Sequence[Planned]) -> tuple[Digest, ...]:
-    """The run's digests, each once, in the order its entries list them."""
-    return tuple({id(d): d for e in run for d in e.digests}.values())
 
 
 def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Planned]:
