@@ -68,8 +68,8 @@ class AnkiExporter:
         assert isinstance(data, bytes)
         return data
 
-    # One part per distinct paper (see ``parts``): a CSV part is the paper's rows, an
-    # .apkg part what its notes add to the collection.
+    # One part per run of about 16 distinct papers (see ``parts``): a CSV part is their
+    # rows, an .apkg part what their notes add to the collection.
 
     def parts(self, corpus: Corpus, options: AnkiOptions) -> Sequence[Part]:
         from digestconv.exporters.anki.parts import paper_parts

@@ -55,8 +55,8 @@ def csv_rows(notes: Sequence[AnkiNote], notetype_basic: str, notetype_cloze: str
 
 
 BATCH = 64
-"""Papers' rows per piece of the file: a piece per paper (16,000 at 2,000 posts) cost
-more in calls to write and hash than joining a few dozen of them does."""
+"""Parts' rows per piece of the file (a part holds a run of about 16 papers): joining a few
+dozen of them costs less than a call to write and to hash per part."""
 
 
 def pieces(fragments: Sequence[bytes]) -> Sequence[bytes]:

@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
 _FORMAT = "digestconv apkg snapshot 1"
+_SCRIPTS = hashlib.sha256((APKG_SCHEMA + APKG_COL).encode()).hexdigest()
+"""What genanki writes into the file before any note: a snapshot holds it, and the parts'
+keys do not know genanki's version, so a genanki whose schema changed must miss."""
 _RECORD = "snapshot.json"
 SLACK = 50
 """A snapshot is taken ``1/SLACK`` of the parts before the end, and kept while it lags
@@ -107,7 +113,9 @@ class Snapshots:
         self.keys = keys
 
     def _name(self, count: int) -> str:
-        h = hashlib.sha256(f"{_FORMAT}\0{sqlite3.sqlite_version}\0{count}\0".encode())
+        h = hashlib.sha256(
+            f"{_FORMAT}\0{_SCRIPTS}\0{sqlite3.sqlite_version}\0{count}\0".encode()
+        )
         h.update("\0".join(self.keys[:count]).encode())
         return h.hexdigest()
 
@@ -146,10 +154,7 @@ class Snapshots:
         """Where this build should take a new snapshot, if anywhere: ``1/SLACK`` before the
         end, unless the one it resumed from (at ``start``) is recent enough."""
         slack = max(1, total // SLACK)
-        cut = total - slack
-        if cut <= start or start >= total - 2 * slack:
-            return None
-        return cut
+        return None if start >= total - 2 * slack else total - slack
 
     def keep(self, path: str, count: int, next_id: int, summary: Summary, oldest: int) -> None:
         """Keep the collection at ``path`` (committed, after the notes of ``count`` parts)
