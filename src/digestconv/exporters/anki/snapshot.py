@@ -113,9 +113,7 @@ class Snapshots:
         self.keys = keys
 
     def _name(self, count: int) -> str:
-        h = hashlib.sha256(
-            f"{_FORMAT}\0{_SCRIPTS}\0{sqlite3.sqlite_version}\0{count}\0".encode()
-        )
+        h = hashlib.sha256(f"{_FORMAT}\0{_SCRIPTS}\0{sqlite3.sqlite_version}\0{count}\0".encode())
         h.update("\0".join(self.keys[:count]).encode())
         return h.hexdigest()
 

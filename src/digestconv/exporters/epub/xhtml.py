@@ -333,17 +333,17 @@ def index_document(
     of their first appearance.
     """
     groups = group_keys(
-        ((n, i, label), key)
+        ((n, i, label, pid), key)
         for n, share in enumerate(shares)  # each share's papers decoded once
-        for i, (key, label, _) in enumerate(share.papers)
+        for i, (key, label, pid) in enumerate(share.papers)
     )
-    repeats: dict[str, list[tuple[int, int]]] = {}
+    repeats: dict[str, list[tuple[int, str]]] = {}
     entries: list[tuple[str, str, str, int, int]] = []
     for key, places in groups.items():
-        n, i, label = places[0]
+        n, i, label, _ = places[0]
         entries.append((label.casefold(), label, key, n, i))
         if len(places) > 1:
-            repeats[key] = [(n, i) for n, i, _ in places]
+            repeats[key] = [(m, pid) for m, _, _, pid in places]
     del groups
     # Keys are unique: the order is the one of (folded label, label, key) alone.
     entries.sort()
@@ -367,7 +367,7 @@ def _index_pieces(
     shares: Sequence[Share],
     entries: Sequence[tuple[str, str, str, int, int]],
     *,
-    repeats: dict[str, list[tuple[int, int]]],
+    repeats: dict[str, list[tuple[int, str]]],
     lang: str,
 ) -> Iterator[Buffer]:
     yield head
@@ -380,9 +380,7 @@ def _index_pieces(
         if places is None:
             yield shares[n].index_line(i)
         else:
-            where = [
-                (shares[m].file_name, shares[m].day, shares[m].papers[j][2]) for m, j in places
-            ]
+            where = [(shares[m].file_name, shares[m].day, pid) for m, pid in places]
             yield alone(_index_item(scratch, label, where, korean)).encode("utf-8")
     yield tail
 
