@@ -486,23 +486,12 @@ def _dumps_bytes(value: JsonValue, exact: bool = False) -> bytes:
     refusal take the standard path."""
     if not exact:
         try:
-            return orjson.dumps(_fresh(value), option=orjson.OPT_INDENT_2)
+            if isinstance(value, dict | list):
+                _unshare(value)
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2)
         except (TypeError, ValueError):
             pass
     return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _fresh(value: JsonValue) -> JsonValue:
-    """``value``, a tree just built for writing, with copies of its non-ASCII strings, for
-    orjson: it keeps the UTF-8 form of every such string it writes inside that string
-    object, and the model's strings live until the process ends — a third more memory for
-    the model's text in the process that writes the JSON.  The copies (and their UTF-8
-    forms) go with the tree.  Replaced in place: rebuilding every dictionary of a
-    2,000-post archive would cost more than writing it."""
-    if isinstance(value, dict | list):
-        _unshare(value)
-        return value
-    return _copy(value) if type(value) is str else value
 
 
 def _copy(text: str) -> str:
@@ -510,6 +499,12 @@ def _copy(text: str) -> str:
 
 
 def _unshare(tree: dict[str, JsonValue] | list[JsonValue]) -> None:
+    """``tree``, just built for writing, with copies of its non-ASCII strings, for orjson:
+    it keeps the UTF-8 form of every such string it writes inside that string object, and
+    the model's strings live until the process ends — a third more memory for the model's
+    text in the process that writes the JSON.  The copies (and their UTF-8 forms) go with
+    the tree.  Replaced in place: rebuilding every dictionary of a 2,000-post archive
+    would cost more than writing it."""
     slots = tree.items() if isinstance(tree, dict) else enumerate(tree)
     keys = False
     for key, value in slots:
@@ -627,8 +622,8 @@ def digest_from_text(text: str | bytes) -> Digest:
     over); a rebuild decodes every cached digest, and orjson reads them a third faster
     where it reads the same values."""
     body = text[1:]
-    exact = text[:1] in ("o", b"o")
-    return digest_from_json(orjson.loads(body) if exact else json.loads(body))
+    by_orjson = text[:1] in ("o", b"o")
+    return digest_from_json(orjson.loads(body) if by_orjson else json.loads(body))
 
 
 @contextmanager
