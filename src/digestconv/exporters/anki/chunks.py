@@ -47,12 +47,19 @@ def _compress(data: bytes) -> bytes:
     return zipwrite.deflate_chunk(view[1:], LEVEL)
 
 
-def deflate_file(name: str, fd: int, reuse: Reuse | None = None) -> zipwrite.Member:
-    """The open file ``fd`` as a deflated zip member named ``name``, read chunk by chunk."""
+def size_and_crc(fd: int) -> tuple[int, int]:
+    """The size and CRC-32 of the open file ``fd``, read in blocks (a collection runs to
+    48 MB)."""
     size = os.fstat(fd).st_size
     crc = 0
     for start in range(0, size, 1 << 20):
         crc = zlib.crc32(os.pread(fd, 1 << 20, start), crc)
+    return size, crc
+
+
+def deflate_file(name: str, fd: int, reuse: Reuse | None = None) -> zipwrite.Member:
+    """The open file ``fd`` as a deflated zip member named ``name``, read chunk by chunk."""
+    size, crc = size_and_crc(fd)
     inputs = _file_chunks(fd, size)
     compressed = (reuse or Reuse()).derive(_NAMESPACE, inputs, _compress)
     return zipwrite.chunked(name, compressed, crc, size)

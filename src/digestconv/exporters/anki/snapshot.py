@@ -23,12 +23,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mmap
 import os
 import shutil
 import sqlite3
 import tempfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,8 @@ from typing import Any
 
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
+
+from digestconv.exporters.anki.chunks import size_and_crc
 
 _FORMAT = "digestconv apkg snapshot 1"
 _SCRIPTS = hashlib.sha256((APKG_SCHEMA + APKG_COL).encode()).hexdigest()
@@ -190,11 +190,7 @@ class Snapshots:
 
 def _size_and_crc(path: str) -> tuple[int, int]:
     with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size == 0:
-            return 0, 0
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return size, zlib.crc32(view)
+        return size_and_crc(fh.fileno())
 
 
 def _write_replacing(path: Path, data: bytes) -> None:
