@@ -69,22 +69,33 @@ Plan = TypeVar("Plan")
 class PerExport(Generic[Plan]):
     """A corpus-wide plan made once per export: ``parts`` and ``assemble`` of one export
     both need it (the book's chapters, the feed's shown entries) and see the same corpus
-    and options, so the second asks for the plan the first made.  ``assemble`` calls
-    :meth:`done`, so no corpus is kept alive after its export."""
+    and options, so the second asks for the plan the first made.  What planning reports
+    is kept with the plan and replayed by :meth:`take`, which ``assemble`` calls: the
+    diagnostics come where the whole output's come, and no corpus is kept alive after
+    its export."""
 
-    def __init__(self, make: Callable[[Corpus, Any], Plan]) -> None:
+    def __init__(self, make: Callable[[Corpus, Any, Diagnostics], Plan]) -> None:
         self._make = make
-        self._held: list[tuple[Corpus, Any, Plan]] = []
+        self._held: list[tuple[Corpus, Any, Plan, Diagnostics]] = []
 
     def __call__(self, corpus: Corpus, options: Any) -> Plan:
-        if self._held and self._held[0][0] is corpus and self._held[0][1] == options:
-            return self._held[0][2]
-        plan = self._make(corpus, options)
-        self._held[:] = [(corpus, options, plan)]
+        return self._plan(corpus, options)[0]
+
+    def take(self, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Plan:
+        """The plan, for the last time in this export, its diagnostics added to
+        ``diagnostics``."""
+        plan, reported = self._plan(corpus, options)
+        self._held.clear()
+        diagnostics.items.extend(reported.items)
         return plan
 
-    def done(self) -> None:
-        self._held.clear()
+    def _plan(self, corpus: Corpus, options: Any) -> tuple[Plan, Diagnostics]:
+        if self._held and self._held[0][0] is corpus and self._held[0][1] == options:
+            return self._held[0][2], self._held[0][3]
+        reported = Diagnostics()
+        plan = self._make(corpus, options, reported)
+        self._held[:] = [(corpus, options, plan, reported)]
+        return plan, reported
 
 
 Assembled = bytes | Chunks | Mapping[str, bytes | Chunks]

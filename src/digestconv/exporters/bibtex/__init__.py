@@ -122,7 +122,6 @@ class BibtexExporter:
         from digestconv.exporters.bibtex.plan import planned
         from digestconv.exporters.bibtex.write import join
 
-        made = planned(corpus, options)
-        planned.done()
-        diagnostics.items.extend(made.notes)
+        made = planned.take(corpus, options, diagnostics)
+        diagnostics.items.extend(made.notes)  # the plan's notes, where they always came
         return join(made.existing, options, fragments)

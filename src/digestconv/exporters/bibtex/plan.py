@@ -80,7 +80,7 @@ def plan(corpus: Corpus, options: BibtexOptions) -> Plan:
     return Plan(existing, in_parts(fresh, [part_key(e) for e in fresh]), notes)
 
 
-planned: PerExport[Plan] = PerExport(plan)
+planned: PerExport[Plan] = PerExport(lambda corpus, options, _: plan(corpus, options))
 """:func:`plan`, made once per export for ``parts`` and ``assemble``."""
 
 

@@ -84,7 +84,7 @@ class _Documents:
     cover_name: str
 
 
-_plan: PerExport[Plan] = PerExport(plan_books)
+_plan: PerExport[Plan] = PerExport(lambda corpus, options, _: plan_books(corpus, options))
 """The books, planned once per export for ``parts`` and ``assemble``."""
 
 
@@ -147,8 +147,7 @@ def assemble(
 ) -> Assembled:
     """Each book's zip from its parts' members, in the order ``parts`` listed them, as
     pieces that copy a chapter's member out of its part only as the book is written."""
-    plan = _plan(corpus, options)
-    _plan.done()
+    plan = _plan.take(corpus, options, Diagnostics())  # its messages are the notes part
     at = 1  # after the notes
     books: list[tuple[Book, int, bytes]] = []
     wanted: dict[bytes, tuple[Navigation, Sequence[bytes]]] = {}

@@ -44,17 +44,15 @@ class Layout:
     docs: list[Document]
     shown: list[Slot]
     """Every entry some document shows, once each, newest first: the parts."""
-    diagnostics: Diagnostics
 
 
-def _layout(corpus: Corpus, options: FeedOptions) -> Layout:
+def _layout(corpus: Corpus, options: FeedOptions, diagnostics: Diagnostics) -> Layout:
     settings = resolve(corpus.site, options)
-    diagnostics = Diagnostics()
     newest = slots(corpus, settings, diagnostics)
     docs = documents(newest, settings)
     seen = {slot.id for doc in docs for slot in doc.slots}
     shown = [slot for slot in newest if slot.id in seen]
-    return Layout(settings, docs, shown, diagnostics)
+    return Layout(settings, docs, shown)
 
 
 layout: PerExport[Layout] = PerExport(_layout)
@@ -86,9 +84,7 @@ def entry_item(settings: FeedSettings, digest: Digest, ref: EntryRef) -> FeedIte
 def assemble(
     corpus: Corpus, options: FeedOptions, fragments: Sequence[bytes], diagnostics: Diagnostics
 ) -> Assembled:
-    plan = layout(corpus, options)
-    layout.done()
-    diagnostics.items.extend(plan.diagnostics.items)
+    plan = layout.take(corpus, options, diagnostics)
     by_id = {slot.id: data for slot, data in zip(plan.shown, fragments, strict=True)}
     files: dict[str, Chunks] = {}
     for doc in plan.docs:

@@ -29,14 +29,8 @@ def _catalog(corpus: Corpus, options: OpdsOptions, diagnostics: Diagnostics) -> 
     return plan_catalog(corpus, options, diagnostics)
 
 
-def _plan(corpus: Corpus, options: OpdsOptions) -> tuple[Catalog, Diagnostics]:
-    diagnostics = Diagnostics()
-    return _catalog(corpus, options, diagnostics), diagnostics
-
-
-_planned: PerExport[tuple[Catalog, Diagnostics]] = PerExport(_plan)
-"""The catalog and what planning it reported, made once per export for ``parts`` and
-``assemble``."""
+_planned: PerExport[Catalog] = PerExport(_catalog)
+"""The catalog, made once per export for ``parts`` and ``assemble``."""
 
 
 def _covers(catalog: Catalog, options: OpdsOptions) -> list[tuple[str, Cover]]:
@@ -56,7 +50,7 @@ def _covers(catalog: Catalog, options: OpdsOptions) -> list[tuple[str, Cover]]:
 
 def cover_parts(corpus: Corpus, options: OpdsOptions) -> list[Part]:
     """One part per thumbnail; its key is everything drawn on it."""
-    catalog, _ = _planned(corpus, options)  # its diagnostics are reported by assemble
+    catalog = _planned(corpus, options)  # its diagnostics are reported by assemble
     return [
         Part((), key=json.dumps(shown, ensure_ascii=False), data=shown)
         for _, shown in _covers(catalog, options)
@@ -73,9 +67,7 @@ def render_cover(shown: Cover) -> bytes:
 def catalog_files(
     corpus: Corpus, options: OpdsOptions, thumbnails: Sequence[bytes], diagnostics: Diagnostics
 ) -> dict[str, bytes]:
-    catalog, planning = _planned(corpus, options)
-    _planned.done()
-    diagnostics.items.extend(planning.items)
+    catalog = _planned.take(corpus, options, diagnostics)
     files: dict[str, bytes] = {}
     if options.catalogs in ("atom", "both"):
         from digestconv.exporters.opds.atom import render_atom
