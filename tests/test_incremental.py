@@ -16,6 +16,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -225,13 +226,28 @@ def _watch_params(site: Path, out: Path, cache: Path, jobs: str) -> dict[str, ob
 
 @pytest.mark.parametrize(("kind", "jobs"), [("samples", "1"), ("generated", "2")])
 def test_a_watching_session_equals_cold_builds(
-    tmp_path: Path, kind: str, jobs: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    kind: str,
+    jobs: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``--watch`` keeps the previous build's posts and parts in memory (``Warm``); over
-    the same sequence of edits each of its builds equals a cold one, diagnostics too."""
+    the same sequence of edits each of its builds equals a cold one, diagnostics too.
+    With two jobs the rebuilds render in forked workers, whatever the site's size."""
+    from digestconv import build as build_module
     from digestconv.cli import _build_once
     from digestconv.warm import Warm
 
+    monkeypatch.setattr(build_module, "WARM_PARALLEL_EXPORT_MIN", 0)
+    forked: list[int] = []
+    pool = build_module.pool
+
+    def counting_pool(workers: int, **kw: Any) -> Any:
+        forked.append(workers)
+        return pool(workers, **kw)
+
+    monkeypatch.setattr(build_module, "pool", counting_pool)
     site = _site(tmp_path, kind)
     cache, out = tmp_path / "cache", tmp_path / "watched"
     params = _watch_params(site, out, cache, jobs)
@@ -246,6 +262,35 @@ def test_a_watching_session_equals_cold_builds(
         assert (code, said) == _build(site, cold, "--no-cache", "-j", jobs), name
         assert _files(out) == _files(cold), name
         assert session.posts and session.parts, name
+    assert (len(forked) > 1) == (jobs == "2")  # the first build and rebuilds
+
+
+def test_a_small_watching_rebuild_renders_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below ``WARM_PARALLEL_EXPORT_MIN`` posts a watching rebuild does not fork: the
+    first build does, and equals a cold build either way (above)."""
+    from digestconv import build as build_module
+    from digestconv.cli import _build_once
+    from digestconv.warm import Warm
+
+    forked: list[int] = []
+    pool = build_module.pool
+
+    def counting_pool(workers: int, **kw: Any) -> Any:
+        forked.append(workers)
+        return pool(workers, **kw)
+
+    monkeypatch.setattr(build_module, "pool", counting_pool)
+    site = _site(tmp_path, "generated")
+    params = _watch_params(site, tmp_path / "out", tmp_path / "cache", "2")
+    session = Warm()
+    assert _build_once(params, session) == 0
+    assert forked == [2]
+    edit_text(site)
+    assert _build_once(params, session) == 0
+    capsys.readouterr()
+    assert forked == [2]
 
 
 def test_a_watching_rebuild_reads_only_what_changed(

@@ -138,3 +138,32 @@ def test_an_output_changed_behind_the_build_is_written_again(
     _build(site, out, cache)
     assert "feed.xml" in counted["outputs"]
     assert _files(out) == built
+
+
+def test_an_output_rendered_again_to_the_same_bytes_is_not_read(
+    tmp_path: Path, counted: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blank lines added to a post render most outputs again, to the bytes they hold:
+    their records say so, and they are neither read nor replaced."""
+    from digestconv import output
+
+    site, out, cache = _built(tmp_path)
+    before = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_file()}
+    hashed: list[str] = []
+    file_hash = output.file_sha256
+
+    def counting_hash(path):  # type: ignore[no-untyped-def]
+        hashed.append(Path(path).name)
+        return file_hash(path)
+
+    monkeypatch.setattr(output, "file_sha256", counting_hash)
+    post = sorted((site / "_posts").glob("*.md"))[-1]
+    post.write_bytes(post.read_bytes() + b"\n\n")
+    _build(site, out, cache)
+    assert counted["outputs"] == [] and hashed == []
+    after = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_file()}
+    assert before.keys() == after.keys()
+    kept = [name for name in before if before[name] == after[name]]
+    assert "refs.bib" in kept and "cards.apkg" in kept
+    _build(site, tmp_path / "cold", cache, "--no-cache")
+    assert _files(out) == _files(tmp_path / "cold")

@@ -272,6 +272,17 @@ def up_to_date(
     return files
 
 
+def _same_by_record(path: Path, staged: Staged, recorded: str) -> bool | None:
+    """Whether ``path`` holds the staged bytes, known from its record when the file is
+    still the regular file it was (its stamp unchanged): None when only reading it can
+    tell.  Without this, publishing read and hashed every output of the same size again
+    (31 MB of CSV at 2,000 posts on every rebuild that rendered it)."""
+    sha256, _, stamp = recorded.partition(" ")
+    if not path.is_file() or not stamps.unchanged(path, stamp):
+        return None
+    return sha256 == staged.sha256
+
+
 def render_target(
     target: Target,
     cls: type,
@@ -385,9 +396,16 @@ def write_target(
     for index, (name, staged) in enumerate(pending):
         try:
             path = confine(out_dir, name)
+            recorded = previous.get(name) if previous else None
+            same = _same_by_record(path, staged, recorded) if recorded else None
+            if same and recorded:
+                discard((staged,))
+                result.unchanged += 1
+                result.recorded[name] = recorded
+                continue
             if previous:
                 _clear_way(out_dir, name, previous)
-            if publish(staged, path):
+            if publish(staged, path, same=same):
                 result.written += 1
             else:
                 result.unchanged += 1
@@ -409,6 +427,15 @@ _SHARED: dict[str, Any] = {}
 
 PARALLEL_EXPORT_MIN = 64
 """Posts below which exporting in worker processes costs more than it saves."""
+
+WARM_PARALLEL_EXPORT_MIN = 1500
+"""The same for a watching rebuild, which holds the previous build's parts.
+
+A forked worker pays for every page of the parent's memory it touches (reference counts
+are written to, so each page is copied): the model and the held parts, which a watching
+process keeps, while a rebuild renders only a few parts per output.  Measured on two
+cores after editing one post, a watching rebuild took 0.24 s serially against 0.31 s in
+two workers at 400 posts, 0.51 against 0.57 s at 1,000, and about the same at 2,000."""
 
 
 def _render_shared(index: int) -> TargetResult:
@@ -493,7 +520,10 @@ def run_targets(
             corpus = Corpus(site=Site(), digests=())
         corpus = replace(corpus, outputs=plan)
         forks = "fork" in multiprocessing.get_all_start_methods()
-        if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= PARALLEL_EXPORT_MIN:
+        least = (
+            WARM_PARALLEL_EXPORT_MIN if warm is not None and warm.primed else PARALLEL_EXPORT_MIN
+        )
+        if jobs > 1 and forks and len(todo) > 1 and len(corpus.digests) >= least:
             _SHARED.update(
                 targets=list(targets),
                 corpus=corpus,

@@ -521,7 +521,10 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
     cfg = result.config
     site_root = cfg.parent if cfg is not None else Path(site)
     try:
-        targets = plan(result.corpus.site, site_root, exporters(), only, build_diags)
+        found = (warm.exporters if warm is not None else None) or exporters()
+        if warm is not None:
+            warm.exporters = found
+        targets = plan(result.corpus.site, site_root, found, only, build_diags)
         configured_out = output_folder(result.corpus.site, site_root)
     except ConfigError as exc:
         click.echo(f"{cfg or Path(site) / '_config.yml'}: error: {exc} [config]", err=True)

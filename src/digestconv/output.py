@@ -134,15 +134,16 @@ def _same(path: Path, staged: Staged) -> bool:
     return file_sha256(path) == staged.sha256
 
 
-def publish(staged: Staged, path: Path) -> bool:
+def publish(staged: Staged, path: Path, *, same: bool | None = None) -> bool:
     """Move a staged file over ``path`` by :func:`write_atomic`'s rules; False when the
-    file already held these bytes (then it is not touched)."""
+    file already held these bytes (then it is not touched).  ``same`` is whether it does,
+    when the caller knows without reading it."""
     if _special(path):
         with open(staged.tmp, "rb") as src, open(path, "wb", buffering=0) as dst:
             shutil.copyfileobj(src, dst)
         os.unlink(staged.tmp)
         return True
-    if _same(path, staged):
+    if _same(path, staged) if same is None else same:
         os.unlink(staged.tmp)
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
