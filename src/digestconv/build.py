@@ -580,6 +580,7 @@ def run_targets(
                 out_dir.rmdir()  # only while empty: a build that wrote nothing
     final = [r for r in results if r is not None]
     if cache is not None:
+        cache.mark_used(names)
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:

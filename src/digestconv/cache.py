@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, target TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS fragments_target ON fragments (target);
 CREATE TABLE IF NOT EXISTS stamps (path TEXT PRIMARY KEY, stamp TEXT NOT NULL,
                                    sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS used (name TEXT PRIMARY KEY, at INTEGER NOT NULL);
 """
 
 
@@ -281,6 +282,46 @@ class BuildCache:
                 "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                 (name, key, json.dumps(dict(sorted(files.items())))),
             )
+
+    def mark_used(self, names: Sequence[str], now: float | None = None) -> None:
+        """Record that a build used these outputs (their record and parts): what
+        :meth:`forget_unused` goes by.  Written at most once a day per output, so that an
+        up-to-date build stays a read."""
+        if self.db is None or not names:
+            return
+        day = int(time.time() if now is None else now) // 86400
+        with contextlib.suppress(sqlite3.Error), self.db:
+            known: dict[str, int] = {}
+            for sql, args in _in_queries("SELECT name, at FROM used", "name", names):
+                known.update(self.db.execute(sql, args).fetchall())
+            due = [(n, day) for n in dict.fromkeys(names) if known.get(n) != day]
+            self.db.executemany("INSERT OR REPLACE INTO used VALUES (?, ?)", due)
+
+    def forget_unused(self, now: float | None = None) -> None:
+        """Drop the record and parts of every output no build has used for
+        ``SCRATCH_DAYS``: one cache serves every site and output folder, and an output
+        dropped from a config, a site renamed or a folder built once would otherwise
+        keep its parts (tens of megabytes at 2,000 posts) for ever.  An output found
+        without a mark (a cache older than the marks, a build that failed) is marked now.
+        A part two outputs share belongs to the one that stored it: once that one is
+        forgotten, the other renders it again, as after any cache miss."""
+        if self.db is None:
+            return
+        day = int(time.time() if now is None else now) // 86400
+        with contextlib.suppress(sqlite3.Error), self.db:
+            for table, column in (("outputs", "name"), ("fragments", "target")):
+                self.db.execute(
+                    f"INSERT OR IGNORE INTO used SELECT DISTINCT {column}, ? FROM {table}",
+                    (day,),
+                )
+            old = [
+                (name,)
+                for (name,) in self.db.execute(
+                    "SELECT name FROM used WHERE at < ?", (day - SCRATCH_DAYS,)
+                )
+            ]
+            for table, column in (("outputs", "name"), ("fragments", "target"), ("used", "name")):
+                self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", old)
 
     def close(self) -> None:
         if self.db is not None:
