@@ -54,29 +54,38 @@ def corpus(site: Path) -> Corpus:
 
 
 class Spy:
-    """Which builds resumed from a snapshot, and from how many parts."""
+    """What the builds with a scratch folder did with the snapshot: per look-up, from how
+    many parts the kept one fitted (``looked``, None when none did), and per collection
+    written, from how many parts it resumed (``resumed``, None when filled from nothing)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.looked: list[int | None] = []
         self.resumed: list[int | None] = []
-        real = snapshot.Snapshots.resume
+        self.writes = 0
+        """Collections written, with or without a scratch folder."""
+        fitting, collection, write = snapshot.Snapshots.fitting, apkg._collection, apkg._write
+        kept: list[bool] = [False]
 
-        def resume(this: snapshot.Snapshots, path: str) -> snapshot.Resumed | None:
-            found = real(this, path)
-            self.resumed.append(found.count if found is not None else None)
+        def spied_fitting(this: snapshot.Snapshots) -> snapshot.Resumed | None:
+            found = fitting(this)
+            self.looked.append(found.count if found is not None else None)
             return found
 
-        monkeypatch.setattr(snapshot.Snapshots, "resume", resume)
-        self.fills: list[bool] = []
-        """Per collection written: whether a snapshot could be looked for."""
-        collection = apkg._collection
-
-        def fill(
-            fragments: Any, path: str, snapshots: snapshot.Snapshots | None, **how: bool
+        def spied_collection(
+            fragments: Any, path: str, snapshots: snapshot.Snapshots | None
         ) -> None:
-            self.fills.append(snapshots is not None and how.get("resume", True))
-            collection(fragments, path, snapshots, **how)
+            kept[0] = snapshots is not None
+            collection(fragments, path, snapshots)
 
-        monkeypatch.setattr(apkg, "_collection", fill)
+        def spied_write(conn: Any, fragments: Any, fill: Any, **how: Any) -> None:
+            self.writes += 1
+            if kept[0]:
+                self.resumed.append(None if how["fresh"] else fill.start)
+            write(conn, fragments, fill, **how)
+
+        monkeypatch.setattr(snapshot.Snapshots, "fitting", spied_fitting)
+        monkeypatch.setattr(apkg, "_collection", spied_collection)
+        monkeypatch.setattr(apkg, "_write", spied_write)
 
     @property
     def last(self) -> int | None:
@@ -141,8 +150,9 @@ def test_a_build_keeps_a_snapshot_and_the_next_resumes(
     assert cached(corpus, store) == expected
     assert spy.last == count - count // snapshot.SLACK
     # Without a scratch folder (no cache directory) nothing is kept or looked for.
+    writes = spy.writes
     assert cached(corpus, MemoryStore()) == expected
-    assert len(spy.resumed) == 2 and spy.fills[-1] is False  # no third look-up
+    assert spy.writes == writes + 1 and len(spy.looked) == len(spy.resumed) == 2
 
 
 def test_the_daily_changes_resume_and_equal_a_cold_build(
@@ -191,14 +201,13 @@ def test_an_older_note_last_moves_every_id(corpus: Corpus, tmp_path: Path, spy: 
     cached(corpus, store)
     early = moved(corpus.digests[-1], -400, "2025-01-01-daily-papers.md", "e")
     late = replace(corpus, digests=(*corpus.digests, early))
-    spy.fills.clear()
     assert cached(late, store) == cold(late)
-    assert spy.last is not None  # the snapshot fits the parts, but not the ids
-    assert spy.fills == [True, False, False]  # so the collection is filled from nothing
+    assert spy.looked[-1] is not None  # the snapshot fits the parts, but not the ids,
+    assert spy.last is None  # so the collection is filled from nothing
     # and a snapshot for the new ids taken on the way.
     again = retitled(late, len(late.digests) - 1, " v2")
     assert cached(again, store) == cold(again)
-    assert spy.last is not None and spy.fills[-2] is True
+    assert spy.last is not None
 
 
 def _flip(folder: Path) -> None:

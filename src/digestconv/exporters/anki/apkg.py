@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -31,7 +31,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 from digestconv import zipwrite
 from digestconv.exporters.anki.cards import AnkiNote
 from digestconv.exporters.anki.chunks import deflate_file
-from digestconv.exporters.anki.snapshot import Snapshots, Summary
+from digestconv.exporters.anki.snapshot import Resumed, Snapshots, Summary
 from digestconv.fragments import Chunks, Reuse
 
 PAPER_MODEL = "digestconv Paper"
@@ -270,13 +270,26 @@ def package(fragments: Sequence[bytes], reuse: Reuse | None = None) -> Chunks:
     return Chunks(zipwrite.write_pieces(members, date_time=_ZIP_TIME))
 
 
-def _collection(
-    fragments: Sequence[bytes], path: str, snapshots: Snapshots | None, *, resume: bool = True
-) -> None:
-    """The collection file at ``path``: from a snapshot of its first parts if one fits,
-    else from nothing, taking a new snapshot on the way when the kept one is missing or
-    lags too far behind the corpus."""
-    resumed = snapshots.resume(path) if snapshots is not None and resume else None
+@dataclass
+class _Fill:
+    """What filling the collection from part ``start`` on needs: the parts' short columns
+    and where their text starts, where to take a snapshot (``cut``), what the ``col`` row
+    needs of the parts before the cut and of all of them, the corpus's oldest date and
+    the first note id."""
+
+    start: int
+    heads: list[list[list[Any]]]
+    starts: list[int]
+    cut: int | None
+    at_cut: Summary
+    whole: Summary
+    oldest: int
+    next_id: int
+
+
+def _plan_fill(
+    fragments: Sequence[bytes], resumed: Resumed | None, snapshots: Snapshots | None
+) -> _Fill:
     start = resumed.count if resumed is not None else 0
     heads, starts = _heads(fragments[start:])
     cut = snapshots.checkpoint(start, len(fragments)) if snapshots is not None else None
@@ -285,48 +298,70 @@ def _collection(
     whole = at_cut.copy()
     whole.add(heads[(cut or start) - start :])
     oldest = _EMPTY_PACKAGE_TIME if whole.oldest is None else whole.oldest
-    if resumed is not None and oldest != resumed.oldest:
-        # An older note than any before moves every id: nothing of the snapshot holds.
-        os.unlink(path)
-        _collection(fragments, path, snapshots, resume=False)
-        return
+    next_id = resumed.next_id if resumed is not None else oldest * 1000
+    return _Fill(start, heads, starts, cut, at_cut, whole, oldest, next_id)
+
+
+def _collection(fragments: Sequence[bytes], path: str, snapshots: Snapshots | None) -> None:
+    """The collection file at ``path``: from a snapshot of its first parts if one fits,
+    else from nothing, taking a new snapshot on the way when the kept one is missing or
+    lags too far behind the corpus."""
+    resumed = snapshots.fitting() if snapshots is not None else None
+    fill = _plan_fill(fragments, resumed, snapshots)
+    # An older note than any before moves every id: then nothing of the snapshot holds.
+    if (
+        resumed is not None
+        and snapshots is not None
+        and (fill.oldest != resumed.oldest or not snapshots.copy(resumed, path))
+    ):
+        resumed = None
+        fill = _plan_fill(fragments, None, snapshots)
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back
         conn.execute("PRAGMA synchronous=OFF")
-        cursor = conn.cursor()
-        if resumed is None:
-            cursor.executescript(APKG_SCHEMA)
-            cursor.executescript(APKG_COL)
-        cursor.executescript(_FEED)
-        ids = _Ids(resumed.next_id if resumed is not None else oldest * 1000)
-        notes = _Notes(fragments, heads, starts, start)
-        if cut is not None and snapshots is not None:
-            notes.insert(cursor, cut, ids)
+
+        def keep(next_id: int) -> None:
+            assert snapshots is not None and fill.cut is not None
             conn.commit()
-            snapshots.keep(path, cut, ids.next, at_cut, oldest)
-        notes.insert(cursor, len(fragments), ids)
-        _write_col(cursor, whole)
+            snapshots.keep(path, fill.cut, next_id, fill.at_cut, fill.oldest)
+
+        _write(conn, fragments, fill, fresh=resumed is None, checkpoint=keep)
         conn.commit()
     finally:
         conn.close()
 
 
-def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
-    """The whole collection on ``conn`` in one go, as a build without a cache writes it:
-    the notes, each followed by its cards, in the order of the parts, and then what
-    depends on all of them (decks, note types, dates), so that the file's beginning is
-    the same whatever comes after it."""
-    heads, starts = _heads(fragments)
-    whole = Summary()
-    whole.add(heads)
+def _write(
+    conn: sqlite3.Connection,
+    fragments: Sequence[bytes],
+    fill: _Fill,
+    *,
+    fresh: bool,
+    checkpoint: Callable[[int], None] | None = None,
+) -> None:
+    """The notes of the parts from ``fill.start`` on, each followed by its cards, in the
+    order of the parts, and then what depends on all of them (decks, note types, dates),
+    so that the file's beginning is the same whatever comes after it; ``checkpoint`` is
+    called with the next note id once the parts before ``fill.cut`` are in."""
     cursor = conn.cursor()
-    cursor.executescript(APKG_SCHEMA)
-    cursor.executescript(APKG_COL)
+    if fresh:
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
     cursor.executescript(_FEED)
-    oldest = _EMPTY_PACKAGE_TIME if whole.oldest is None else whole.oldest
-    _Notes(fragments, heads, starts, 0).insert(cursor, len(fragments), _Ids(oldest * 1000))
-    _write_col(cursor, whole)
+    ids = _Ids(fill.next_id)
+    notes = _Notes(fragments, fill.heads, fill.starts, fill.start)
+    if fill.cut is not None and checkpoint is not None:
+        notes.insert(cursor, fill.cut, ids)
+        checkpoint(ids.next)
+    notes.insert(cursor, len(fragments), ids)
+    _write_col(cursor, fill.whole)
+
+
+def _fill(fragments: Sequence[bytes], conn: sqlite3.Connection) -> None:
+    """The whole collection on ``conn``, as a build without a cache writes it (the tests
+    compare it with a collection written a statement per row, in memory)."""
+    _write(conn, fragments, _plan_fill(fragments, None, None), fresh=True)
 
 
 def _write_col(cursor: sqlite3.Cursor, whole: Summary) -> None:

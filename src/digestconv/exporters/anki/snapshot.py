@@ -95,14 +95,17 @@ class Summary:
 
 @dataclass(frozen=True)
 class Resumed:
-    """A snapshot copied into place: the parts it holds, the next note id, what the
-    ``col`` row needs from those parts, and the oldest date of the corpus it was taken
-    from (the ids count from it)."""
+    """A snapshot that fits the parts: how many it holds, the next note id, what the
+    ``col`` row needs from those parts, the oldest date of the corpus it was taken from
+    (the ids count from it), and its file's name, size and CRC."""
 
     count: int
     next_id: int
     summary: Summary
     oldest: int
+    name: str
+    size: int
+    crc: int
 
 
 class Snapshots:
@@ -117,36 +120,44 @@ class Snapshots:
         h.update("\0".join(self.keys[:count]).encode())
         return h.hexdigest()
 
-    def resume(self, path: str) -> Resumed | None:
-        """The kept snapshot copied to ``path``, if it fits these parts and checks out."""
+    def fitting(self) -> Resumed | None:
+        """The kept snapshot, if its record checks out and it fits these parts."""
         try:
-            text = (self.folder / _RECORD).read_bytes()
-            record = json.loads(text)
-            body = json.dumps(record["body"], sort_keys=True, separators=(",", ":"))
-            if record["check"] != hashlib.sha256(body.encode()).hexdigest():
+            record = json.loads((self.folder / _RECORD).read_bytes())
+            body = record["body"]
+            text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+            if record["check"] != hashlib.sha256(text.encode()).hexdigest():
                 return None
-            body_json = record["body"]
-            count, name = body_json["count"], body_json["name"]
+            count, name = body["count"], body["name"]
             if type(count) is not int or not 0 < count <= len(self.keys):
                 return None
             if name != self._name(count):
                 return None
-            resumed = Resumed(
+            return Resumed(
                 count,
-                int(body_json["next_id"]),
-                Summary.from_json(body_json["summary"]),
-                int(body_json["oldest"]),
+                int(body["next_id"]),
+                Summary.from_json(body["summary"]),
+                int(body["oldest"]),
+                name,
+                int(body["size"]),
+                int(body["crc"]),
             )
-            shutil.copyfile(self.folder / f"{name}.anki2", path)
-            if _size_and_crc(path) != (body_json["size"], body_json["crc"]):
-                os.unlink(path)
-                return None
-            os.utime(self.folder / _RECORD)  # in use: not swept (cache.sweep_scratch)
         except (OSError, ValueError, TypeError, KeyError, IndexError):
-            with contextlib.suppress(OSError):
-                os.unlink(path)
             return None
-        return resumed
+
+    def copy(self, resumed: Resumed, path: str) -> bool:
+        """The snapshot's file copied to ``path``; False (and nothing at ``path``) when it
+        is missing or is not the file its record describes."""
+        try:
+            shutil.copyfile(self.folder / f"{resumed.name}.anki2", path)
+            if _size_and_crc(path) == (resumed.size, resumed.crc):
+                os.utime(self.folder / _RECORD)  # in use: not swept (cache.sweep_scratch)
+                return True
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return False
 
     def checkpoint(self, start: int, total: int) -> int | None:
         """Where this build should take a new snapshot, if anywhere: ``1/SLACK`` before the
