@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -319,3 +320,25 @@ def test_a_save_during_the_first_watched_build_is_built(
 def _run(watch: Any, params: dict[str, str]) -> None:
     with contextlib.suppress(Exception):
         watch(params, None)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_ctrl_c_during_the_idle_collection_is_not_lost() -> None:
+    """Between watched builds the collector runs finalizers; a Ctrl-C handled inside one
+    would be printed as "Exception ignored" and dropped, and ``--watch`` would go on."""
+    import gc
+
+    from digestconv import cli as cli_module
+
+    class Interrupting:
+        def __init__(self) -> None:
+            self.cycle = self
+
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(1000))  # Python code, where a handled signal would raise
+
+    gc.collect()
+    Interrupting()
+    with pytest.raises(KeyboardInterrupt):
+        cli_module._collect_idle()

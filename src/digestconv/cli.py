@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -466,9 +466,33 @@ def _collect_idle() -> None:
     """
     import gc
 
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    with _signals_held():
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held back while the collector runs finalizers.
+
+    A signal handled while a finalizer (a ``__del__``, a weakref callback) runs raises
+    its exception inside it, where Python prints "Exception ignored" and drops it: a
+    Ctrl-C in that moment was lost, and ``--watch`` went on watching.  Held, the signal
+    is handled as soon as the pass is over, in this function's own frame.
+    """
+    import signal
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    held = {getattr(signal, n) for n in names if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: nothing to hold them with
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
