@@ -130,7 +130,18 @@ def watched(
         return res
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # the figures stand; say so, and show where it is
+            print(
+                f"warning: the watching build did not stop on SIGINT ({proc.pid})", file=sys.stderr
+            )
+            if shutil.which("gdb"):
+                dump = ["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 12"]
+                subprocess.run(dump, check=False, stdout=sys.stderr, stderr=subprocess.DEVNULL)
+            proc.kill()
+            proc.wait()
+            sys.stderr.write(proc.stderr.read()[-4000:])
 
 
 def bench(name: str, site: Path, work: Path, rounds: int, runs: int) -> dict[str, float]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import itertools
 import json
 import re
 import shutil
@@ -341,7 +340,7 @@ def test_pandoc_citeproc_resolves_every_key_and_renders_every_title(tmp_path: Pa
 @pytest.fixture
 def one_item_per_part(monkeypatch: pytest.MonkeyPatch) -> None:
     """A part per item, so that a test can say exactly which items an edit renders again
-    (a part holds a run of items: ``test_runs_*`` below)."""
+    (a part holds a run of items, cut by ``digestconv.runs``)."""
     monkeypatch.setattr(runs, "AVERAGE", 1)
 
 
@@ -477,20 +476,3 @@ def test_runs_an_edit_renders_only_the_runs_holding_its_papers() -> None:
     assert sorted(rendered) == sorted(k for keys in held if keys & touched for k in keys)
     assert touched <= set(rendered)
     assert len(rendered) < len(papers) / 2
-
-
-def test_runs_are_cut_by_the_names_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = [f"arxiv:2509.{n:05d}" for n in range(200)]
-    cuts = runs.runs(names)
-    assert (cuts[0][0], cuts[-1][1]) == (0, 200)
-    assert runs.runs([]) == []
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
-    assert all(end - start <= runs.LONGEST for start, end in cuts)
-    # A name added in the middle changes the run it falls in, no other.
-    added = [*names[:100], "arxiv:2509.99999", *names[100:]]
-    assert (
-        len({tuple(added[a:b]) for a, b in runs.runs(added)} - {tuple(names[a:b]) for a, b in cuts})
-        <= 2
-    )
-    monkeypatch.setattr(runs, "AVERAGE", 1 << 30)
-    assert [b - a for a, b in runs.runs(names)] == [64, 64, 64, 8]
