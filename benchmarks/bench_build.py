@@ -200,6 +200,10 @@ def bench_epub(count: int, work: Path) -> tuple[float, float]:
 
 
 def main() -> None:
+    # Started in the background by a shell, this process and its children ignore SIGINT,
+    # and the watching build would not stop on it: a handler of its own is reset to the
+    # default in each child.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[400, 2000])
     parser.add_argument("--shared", type=Path, help="an existing Jekyll site to add")

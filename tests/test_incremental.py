@@ -265,6 +265,37 @@ def test_a_watching_session_equals_cold_builds(
     assert (len(forked) > 1) == (jobs == "2")  # the first build and rebuilds
 
 
+def test_a_watching_session_started_on_built_outputs_holds_their_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Started on outputs that are up to date, the session's first build renders nothing
+    yet holds every output's parts, so its first rebuild asks the cache for none it had."""
+    from digestconv.cache import BuildCache
+    from digestconv.cli import _build_once
+    from digestconv.warm import Warm
+
+    site = _site(tmp_path, "samples")
+    params = _watch_params(site, tmp_path / "out", tmp_path / "cache", "1")
+    assert _build_once(params, None) == 0  # an earlier build, in another process
+    session = Warm()
+    assert _build_once(params, session) == 0
+    assert "0 output file(s) written" in capsys.readouterr().err
+    held = {key for parts in session.parts.values() for key in parts}
+    assert len(session.parts) >= 8 and held  # every default output
+    asked: list[str] = []
+    get_parts = BuildCache.get_fragments
+
+    def counting_parts(self, keys, **where):  # type: ignore[no-untyped-def]
+        asked.extend(keys or ())
+        return get_parts(self, keys, **where)
+
+    monkeypatch.setattr(BuildCache, "get_fragments", counting_parts)
+    edit_text(site)
+    assert _build_once(params, session) == 0
+    capsys.readouterr()
+    assert not held.intersection(asked)
+
+
 def test_a_small_watching_rebuild_renders_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

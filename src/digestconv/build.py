@@ -508,6 +508,8 @@ def run_targets(
             )
             if cache is not None and current != record[1]:  # stamps refreshed
                 cache.put_output(names[index], key, current)
+            if warm is not None and cache is not None:
+                warm.hold(names[index], cache)
         else:
             results.append(None)
             todo.append(index)

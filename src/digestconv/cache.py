@@ -199,28 +199,29 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)", rows)
 
     def get_fragments(
-        self, keys: Sequence[str], target: str | None = None
+        self, keys: Sequence[str] | None, target: str | None = None
     ) -> dict[str, tuple[bytes, str]]:
-        """Stored parts of outputs (see :mod:`digestconv.fragments`) that pass their check.
+        """Stored parts of outputs (see :mod:`digestconv.fragments`) that pass their check;
+        with ``keys`` None, every part of ``target``.
 
         With ``target`` and many keys, the output's rows are read in one scan and the
         wanted ones kept: after the previous build's sweep they are the parts it used,
         nearly all wanted again, and one scan reads them in half the time of looking
         each key up."""
-        if self.db is None:
+        if self.db is None or (keys is None and target is None):
             return {}
         found: dict[str, tuple[bytes, str]] = {}
-        wanted = set(keys)
+        wanted = None if keys is None else set(keys)
         try:
             select = "SELECT key, data, diagnostics, checksum FROM fragments"
-            if target is not None and len(wanted) >= SCAN_FROM:
+            if target is not None and (wanted is None or len(wanted) >= SCAN_FROM):
                 queries = [(f"{select} WHERE target = ?", [target])]
             else:
-                queries = _in_queries(select, "key", list(wanted))
+                queries = _in_queries(select, "key", list(wanted or ()))
             for sql, args in queries:
                 for key, data, diags, checksum in self.db.execute(sql, args):
                     if (
-                        key in wanted
+                        (wanted is None or key in wanted)
                         and isinstance(data, bytes)
                         and isinstance(diags, str)
                         and checksum == _row_sum(key, data, diags)

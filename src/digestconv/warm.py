@@ -49,6 +49,15 @@ class Warm:
     def store(self, output: str, cache: BuildCache) -> PartStore:
         return PartStore(self.parts.get(output, {}), cache.parts_of(output))
 
+    def hold(self, output: str, cache: BuildCache) -> None:
+        """Hold the stored parts of ``output``, which was up to date: a watching session's
+        first build usually finds every output so, and its first rebuild would otherwise
+        read every part back from the cache and render in forked workers (nothing being
+        held), at the cost of a rebuild in a new process.  After a build the cache holds
+        exactly the parts it used."""
+        if output not in self.parts:
+            self.parts[output] = cache.get_fragments(None, target=output)
+
     def settle(
         self, output: str, used: Sequence[str], fresh: Sequence[str], cache: BuildCache
     ) -> None:
