@@ -478,21 +478,25 @@ def _signals_held() -> Iterator[None]:
 
     A signal handled while a finalizer (a ``__del__``, a weakref callback) runs raises
     its exception inside it, where Python prints "Exception ignored" and drops it: a
-    Ctrl-C in that moment was lost, and ``--watch`` went on watching.  Held, the signal
-    is handled as soon as the pass is over, in this function's own frame.
+    Ctrl-C in that moment was lost, and ``--watch`` went on watching.  A signal mask
+    cannot hold them (the watcher's own thread would take the signal), so for the pass
+    the handlers only note a signal, and it is raised again once they are back.
     """
     import signal
 
     names = ("SIGINT", "SIGTERM", "SIGHUP")
-    held = {getattr(signal, n) for n in names if hasattr(signal, n)}
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: nothing to hold them with
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    before = {
+        signum: signal.signal(signum, lambda number, _frame: caught.append(number))
+        for signum in (getattr(signal, n) for n in names if hasattr(signal, n))
+    }
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
