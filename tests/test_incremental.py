@@ -224,13 +224,31 @@ def _watch_params(site: Path, out: Path, cache: Path, jobs: str) -> dict[str, ob
     return dict(command.make_context("build", args).params)
 
 
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The export pools a build starts, by their number of workers."""
+    from digestconv import build as build_module
+
+    started: list[int] = []
+    pool = build_module.pool
+
+    def counting_pool(workers: int, **kw: Any) -> Any:
+        started.append(workers)
+        return pool(workers, **kw)
+
+    monkeypatch.setattr(build_module, "pool", counting_pool)
+    return started
+
+
 @pytest.mark.parametrize(("kind", "jobs"), [("samples", "1"), ("generated", "2")])
 def test_a_watching_session_equals_cold_builds(
     tmp_path: Path,
     kind: str,
     jobs: str,
+    *,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    forked: list[int],
 ) -> None:
     """``--watch`` keeps the previous build's posts and parts in memory (``Warm``); over
     the same sequence of edits each of its builds equals a cold one, diagnostics too.
@@ -240,14 +258,6 @@ def test_a_watching_session_equals_cold_builds(
     from digestconv.warm import Warm
 
     monkeypatch.setattr(build_module, "WARM_PARALLEL_EXPORT_MIN", 0)
-    forked: list[int] = []
-    pool = build_module.pool
-
-    def counting_pool(workers: int, **kw: Any) -> Any:
-        forked.append(workers)
-        return pool(workers, **kw)
-
-    monkeypatch.setattr(build_module, "pool", counting_pool)
     site = _site(tmp_path, kind)
     cache, out = tmp_path / "cache", tmp_path / "watched"
     params = _watch_params(site, out, cache, jobs)
@@ -297,22 +307,13 @@ def test_a_watching_session_started_on_built_outputs_holds_their_parts(
 
 
 def test_a_small_watching_rebuild_renders_in_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forked: list[int]
 ) -> None:
     """Below ``WARM_PARALLEL_EXPORT_MIN`` posts a watching rebuild does not fork: the
     first build does, and equals a cold build either way (above)."""
-    from digestconv import build as build_module
     from digestconv.cli import _build_once
     from digestconv.warm import Warm
 
-    forked: list[int] = []
-    pool = build_module.pool
-
-    def counting_pool(workers: int, **kw: Any) -> Any:
-        forked.append(workers)
-        return pool(workers, **kw)
-
-    monkeypatch.setattr(build_module, "pool", counting_pool)
     site = _site(tmp_path, "generated")
     params = _watch_params(site, tmp_path / "out", tmp_path / "cache", "2")
     session = Warm()
