@@ -398,11 +398,6 @@ def write_target(
             path = confine(out_dir, name)
             recorded = previous.get(name) if previous else None
             same = _same_by_record(path, staged, recorded) if recorded else None
-            if same and recorded:
-                discard((staged,))
-                result.unchanged += 1
-                result.recorded[name] = recorded
-                continue
             if previous:
                 _clear_way(out_dir, name, previous)
             if publish(staged, path, same=same):

@@ -286,17 +286,20 @@ class BuildCache:
 
     def mark_used(self, names: Sequence[str], now: float | None = None) -> None:
         """Record that a build used these outputs (their record and parts): what
-        :meth:`forget_unused` goes by.  Written at most once a day per output, so that an
-        up-to-date build stays a read."""
+        :meth:`forget_unused` goes by, which runs whenever a mark is written.  Written at
+        most once a day per output, so that an up-to-date build stays a read."""
         if self.db is None or not names:
             return
         day = int(time.time() if now is None else now) // 86400
+        due: list[tuple[str, int]] = []
         with contextlib.suppress(sqlite3.Error), self.db:
             known: dict[str, int] = {}
             for sql, args in _in_queries("SELECT name, at FROM used", "name", names):
                 known.update(self.db.execute(sql, args).fetchall())
             due = [(n, day) for n in dict.fromkeys(names) if known.get(n) != day]
             self.db.executemany("INSERT OR REPLACE INTO used VALUES (?, ?)", due)
+        if due:  # a new day: the sweep runs with the marks, not with every build
+            self.forget_unused(now)
 
     def forget_unused(self, now: float | None = None) -> None:
         """Drop the record and parts of every output no build has used for

@@ -598,7 +598,6 @@ def _build_once(params: Mapping[str, Any], warm: Warm | None = None) -> int:
             "digestconv build: written or up to date: " + (", ".join(done) or "none"), err=True
         )
     if cache is not None:
-        cache.forget_unused()
         cache.close()
         sweep_scratch(cache.folder)
     seconds = time.perf_counter() - started
