@@ -448,6 +448,10 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
     )
     next(changes)  # the watcher is set up once this first wait returns
     _build_once(params, warm)
+    if warm is not None:
+        from digestconv.warm import preload
+
+        preload((warm.exporters or {}).values())
     click.echo(f"digestconv build: watching {site} (Ctrl-C to stop)", err=True)
     for changed in changes:
         if changed:  # an empty set: a wait ran out with nothing changed

@@ -14,14 +14,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+
+import nh3
 
 from digestconv.model import Item
 from digestconv.text.clean import SURROGATES
 from digestconv.text.markdown import is_plain, markdown_to_html
-
-if TYPE_CHECKING:
-    import nh3
 
 ALLOWED_TAGS = frozenset(
     {
@@ -79,8 +77,6 @@ _cleaners: dict[str, nh3.Cleaner] = {}
 def _cleaner(kind: str) -> nh3.Cleaner:
     """The shared nh3 cleaner of ``kind`` ("feed" or "gate"), built on first use."""
     if kind not in _cleaners:
-        import nh3
-
         feed = kind == "feed"
         _cleaners[kind] = nh3.Cleaner(
             tags=set(ALLOWED_TAGS if feed else RENDERED_TAGS),
