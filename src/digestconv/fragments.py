@@ -98,6 +98,24 @@ class PerExport(Generic[Plan]):
         return plan, reported
 
 
+Made = TypeVar("Made")
+
+
+class PerCorpus(Generic[Made]):
+    """A corpus-wide result that does not depend on the options, made once however many
+    outputs of one format a build writes (the cards of a ``.csv`` and of an ``.apkg``).
+    Only the last corpus is kept, so a watching session holds no older model."""
+
+    def __init__(self, make: Callable[[Corpus], Made]) -> None:
+        self._make = make
+        self._held: tuple[Corpus, Made] | None = None
+
+    def __call__(self, corpus: Corpus) -> Made:
+        if self._held is None or self._held[0] is not corpus:
+            self._held = (corpus, self._make(corpus))
+        return self._held[1]
+
+
 Assembled = bytes | Chunks | Mapping[str, bytes | Chunks]
 """What ``assemble`` returns: an :data:`~digestconv.plugins.Output` whose files may be
 :class:`Chunks`."""

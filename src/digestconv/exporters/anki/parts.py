@@ -29,7 +29,7 @@ from digestconv.exporters.anki.cards import (
     paper_notes,
     parse_kinds,
 )
-from digestconv.fragments import Part
+from digestconv.fragments import Part, PerCorpus
 from digestconv.model import Corpus
 from digestconv.papers import PaperGroup, distinct_papers, each_once
 from digestconv.runs import joined_key, runs
@@ -54,7 +54,7 @@ def settings(cards: object, deck: str, notetype_basic: object, notetype_cloze: o
     return Settings(kinds, template, basic, cloze)
 
 
-def paper_parts(corpus: Corpus) -> list[Part]:
+def _paper_parts(corpus: Corpus) -> tuple[Part, ...]:
     """Runs of distinct papers, in reading order; ``data`` is the run's paper groups."""
     groups = distinct_papers(corpus.digests)
     parts: list[Part] = []
@@ -64,7 +64,11 @@ def paper_parts(corpus: Corpus) -> list[Part]:
         # A lone paper's key is its own ("arxiv:…", "url:…"); a run's begins with a length.
         key = run[0].key if len(run) == 1 else joined_key([g.key for g in run])
         parts.append(Part(digests, key, run))
-    return parts
+    return tuple(parts)
+
+
+paper_parts: PerCorpus[tuple[Part, ...]] = PerCorpus(_paper_parts)
+"""The same for both files of a build that writes the cards as CSV and as ``.apkg``."""
 
 
 def part_notes(part: Part, settings: Settings, diagnostics: Diagnostics) -> list[AnkiNote]:
