@@ -188,3 +188,50 @@ def test_fast_json_paths_keep_every_value() -> None:
     assert (
         digest_to_text(plain).startswith("o") and digest_from_text(digest_to_text(plain)) == plain
     )
+
+
+def test_the_cache_form_keeps_every_field_in_its_place(samples_corpus: Corpus) -> None:
+    """The cache keeps a digest as arrays read back by position: every field set to a
+    value of its own, so that two fields swapped in the writer or the reader would show."""
+    from dataclasses import fields
+
+    from digestconv.model import Item, Link, Paper, Section, digest_from_text, digest_to_text
+
+    item = Item("text", "goal", "Goal", 7, False)
+    section = Section("method", "Method", (item,), True, 5)
+    paper = Paper(
+        rank=3,
+        title="title",
+        url="https://arxiv.org/abs/2501.00001v2",
+        arxiv=ArxivId("2501.00001", 2),
+        anchor="anchor",
+        links=(Link("Code", "https://example.org/code", "code"),),
+        sections=(section,),
+        source=SourceSpan("_posts/a.md", 4, 9),
+        authors=("A. Author", "et al."),
+        affiliations=("Lab",),
+        abstract="abstract",
+        translated_title="translated",
+        fields=frozen_mapping({"score": "9"}),
+    )
+    digest = Digest(
+        source=SourceSpan("_posts/a.md", 1, 20),
+        title="digest",
+        date=datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=9))),
+        slug="slug",
+        path="/2026/01/02/slug.html",
+        url="https://example.org/2026/01/02/slug.html",
+        post_id="/2026/01/02/slug",
+        tags=("tag",),
+        categories=("category",),
+        lang="ko",
+        papers=(paper,),
+        preamble=(Item("intro", None, None, 2, True),),
+        meta=frozen_mapping({"layout": "post", "nested": {"a": [1, 2]}}),
+    )
+    for obj in (item, section, paper, digest):  # no field left at its default
+        defaults = [f for f in fields(obj) if getattr(obj, f.name) == f.default]
+        assert defaults == [], type(obj).__name__
+    assert digest_from_text(digest_to_text(digest)) == digest
+    for one in samples_corpus.digests:
+        assert digest_from_text(digest_to_text(one)) == one
