@@ -207,3 +207,31 @@ def test_plugins_are_listed_and_a_broken_one_fails_alone(
     assert out.read_bytes() == b"\x075"
     bad = sub(["fakebin", str(samples_site), "--marker", "300", "-o", str(out)], plugin_path)
     assert bad.returncode == 2 and "--marker" in bad.stderr
+
+
+def test_discovery_reads_the_metadata_once_per_import_path(
+    plugin_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build looks up exporters and readers: one scan of the installed distributions
+    serves both, and a changed import path (a plugin made importable later) is scanned
+    again."""
+    import importlib.metadata
+
+    from digestconv import plugins
+
+    scans: list[int] = []
+    real = importlib.metadata.entry_points
+
+    def counted() -> object:
+        scans.append(1)
+        return real()
+
+    monkeypatch.setattr(plugins, "entry_points", counted)
+    plugins._entry_points.cache_clear()
+    assert "fakebin" not in plugins.discover()
+    plugins.discover(plugins.READERS)
+    assert len(scans) == 1
+    monkeypatch.syspath_prepend(str(plugin_path))
+    assert "fakebin" in plugins.discover()
+    assert len(scans) == 2
+    plugins._entry_points.cache_clear()
