@@ -232,6 +232,34 @@ def test_the_cache_form_keeps_every_field_in_its_place(samples_corpus: Corpus) -
     for obj in (item, section, paper, digest):  # no field left at its default
         defaults = [f for f in fields(obj) if getattr(obj, f.name) == f.default]
         assert defaults == [], type(obj).__name__
-    assert digest_from_text(digest_to_text(digest)) == digest
+    for back in (digest_to_text(digest), digest_to_text(digest).encode("utf-8")):
+        assert digest_from_text(back) == digest
     for one in samples_corpus.digests:
-        assert digest_from_text(digest_to_text(one)) == one
+        assert digest_from_text(digest_to_text(one).encode("utf-8")) == one
+    floats = replace(digest, meta=frozen_mapping({"score": 0.5}))  # read by the standard json
+    text = digest_to_text(floats)
+    assert text.startswith("j") and digest_from_text(text.encode("utf-8")) == floats
+
+
+def test_a_cached_paper_builds_its_sections_when_first_read(samples_corpus: Corpus) -> None:
+    """A rebuild decodes every cached digest but renders few; sections wait until asked
+    for, and the paper is in every other way the Paper it stands for."""
+    from digestconv.model import Paper, digest_from_text, digest_to_text
+
+    original = samples_corpus.digests[0]
+    assert type(digest_from_text(digest_to_text(original)).papers[0]) is Paper  # just parsed
+    cached = digest_from_text(digest_to_text(original).encode("utf-8"))  # as the cache has it
+    paper = cached.papers[0]
+    assert isinstance(paper, Paper) and paper._rows is not None  # type: ignore[attr-defined]
+    assert paper.title == original.papers[0].title
+    assert paper.sections == original.papers[0].sections and paper.sections
+    assert paper._rows is None  # type: ignore[attr-defined]  # built once, rows dropped
+    assert paper.sections is paper.sections
+    assert paper == original.papers[0] and original.papers[0] == paper
+    assert cached == original and cached.papers != original.papers[::-1]
+    assert repr(paper) == repr(original.papers[0])
+    renamed = replace(cached.papers[1], title="Another")
+    assert renamed.sections == original.papers[1].sections and renamed.title == "Another"
+    assert renamed != original.papers[1]
+    with pytest.raises(AttributeError):
+        paper.sections = ()  # type: ignore[misc]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import gc
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
@@ -185,6 +186,56 @@ class Paper:
 
     def link(self, kind: LinkKind) -> Link | None:
         return next((lk for lk in self.links if lk.kind == kind), None)
+
+
+_SECTIONS = Paper.__dict__["sections"]
+"""The slot behind ``Paper.sections`` (a member descriptor), which :class:`_CachedPaper`
+fills on first use."""
+
+
+class _CachedPaper(Paper):
+    """A paper read back from the cache whose sections are built when first asked for.
+
+    A rebuild decodes every cached digest, but renders again only the parts of the few
+    posts that changed; the plans made over the whole corpus read titles, authors, ids
+    and dates, not sections, which are nine objects in ten of a decoded model (at 2,000
+    posts two thirds of decoding them).  The UTF-8 bytes of their JSON wait in ``_rows``
+    until ``sections`` is read, and are dropped then; the paper equals, prints and is
+    replaced (``dataclasses.replace``) as the :class:`Paper` it stands for.
+    """
+
+    __slots__ = ("_rows",)
+    _rows: bytes | None
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        try:
+            return cast(tuple[Section, ...], _SECTIONS.__get__(self, Paper))
+        except AttributeError:
+            pass
+        value = _sections_from_rows(orjson.loads(self._rows or b"[]"))
+        _SECTIONS.__set__(self, value)
+        _ROWS.__set__(self, None)
+        return value
+
+    @sections.setter
+    def sections(self, value: tuple[Section, ...]) -> None:
+        # Reached only from ``Paper.__init__`` (``dataclasses.replace``, unpickling).
+        _SECTIONS.__set__(self, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Paper):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _PAPER_FIELDS)
+
+    __hash__ = Paper.__hash__
+
+    def __repr__(self) -> str:
+        return "Paper" + Paper.__repr__(self).removeprefix(type(self).__qualname__)
+
+
+_ROWS = _CachedPaper.__dict__["_rows"]
+_PAPER_FIELDS = tuple(f.name for f in dataclass_fields(Paper))
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,7 +676,8 @@ def _orjson_exact(digest: Digest) -> bool:
 def _digest_to_row(digest: Digest) -> list[JsonValue]:
     """A digest as nested arrays in the order of each class's fields, for the cache: read
     back by position, a cached digest is built without a key look-up per value or a
-    keyword per argument, which was two thirds of decoding one."""
+    keyword per argument, which was two thirds of decoding one.  The papers' sections
+    are not in it (see :func:`digest_to_text`)."""
     span = digest.source
     return [
         [span.path, span.line, span.end_line],
@@ -653,16 +705,6 @@ def _paper_to_row(paper: Paper) -> list[JsonValue]:
         None if paper.arxiv is None else [paper.arxiv.id, paper.arxiv.version],
         paper.anchor,
         [[lk.label, lk.url, lk.kind] for lk in paper.links],
-        [
-            [
-                s.kind,
-                s.heading,
-                [[i.text, i.label, i.label_text, i.line, i.bullet] for i in s.items],
-                s.placeholder,
-                s.line,
-            ]
-            for s in paper.sections
-        ],
         None if span is None else [span.path, span.line, span.end_line],
         list(paper.authors),
         list(paper.affiliations),
@@ -672,10 +714,25 @@ def _paper_to_row(paper: Paper) -> list[JsonValue]:
     ]
 
 
-def _digest_from_row(row: Sequence[JsonValue]) -> Digest:
+def _sections_to_rows(sections: Sequence[Section]) -> list[JsonValue]:
+    return [
+        [
+            s.kind,
+            s.heading,
+            [[i.text, i.label, i.label_text, i.line, i.bullet] for i in s.items],
+            s.placeholder,
+            s.line,
+        ]
+        for s in sections
+    ]
+
+
+def _digest_from_row(row: Sequence[JsonValue], sections: Sequence[JsonValue]) -> Digest:
     span, title, date, slug, path, url, post_id, tags, categories, lang, preamble, meta, papers = (
         row
     )
+    if len(papers) != len(sections):
+        raise ValueError("a cached digest's papers and sections do not match")
     return Digest(
         SourceSpan(*span),
         title,
@@ -687,25 +744,25 @@ def _digest_from_row(row: Sequence[JsonValue]) -> Digest:
         tuple(tags),
         tuple(categories),
         lang,
-        tuple(map(_paper_from_row, papers)),
+        tuple(map(_paper_from_row, papers, sections)),
         tuple(Item(*i) for i in preamble),
         frozen_mapping(meta),
     )
 
 
-def _paper_from_row(row: Sequence[JsonValue]) -> Paper:
-    rank, title, url, ax, anchor, links, sections, span, authors, affil, abstract, tt, fields = row
-    return Paper(
+def _paper_from_row(row: Sequence[JsonValue], sections: JsonValue) -> Paper:
+    """The paper; ``sections`` is either their arrays or, for a :class:`_CachedPaper`,
+    the bytes of their JSON."""
+    rank, title, url, ax, anchor, links, span, authors, affil, abstract, tt, fields = row
+    lazy = isinstance(sections, bytes)
+    paper = (_CachedPaper if lazy else Paper)(
         rank,
         title,
         url,
         None if ax is None else ArxivId(*ax),
         anchor,
         tuple(Link(*lk) for lk in links),
-        tuple(
-            Section(kind, heading, tuple(Item(*i) for i in items), placeholder, line)
-            for kind, heading, items, placeholder, line in sections
-        ),
+        () if lazy else _sections_from_rows(sections),
         None if span is None else SourceSpan(*span),
         tuple(authors),
         tuple(affil),
@@ -713,21 +770,47 @@ def _paper_from_row(row: Sequence[JsonValue]) -> Paper:
         tt,
         frozen_mapping(fields),
     )
+    if lazy:
+        _SECTIONS.__delete__(paper)  # left for ``sections`` to build from the bytes
+        _ROWS.__set__(paper, sections)
+    return paper
+
+
+def _sections_from_rows(rows: Sequence[Sequence[JsonValue]]) -> tuple[Section, ...]:
+    return tuple(
+        Section(kind, heading, tuple(Item(*i) for i in items), placeholder, line)
+        for kind, heading, items, placeholder, line in rows
+    )
 
 
 def digest_to_text(digest: Digest) -> str:
-    """A digest as compact JSON for caches, marked with how it can be read back."""
-    text = json.dumps(_digest_to_row(digest), ensure_ascii=False)
-    return ("o" if _orjson_exact(digest) else "j") + text
+    """A digest as compact JSON for caches, marked with how it can be read back: one line
+    for the digest, then one for each paper's sections (compact JSON has no line breaks
+    of its own), so that reading it back can leave the sections undecoded."""
+    lines = [json.dumps(_digest_to_row(digest), ensure_ascii=False)]
+    lines.extend(
+        json.dumps(_sections_to_rows(p.sections), ensure_ascii=False) for p in digest.papers
+    )
+    return ("o" if _orjson_exact(digest) else "j") + "\n".join(lines)
 
 
 def digest_from_text(text: str | bytes) -> Digest:
-    """The digest :func:`digest_to_text` wrote (or its UTF-8 bytes, as the cache hands it
-    over); a rebuild decodes every cached digest, and orjson reads them a third faster
-    where it reads the same values."""
-    body = text[1:]
+    """The digest :func:`digest_to_text` wrote, or its UTF-8 bytes as the cache hands them
+    over; orjson reads them a third faster where it reads the same values.
+
+    From bytes (a rebuild decodes every cached digest, and renders again only the few
+    that changed) the papers' sections are kept as the bytes of their line, built only
+    when read (:class:`_CachedPaper`); unread, they take less memory than built.  Text —
+    a post just parsed, which every output renders — is built in full.
+    """
     by_orjson = text[:1] in ("o", b"o")
-    return _digest_from_row(orjson.loads(body) if by_orjson else json.loads(body))
+    load: Callable[[Any], Any] = orjson.loads if by_orjson else json.loads
+    if isinstance(text, bytes):
+        head, *rest = text[1:].split(b"\n")
+        sections: list[JsonValue] = rest if by_orjson else [load(r) for r in rest]
+        return _digest_from_row(load(head), sections)
+    head_text, *lines = text[1:].split("\n")
+    return _digest_from_row(load(head_text), [load(line) for line in lines])
 
 
 @contextmanager
