@@ -387,3 +387,33 @@ def test_two_sites_sharing_a_cache_keep_their_own_parts(
     edit_text(first)
     assert _build(first, tmp_path / "out-a", "--cache-dir", str(cache), "--only", "json")[0] == 0
     assert rendered == [str(_posts(first)[-1])]
+
+
+def test_only_files_that_will_change_are_flushed_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A staged file that replaces different bytes starts its flush to disk as soon as
+    it is staged (publishing syncs it before the rename); one its record shows
+    unchanged is dropped without costing the disk anything."""
+    from digestconv import build, output, stamps
+
+    monkeypatch.setattr(stamps, "SETTLED_NS", -1)  # no need to wait for files to settle
+    site = _site(tmp_path, "samples")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    flushed: list[str] = []
+    real = output.sync_soon
+
+    def noted(staged: output.Staged) -> None:
+        flushed.append(staged.tmp)
+        real(staged)
+
+    monkeypatch.setattr(build, "sync_soon", noted)
+    assert _build(site, out, "--cache-dir", str(cache), "-j", "1")[0] == 0
+    first = len(flushed)
+    assert first == len([f for f in out.rglob("*") if f.is_file()])
+    flushed.clear()
+    edit_text(site)
+    before = {f: f.stat().st_mtime_ns for f in out.rglob("*") if f.is_file()}
+    assert _build(site, out, "--cache-dir", str(cache), "-j", "1")[0] == 0
+    changed = [f for f in out.rglob("*") if f.is_file() and f.stat().st_mtime_ns != before[f]]
+    assert 0 < len(flushed) == len(changed) < first

@@ -39,6 +39,7 @@ from digestconv.output import (
     publish,
     stage,
     staging_folder,
+    sync_soon,
 )
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
 from digestconv.plugins import ExportError, PluginInfo, requires_site_url
@@ -293,9 +294,10 @@ def render_target(
     cache: BuildCache | None = None,
     fingerprints: Fingerprints | None = None,
     warm: Warm | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> TargetResult:
     """Render one target and stage its files; nothing is published yet (see
-    :func:`write_target`).
+    :func:`write_target`).  ``previous`` is the last build's record of the files.
 
     An exporter that renders in parts reuses the parts the cache holds, and its new
     parts are stored right away (they are correct whatever happens to the build).  The
@@ -350,6 +352,10 @@ def render_target(
             result.staged = {}
             return result
         del content, pieces
+    for name, staged in result.staged.items():
+        recorded = previous.get(name) if previous else None
+        if not recorded or not _same_by_record(out_dir / name, staged, recorded):
+            sync_soon(staged)  # it will be published: its flush to disk starts now
     return result
 
 
@@ -447,6 +453,7 @@ def _render_shared(index: int) -> TargetResult:
             cache=store,
             fingerprints=_SHARED["fingerprints"],
             warm=_SHARED["warm"],
+            previous=_SHARED["previous"],
         )
     finally:
         if store is not None:
@@ -529,6 +536,7 @@ def run_targets(
                 cache_folder=cache.folder if cache is not None else None,
                 out_dir=out_dir,
                 staging=staging,
+                previous=previous,
             )
             _give_back_memory()  # what reading freed: each worker starts from this size
             try:
@@ -553,6 +561,7 @@ def run_targets(
                     cache=cache,
                     fingerprints=fingerprints,
                     warm=warm,
+                    previous=previous,
                 )
         rendered = [results[i] for i in todo]
         if any(r is not None and r.error and not r.io_failed for r in rendered):

@@ -16,6 +16,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -187,6 +188,23 @@ def _remove_stale_temporaries(path: Path) -> None:
         with contextlib.suppress(OSError):
             if now - leftover.stat().st_mtime > STALE_SECONDS:
                 leftover.unlink()
+
+
+def sync_soon(staged: Staged) -> None:
+    """Start flushing a staged file to disk in the background.
+
+    Publishing syncs a file before its rename, and waits for what is not on disk yet:
+    the 86 MB JSON of a 2,000-post site took 0.35 s, after every output had rendered.
+    Begun as soon as the file is staged, the flush overlaps the rendering of the other
+    outputs.  Only a head start: :func:`_install` still syncs, so a thread that did not
+    finish (its process ended, the file was dropped) costs nothing but the I/O.
+    """
+    threading.Thread(target=_sync_quietly, args=(staged.tmp,), daemon=True).start()
+
+
+def _sync_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        _sync_file(path)
 
 
 def _sync_file(path: str) -> None:
