@@ -220,7 +220,7 @@ class _CachedPaper(Paper):
 
     @sections.setter
     def sections(self, value: tuple[Section, ...]) -> None:
-        # Reached only from ``Paper.__init__`` (``dataclasses.replace``, unpickling).
+        # Reached only from ``Paper.__init__`` (``dataclasses.replace``).
         _SECTIONS.__set__(self, value)
 
     def __eq__(self, other: object) -> bool:
@@ -690,10 +690,14 @@ def _digest_to_row(digest: Digest) -> list[JsonValue]:
         list(digest.tags),
         list(digest.categories),
         digest.lang,
-        [[i.text, i.label, i.label_text, i.line, i.bullet] for i in digest.preamble],
+        [_item_to_row(i) for i in digest.preamble],
         _thaw(digest.meta),
         [_paper_to_row(p) for p in digest.papers],
     ]
+
+
+def _item_to_row(item: Item) -> list[JsonValue]:
+    return [item.text, item.label, item.label_text, item.line, item.bullet]
 
 
 def _paper_to_row(paper: Paper) -> list[JsonValue]:
@@ -719,7 +723,7 @@ def _sections_to_rows(sections: Sequence[Section]) -> list[JsonValue]:
         [
             s.kind,
             s.heading,
-            [[i.text, i.label, i.label_text, i.line, i.bullet] for i in s.items],
+            [_item_to_row(i) for i in s.items],
             s.placeholder,
             s.line,
         ]
@@ -805,12 +809,10 @@ def digest_from_text(text: str | bytes) -> Digest:
     """
     by_orjson = text[:1] in ("o", b"o")
     load: Callable[[Any], Any] = orjson.loads if by_orjson else json.loads
-    if isinstance(text, bytes):
-        head, *rest = text[1:].split(b"\n")
-        sections: list[JsonValue] = rest if by_orjson else [load(r) for r in rest]
-        return _digest_from_row(load(head), sections)
-    head_text, *lines = text[1:].split("\n")
-    return _digest_from_row(load(head_text), [load(line) for line in lines])
+    body = text[1:]
+    head, *rest = body.split(b"\n") if isinstance(body, bytes) else body.split("\n")
+    lazy = isinstance(body, bytes) and by_orjson  # sections orjson can read later
+    return _digest_from_row(load(head), rest if lazy else [load(r) for r in rest])
 
 
 @contextmanager

@@ -109,6 +109,7 @@ def preload(exporters: Iterable[PluginInfo]) -> None:
     (``digestconv.text``), which plugins share, are imported too.  A module that fails
     to import is left alone here: its first use reports it.
     """
+    import digestconv.text
     from digestconv.readers import discover_readers, load_reader
 
     classes: list[type] = []
@@ -119,8 +120,6 @@ def preload(exporters: Iterable[PluginInfo]) -> None:
         reader = load_reader(name)
         if reader is not None:
             classes.append(type(reader))
-    import digestconv.text
-
     for package in dict.fromkeys([digestconv.text, *(_package(cls) for cls in classes)]):
         if package is None:
             continue
