@@ -66,9 +66,8 @@ def collect(corpus: Corpus, diagnostics: Diagnostics) -> list[Record]:
     return sorted(records, key=lambda r: r.sort_key)
 
 
-def record(key: str, digests: Sequence[Digest], diagnostics: Diagnostics) -> Record:
-    """The paper ``key`` as the given digests (every one that featured it) show it."""
-    seen = [(d, p) for d in digests for p in d.papers if p.key == key]
+def record(key: str, seen: Sequence[tuple[Digest, Paper]], diagnostics: Diagnostics) -> Record:
+    """The paper ``key`` as its appearances (every one, in reading order) show it."""
     paper = seen[0][1]
     return settle(Record(key, paper, paper.arxiv, seen), diagnostics)
 

@@ -33,7 +33,7 @@ from digestconv.exporters.bibtex import update as bib_update
 from digestconv.exporters.bibtex.entries import Record, authors, meta_for
 from digestconv.fragments import Part, PerExport
 from digestconv.model import Corpus, Digest, Paper
-from digestconv.papers import each_once, featured
+from digestconv.papers import distinct_papers, each_once
 from digestconv.runs import joined_key, runs
 
 if TYPE_CHECKING:
@@ -49,9 +49,10 @@ class Planned:
     """``Paper.key`` of the entry's paper."""
     paper: Paper
     """The paper as first shown."""
-    digests: list[Digest]
-    """Every digest that featured the paper, each once (``papers.featured``), in
-    reading order."""
+    seen: tuple[tuple[Digest, Paper], ...]
+    """Every appearance of the paper, with the digest it appeared in, in reading order
+    (``papers.distinct_papers``): held here so an entry never looks for its paper among
+    its digests' papers, which costs a post of thousands of papers quadratic time."""
     cite: str | None = None
     """The citation key, after disambiguation; None when the template's key is unique by
     construction, and is rendered with the entry."""
@@ -90,7 +91,7 @@ def in_parts(entries: Sequence[Planned], keys: Sequence[str]) -> tuple[Part, ...
     out = []
     for start, end in runs([e.key for e in entries]):
         run = tuple(entries[start:end])
-        digests = each_once(d for e in run for d in e.digests)
+        digests = each_once(d for e in run for d, _ in e.seen)
         out.append(Part(digests, joined_key(keys[start:end]), run))
     return tuple(out)
 
@@ -98,9 +99,9 @@ def in_parts(entries: Sequence[Planned], keys: Sequence[str]) -> tuple[Part, ...
 def ordered(digests: Sequence[Digest], cited: frozenset[str]) -> list[Planned]:
     """The distinct papers (by ``Paper.key``, as :mod:`digestconv.papers` defines them) that
     ``cited`` lacks, in entry order: arXiv papers chronologically (``ArxivId.sort_key``),
-    then the others by URL.  One dict pass, no object per appearance: this runs over every
-    paper at every build."""
-    groups = {k: Planned(k, paper, ds) for k, (paper, ds) in featured(digests).items()}
+    then the others by URL.  One pass over the appearances: this runs over every paper at
+    every build."""
+    groups = {g.key: Planned(g.key, g.paper, g.appearances) for g in distinct_papers(digests)}
     if cited:
         groups = {k: g for k, g in groups.items() if k not in cited}
     on_arxiv = [g for g in groups.values() if g.paper.arxiv is not None]
@@ -190,9 +191,7 @@ def decide(
 
 def record_of(group: Planned) -> Record:
     """The paper with every appearance, as ``papers.distinct_papers`` gives them."""
-    key = group.key
-    seen = [(d, p) for d in group.digests for p in d.papers if p.key == key]
-    return Record(key, group.paper, group.paper.arxiv, seen)
+    return Record(group.key, group.paper, group.paper.arxiv, group.seen)
 
 
 def part_key(planned: Planned) -> str:

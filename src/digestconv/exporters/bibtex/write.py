@@ -24,7 +24,7 @@ def entries(part: Part, options: BibtexOptions, diagnostics: Diagnostics) -> byt
 
 def entry(planned: Planned, options: BibtexOptions, diagnostics: Diagnostics) -> bytes:
     """One entry, from the digests that featured its paper and what the plan decided."""
-    rec = record(planned.key, planned.digests, diagnostics)
+    rec = record(planned.key, planned.seen, diagnostics)
     cite = planned.cite
     if cite is None:  # the template's key, unique by construction (see plan)
         parts = KeyParts(id=rec.ident, year=rec.year, title=rec.paper.title)
