@@ -13,6 +13,12 @@ SHARED = Path(os.environ.get("DIGESTCONV_SHARED", ROOT.parent / "shared"))
 CORPUS_SITE = SHARED / "corpus" / "hahngt.github.io"
 VALIDATORS = SHARED / "validators"
 
+HANG_SECONDS = 60.0
+"""The bound a hostile case's run is held to: one that only a hang, or cost growing
+faster than the input, crosses on any machine (the heaviest case takes a few seconds on a
+slow one).  It is not a speed requirement: speed, and that cost grows linearly with the
+input, are measured in ``benchmarks/bench_pathological.py``."""
+
 
 @pytest.fixture(scope="session")
 def samples_site() -> Path:

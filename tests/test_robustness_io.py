@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.conftest import HANG_SECONDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from make_corpus import make
@@ -286,7 +287,7 @@ def test_workers_die_with_a_killed_parent(big_site: Path, tmp_path: Path) -> Non
     assert _wait_gone(mark) == [], "worker processes outlived their parent"
 
 
-def test_twenty_thousand_tags_stay_linear(tmp_path: Path) -> None:
+def test_twenty_thousand_tags_do_not_hang(tmp_path: Path) -> None:
     """feedgen rebuilt its category list on every call: 20,000 tags took 22 s in the feed."""
     posts = tmp_path / "_posts"
     posts.mkdir()
@@ -300,4 +301,4 @@ def test_twenty_thousand_tags_stay_linear(tmp_path: Path) -> None:
         started = time.monotonic()
         proc = run(fmt, str(tmp_path), "-o", str(tmp_path / f"out.{fmt}"))
         assert proc.returncode == 0, proc.stderr
-        assert time.monotonic() - started < 10, f"{fmt}: hostile case bound (10 s) exceeded"
+        assert time.monotonic() - started < HANG_SECONDS, f"{fmt}: {HANG_SECONDS} s"

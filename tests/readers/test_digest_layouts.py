@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import HANG_SECONDS
 
 from digestconv.diagnostics import Diagnostics
 from digestconv.model import Digest, Site
@@ -224,7 +225,7 @@ def test_five_thousand_entries_in_linear_time(body: str) -> None:
     digest = read_post(data, "big.md", Site(), diags)
     elapsed = time.process_time() - start
     assert digest is not None and len(digest.papers) == 5000
-    assert elapsed < 20, elapsed
+    assert elapsed < HANG_SECONDS, elapsed
 
 
 HOSTILE_BODIES = {
@@ -247,7 +248,7 @@ def test_hostile_bodies_read_in_linear_time(name: str) -> None:
     data = ("---\ntitle: t\ndate: 2026-01-01\n---\n\n" + HOSTILE_BODIES[name]).encode()
     start = time.process_time()
     read_post(data, "hostile.md", Site(), diags)
-    assert time.process_time() - start < 10
+    assert time.process_time() - start < HANG_SECONDS
     assert any(d.code == "reader" for d in diags) or diags.failed()
 
 
