@@ -1,5 +1,5 @@
 """Time against input size on pathological posts: links per item, reference links, tags,
-papers per post.
+papers per post, authors of a paper.
 
     python benchmarks/bench_pathological.py [--sizes 2500 5000 10000] [--formats feed anki]
 
@@ -44,6 +44,13 @@ SHAPES = {
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).
     "papers per post": lambda n: ("", "".join(_paper(i) for i in range(n // 4))),
+    "authors": lambda n: (
+        "",
+        PAPER.replace(
+            "\n\n## Method", "\n\n**Authors:** " + ", ".join(f"A{i} B{i}" for i in range(n))
+        )
+        + "\n\n## Method\n- text",
+    ),
 }
 
 
@@ -67,13 +74,15 @@ def timed(args: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 5000, 10000, 20000])
+    parser.add_argument("--shapes", nargs="+", choices=list(SHAPES), default=list(SHAPES))
     parser.add_argument("--formats", nargs="+", default=["json", "bibtex", "feed", "anki", "epub"])
     ns = parser.parse_args()
     exe = [sys.executable, "-m", "digestconv"]
     pandoc = shutil.which("pandoc")
     columns = [*ns.formats, *(["pandoc"] if pandoc else [])]
     print(f"{'shape':<16} {'n':>6} " + " ".join(f"{c:>9}" for c in columns))
-    for shape, make in SHAPES.items():
+    for shape in ns.shapes:
+        make = SHAPES[shape]
         previous: dict[str, float] = {}
         for n in ns.sizes:
             with tempfile.TemporaryDirectory() as tmp:

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from tests.test_epub_unit import KST, NS, SITE, XML_LANG, corpus, digest, export, paper
 from tests.test_publish_tools import require
@@ -168,6 +170,51 @@ def test_subjects_have_no_duplicates_or_near_duplicates() -> None:
         "diffusion",
         "fusion",
     )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """The plain definition the subjects' index must agree with."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _subjects_by_comparison(tags: list[str]) -> tuple[str, ...]:
+    """Each new key compared with every family's first key: quadratic, but plainly right."""
+    from collections import Counter
+
+    from digestconv.exporters.epub.subjects import _TYPO_LENGTH, _key
+
+    order: list[str] = []
+    spellings: dict[str, Counter[str]] = {}
+    for tag in tags:
+        text = " ".join(tag.split())
+        key = _key(text)
+        if not key:
+            continue
+        if key not in spellings:
+            near = next((k for k in order if len(key) >= _TYPO_LENGTH and _one_edit(k, key)), None)
+            if near is None:
+                order.append(key)
+                spellings[key] = Counter()
+            else:
+                spellings[key] = spellings[near]
+        spellings[key][text] += 1
+    return tuple(max(spellings[k].items(), key=lambda kv: kv[1])[0] for k in order)
+
+
+@given(st.lists(st.text(alphabet="abcAB s-", min_size=0, max_size=9), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_subjects_agree_with_comparing_every_pair(tags: list[str]) -> None:
+    assert distinct_subjects(tags) == _subjects_by_comparison(tags)
+
+
+def test_a_thousand_numbered_tags_merge_as_comparing_every_pair_does() -> None:
+    tags = [f"topic{i:04d}" for i in range(1_000)] + ["Topic0001", "topics0002"]
+    assert distinct_subjects(tags) == _subjects_by_comparison(tags)
 
 
 def test_authors_affiliations_and_abstract_are_shown() -> None:

@@ -196,13 +196,13 @@ def _as_list(value: object) -> tuple[str, ...]:
         raw = list(value)
     else:
         raw = [value]
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered and deduplicated in linear time
     for v in raw:
         if v is None or isinstance(v, dict | list):
             continue
         s = unicodedata.normalize("NFC", str(v)).strip()
-        if s and s not in out:
-            out.append(s)
+        if s:
+            out[s] = None
     return tuple(out)
 
 

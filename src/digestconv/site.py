@@ -66,11 +66,7 @@ def _placeholders(
     date: datetime, slug: str, categories: tuple[str, ...], output_ext: str
 ) -> dict[str, str]:
     iso = date.isocalendar()
-    cats = []
-    for c in categories:
-        low = str(c).lower()
-        if low not in cats:
-            cats.append(low)
+    cats = list(dict.fromkeys(str(c).lower() for c in categories))
     return {
         "year": date.strftime("%Y"),
         "month": date.strftime("%m"),

@@ -116,11 +116,9 @@ def _post_link(digest: Digest) -> str:
 
 
 def annote(rec: Record, summary: bool) -> str:
-    seen: list[str] = []
-    for digest, _ in rec.seen:
-        line = f"{digest.date.date().isoformat()}: {_post_link(digest)}"
-        if line not in seen:
-            seen.append(line)
+    seen = dict.fromkeys(
+        f"{digest.date.date().isoformat()}: {_post_link(digest)}" for digest, _ in rec.seen
+    )
     # No final full stop: it would read as part of the last URL.
     text = "Featured in " + "; ".join(seen)
     out = esc.escape(text)

@@ -46,7 +46,7 @@ class Authors:
 
 def from_digest(authors: Sequence[str]) -> Authors:
     """The model's ``Paper.authors`` (as written, ``et al.`` its own element) in BibTeX form."""
-    names: list[str] = []
+    names: dict[str, None] = {}  # ordered and deduplicated in linear time
     truncated = False
     for raw in authors:
         text = " ".join(raw.split())
@@ -59,8 +59,8 @@ def from_digest(authors: Sequence[str]) -> Authors:
         if not name or _PLACEHOLDER.match(name):
             continue
         converted = bibtex_name(name)
-        if converted and converted not in names:
-            names.append(converted)
+        if converted:
+            names[converted] = None
     return Authors(tuple(names), truncated)
 
 
