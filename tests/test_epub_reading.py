@@ -188,22 +188,19 @@ def _subjects_by_comparison(tags: list[str]) -> tuple[str, ...]:
 
     from digestconv.exporters.epub.subjects import _TYPO_LENGTH, _key
 
-    order: list[str] = []
-    spellings: dict[str, Counter[str]] = {}
-    for tag in tags:
-        text = " ".join(tag.split())
+    families: list[tuple[str, Counter[str]]] = []  # (first key, spellings), in order
+    family_of: dict[str, Counter[str]] = {}
+    for text in (" ".join(tag.split()) for tag in tags):
         key = _key(text)
-        if not key:
-            continue
-        if key not in spellings:
-            near = next((k for k in order if len(key) >= _TYPO_LENGTH and _one_edit(k, key)), None)
-            if near is None:
-                order.append(key)
-                spellings[key] = Counter()
-            else:
-                spellings[key] = spellings[near]
-        spellings[key][text] += 1
-    return tuple(max(spellings[k].items(), key=lambda kv: kv[1])[0] for k in order)
+        if key and key not in family_of:
+            typo = len(key) >= _TYPO_LENGTH
+            near = [c for first, c in families if typo and _one_edit(first, key)]
+            if not near:
+                families.append((key, Counter()))
+            family_of[key] = near[0] if near else families[-1][1]
+        if key:
+            family_of[key][text] += 1
+    return tuple(spellings.most_common(1)[0][0] for _, spellings in families)
 
 
 @given(st.lists(st.text(alphabet="abcAB s-", min_size=0, max_size=9), max_size=40))
