@@ -417,3 +417,44 @@ def test_only_files_that_will_change_are_flushed_early(
     assert _build(site, out, "--cache-dir", str(cache), "-j", "1")[0] == 0
     changed = [f for f in out.rglob("*") if f.is_file() and f.stat().st_mtime_ns != before[f]]
     assert 0 < len(flushed) == len(changed) < first
+
+
+def test_an_edit_that_changes_no_note_leaves_the_anki_files_unassembled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Anki files are a function of their parts' bytes (``assembles_parts_only``): a
+    post whose bytes change but whose notes do not re-renders its parts and finds them the
+    same, and neither file is filled, packed or written again, unless it was changed."""
+    from digestconv.exporters.anki import AnkiExporter
+
+    site = _site(tmp_path, "samples")
+    cache, out, cold = tmp_path / "cache", tmp_path / "out", tmp_path / "cold"
+    build = ("--cache-dir", str(cache), "--only", "anki")
+    assert _build(site, out, *build)[0] == 0
+    before = _files(out)
+    assert set(before) == {"cards.csv", "cards.apkg"}
+    assembled: list[str] = []
+    original = AnkiExporter.assemble
+
+    def counting(self, corpus, options, *args, **kwargs):  # type: ignore[no-untyped-def]
+        assembled.append(options.format)
+        return original(self, corpus, options, *args, **kwargs)
+
+    monkeypatch.setattr(AnkiExporter, "assemble", counting)
+    post = _posts(site)[-1]
+    post.write_text(post.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    assert _build(site, out, *build)[0] == 0
+    assert assembled == []
+    assert _files(out) == before
+    assert _build(site, cold, "--no-cache", "--only", "anki")[0] == 0
+    assert _files(cold) == before
+    assembled.clear()  # the cold build assembled both
+    (out / "cards.csv").write_bytes(b"edited by hand\n")
+    post.write_text(post.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    assert _build(site, out, *build)[0] == 0
+    assert assembled == ["csv"]
+    assert _files(out) == before
+    edit_text(site)  # a change to the notes is assembled as always
+    assert _build(site, out, *build)[0] == 0
+    assert _build(site, cold, "--no-cache", "--only", "anki")[0] == 0
+    assert _files(out) == _files(cold)

@@ -239,6 +239,8 @@ class TargetResult:
     """With a :class:`~digestconv.warm.Warm` session: every part key of the output, and
     the keys rendered in this build (stored in the cache), for the session to keep."""
     parts_fresh: list[str] = field(default_factory=list)
+    identity: str | None = None
+    """The output's :attr:`fragments.Rendered.identity`, for its record."""
 
 
 def record_name(out_dir: Path, label: str) -> str:
@@ -256,13 +258,28 @@ def target_key(target: Target, key_of_corpus: str, plan: str = "") -> str:
     )
 
 
+def record_key(key: str, identity: str | None) -> str:
+    """What an output's record keeps as its key: the target's key, and the identity of its
+    assembled parts (:attr:`fragments.Rendered.identity`) when the exporter has one."""
+    return key if identity is None else f"{key} {identity}"
+
+
+def _identity_of(record: tuple[str, dict[str, str]] | None) -> str | None:
+    if record is None:
+        return None
+    _, _, identity = record[0].partition(" ")
+    return identity or None
+
+
 def up_to_date(
-    record: tuple[str, dict[str, str]] | None, key: str, out_dir: Path
+    record: tuple[str, dict[str, str]] | None, key: str | None, out_dir: Path
 ) -> dict[str, str] | None:
     """The files of the target's last build (``record``: its key and files), their stamps
-    refreshed where they had to be read, if the key is still ``key`` and the files are
-    all still current; else None."""
-    if record is None or record[0] != key or not record[1]:
+    refreshed where they had to be read, if the key is still ``key`` (any key when
+    ``key`` is None) and the files are all still current; else None."""
+    if record is None or not record[1]:
+        return None
+    if key is not None and record[0].partition(" ")[0] != key:
         return None
     files: dict[str, str] = {}
     for name, recorded in record[1].items():
@@ -295,9 +312,12 @@ def render_target(
     fingerprints: Fingerprints | None = None,
     warm: Warm | None = None,
     previous: Mapping[str, str] | None = None,
+    known: tuple[str, dict[str, str]] | None = None,
 ) -> TargetResult:
     """Render one target and stage its files; nothing is published yet (see
-    :func:`write_target`).  ``previous`` is the last build's record of the files.
+    :func:`write_target`).  ``previous`` is the last build's record of the files;
+    ``known`` the identity of the target's last output and its files, still current: if
+    the parts come out with that identity, the output is not assembled or written.
 
     An exporter that renders in parts reuses the parts the cache holds, and its new
     parts are stored right away (they are correct whatever happens to the build).  The
@@ -314,13 +334,25 @@ def render_target(
         store = cache.parts_of(slot)
     try:
         rendered = fragments.export(
-            cls(), corpus, target.options, diagnostics, store=store, fingerprints=fingerprints
+            cls(),
+            corpus,
+            target.options,
+            diagnostics,
+            store=store,
+            fingerprints=fingerprints,
+            known=known[0] if known is not None else None,
         )
     except ExportError as exc:
         result.error = str(exc)
         result.diagnostics = diagnostics.items
         return result
     result.diagnostics = diagnostics.items
+    result.identity = rendered.identity
+    if rendered.output is None and known is not None:  # the parts are the last output's
+        if cache is not None and rendered.fresh:
+            cache.put_fragments(slot, rendered.fresh, None)  # what assembly kept stays
+        result.skipped, result.unchanged, result.recorded = True, len(known[1]), dict(known[1])
+        return result
     if cache is not None and rendered.used:
         cache.put_fragments(slot, rendered.fresh, rendered.used)
         if warm is not None:
@@ -328,6 +360,8 @@ def render_target(
             result.parts_fresh = [key for key, _, _ in rendered.fresh]
     rendered.fresh = []
     data = rendered.output
+    if data is None:  # only a known output is left unassembled, and that returned above
+        raise AssertionError("an output was left unassembled without a known one")
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
         files = {f"{base}/{name}": content for name, content in sorted(data.items())}
@@ -454,6 +488,7 @@ def _render_shared(index: int) -> TargetResult:
             fingerprints=_SHARED["fingerprints"],
             warm=_SHARED["warm"],
             previous=_SHARED["previous"],
+            known=_SHARED["known"].get(index),
         )
     finally:
         if store is not None:
@@ -496,6 +531,7 @@ def run_targets(
     keys: list[str] = []
     plan = publications(targets)
     previous: dict[str, str] = {}
+    known: dict[int, tuple[str, dict[str, str]]] = {}
     names = [record_name(out_dir, target.label) for target, _ in targets]
     for index, (target, _) in enumerate(targets):
         key = target_key(target, key_of_corpus, repr(plan))
@@ -509,12 +545,17 @@ def run_targets(
                 TargetResult(target, unchanged=len(current), skipped=True, recorded=current)
             )
             if cache is not None and current != record[1]:  # stamps refreshed
-                cache.put_output(names[index], key, current)
+                cache.put_output(names[index], record[0], current)
             if warm is not None and cache is not None:
                 warm.hold(names[index], cache)
         else:
             results.append(None)
             todo.append(index)
+            identity = _identity_of(record)
+            # a watching session settles the parts it holds from what a target assembled
+            files = up_to_date(record, None, out_dir) if identity and warm is None else None
+            if identity is not None and files is not None:
+                known[index] = (identity, files)
     existed = out_dir.exists()
     staging = staging_folder(out_dir)
     try:
@@ -537,6 +578,7 @@ def run_targets(
                 out_dir=out_dir,
                 staging=staging,
                 previous=previous,
+                known=known,
             )
             _give_back_memory()  # what reading freed: each worker starts from this size
             try:
@@ -562,6 +604,7 @@ def run_targets(
                     fingerprints=fingerprints,
                     warm=warm,
                     previous=previous,
+                    known=known.get(index),
                 )
         rendered = [results[i] for i in todo]
         if any(r is not None and r.error and not r.io_failed for r in rendered):
@@ -590,7 +633,9 @@ def run_targets(
         for index in todo:
             done = results[index]
             if done is not None and done.error is None and not done.withheld:
-                cache.put_output(names[index], keys[index], done.recorded)
+                cache.put_output(
+                    names[index], record_key(keys[index], done.identity), done.recorded
+                )
             if warm is not None and done is not None and done.parts_used is not None:
                 warm.settle(names[index], done.parts_used, done.parts_fresh, cache)
     return final

@@ -235,18 +235,23 @@ class BuildCache:
         return TargetParts(self, target)
 
     def put_fragments(
-        self, target: str, rows: Iterable[tuple[str, bytes, str]], used: Sequence[str]
+        self, target: str, rows: Iterable[tuple[str, bytes, str]], used: Sequence[str] | None
     ) -> None:
         """Store freshly rendered parts of ``target`` and drop its parts no longer used,
-        so the cache holds one build's worth of each output, not every past one."""
+        so the cache holds one build's worth of each output, not every past one.  With
+        ``used`` None nothing is dropped: a build that did not assemble the output does
+        not know what its assembly keeps (see :class:`~digestconv.fragments.Reuse`);
+        the next build that assembles it drops what is stale."""
         if self.db is None:
             return
-        keep = set(used)
         with contextlib.suppress(sqlite3.Error), self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
                 [(k, target, d, g, _row_sum(k, d, g)) for k, d, g in rows],
             )
+            if used is None:
+                return
+            keep = set(used)
             stale = [
                 (key,)
                 for (key,) in self.db.execute(

@@ -199,11 +199,30 @@ class Fingerprints:
 
 @dataclass
 class Rendered:
-    output: Assembled
+    output: Assembled | None
+    """None when ``identity`` equals the caller's ``known``: the output is the one it has."""
     fresh: list[Row] = field(default_factory=list)
     """Parts rendered in this run, for the caller to store."""
     used: list[str] = field(default_factory=list)
     """Every part key of the output, for the caller to keep (and drop the rest)."""
+    identity: str | None = None
+    """For an exporter whose output is a function of its parts' bytes alone
+    (:func:`assembles_parts_only`): a hash of those bytes, of the options, the site facts
+    and the code, which names the output without assembling it."""
+
+
+def assembles_parts_only(exporter: object) -> bool:
+    """Whether the exporter declares that ``assemble`` reads nothing of the corpus and
+    reports nothing: its output is then known from its parts' bytes, and a build whose
+    parts came out the same (an edit that changes no note) need not assemble it again."""
+    return bool(getattr(exporter, "assembles_parts_only", False))
+
+
+def _identity(base: str, pieces: Sequence[bytes]) -> str:
+    outer = hashlib.sha256(f"assembled\0{base}\0{len(pieces)}".encode())
+    for piece in pieces:
+        outer.update(hashlib.sha256(piece).digest())
+    return outer.hexdigest()
 
 
 def export(
@@ -214,8 +233,12 @@ def export(
     *,
     store: Store | None = None,
     fingerprints: Fingerprints | None = None,
+    known: str | None = None,
 ) -> Rendered:
-    """Render ``exporter``'s output from its parts, reusing the stored ones."""
+    """Render ``exporter``'s output from its parts, reusing the stored ones.
+
+    ``known`` is the :attr:`Rendered.identity` of an output the caller still has: if the
+    parts come out with that identity, nothing is assembled (``output`` is None)."""
     if not fragmented(exporter):
         return Rendered(exporter.export(corpus, options, diagnostics))
     parts: Sequence[Part] = exporter.parts(corpus, options)
@@ -245,6 +268,11 @@ def export(
             if store is not None:
                 out.fresh.append((key, data, diagnostics_to_json(local.items)))
         pieces.append(data)
+    if store is not None and assembles_parts_only(exporter):
+        out.identity = _identity(base, pieces)
+        if out.identity == known:
+            out.output = None
+            return out
     if _takes_reuse(exporter):
         scratch = getattr(store, "scratch", None)
         reuse = Reuse(store, base, out, keys=keys if store is not None else (), scratch=scratch)
@@ -337,7 +365,9 @@ def _takes_reuse(exporter: Any) -> bool:
 
 def export_whole(exporter: Any, corpus: Corpus, options: Any, diagnostics: Diagnostics) -> Output:
     """What a fragmented exporter's ``export()`` returns: every part rendered, assembled."""
-    return joined(export(exporter, corpus, options, diagnostics).output)
+    output = export(exporter, corpus, options, diagnostics).output
+    assert output is not None  # nothing is known without a store
+    return joined(output)
 
 
 def _part_key(base: str, part: Part, prints: Fingerprints) -> str:

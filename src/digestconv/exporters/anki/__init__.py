@@ -57,6 +57,9 @@ class AnkiExporter:
         BuildTarget("cards.apkg", {"format": "apkg"}),
     )
     cost: ClassVar[int] = 3
+    assembles_parts_only: ClassVar[bool] = True
+    """``assemble`` reads only the parts and the options, and reports nothing: an edit that
+    changes no note leaves both files as they are without filling the collection again."""
 
     def outputs(self, options: AnkiOptions) -> OutputSpec:
         if options.format == "apkg":
