@@ -19,37 +19,35 @@ import tempfile
 import time
 from pathlib import Path
 
-PAPER = "# 1. [Paper](https://arxiv.org/abs/2509.26328)\n\n## Method\n"
 
-
-def _paper(i: int) -> str:
+def _paper(i: int, fields: str = "", items: str = "- text") -> str:
+    """Paper ``i`` of a post: its heading, any field lines under it, one section."""
     heading = f"# {i + 1}. [Paper {i + 1}](https://arxiv.org/abs/2509.{i:05d})"
-    return f"{heading}\n\n## Method\n- text\n\n"
+    return f"{heading}\n\n{fields}## Method\n{items}\n\n"
 
 
 SHAPES = {
     "links per item": lambda n: (
         "",
-        PAPER + "- " + " ".join(f"[l{i}](https://e.org/{i})" for i in range(n)),
+        _paper(0, items="- " + " ".join(f"[l{i}](https://e.org/{i})" for i in range(n))),
     ),
     "reference links": lambda n: (
         "",
-        PAPER
-        + "- "
-        + " ".join(f"[l{i}][r{i}]" for i in range(n))
-        + "\n\n"
-        + "\n".join(f"[r{i}]: https://e.org/{i}" for i in range(n)),
+        _paper(
+            0,
+            items="- "
+            + " ".join(f"[l{i}][r{i}]" for i in range(n))
+            + "\n\n"
+            + "\n".join(f"[r{i}]: https://e.org/{i}" for i in range(n)),
+        ),
     ),
-    "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", PAPER + "- text"),
+    "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).
     "papers per post": lambda n: ("", "".join(_paper(i) for i in range(n // 4))),
     "authors": lambda n: (
         "",
-        PAPER.replace(
-            "\n\n## Method", "\n\n**Authors:** " + ", ".join(f"A{i} B{i}" for i in range(n))
-        )
-        + "\n\n## Method\n- text",
+        _paper(0, fields="**Authors:** " + ", ".join(f"A{i} B{i}" for i in range(n)) + "\n\n"),
     ),
 }
 

@@ -264,11 +264,10 @@ def record_key(key: str, identity: str | None) -> str:
     return key if identity is None else f"{key} {identity}"
 
 
-def _identity_of(record: tuple[str, dict[str, str]] | None) -> str | None:
-    if record is None:
-        return None
-    _, _, identity = record[0].partition(" ")
-    return identity or None
+def _split_record_key(stored: str) -> tuple[str, str | None]:
+    """:func:`record_key` taken apart: the target's key and the identity, if any."""
+    key, _, identity = stored.partition(" ")
+    return key, identity or None
 
 
 def up_to_date(
@@ -279,7 +278,7 @@ def up_to_date(
     ``key`` is None) and the files are all still current; else None."""
     if record is None or not record[1]:
         return None
-    if key is not None and record[0].partition(" ")[0] != key:
+    if key is not None and _split_record_key(record[0])[0] != key:
         return None
     files: dict[str, str] = {}
     for name, recorded in record[1].items():
@@ -348,7 +347,8 @@ def render_target(
         return result
     result.diagnostics = diagnostics.items
     result.identity = rendered.identity
-    if rendered.output is None and known is not None:  # the parts are the last output's
+    if rendered.output is None:  # the parts are those of ``known``, the last output's
+        assert known is not None  # fragments.export leaves no other output unassembled
         if cache is not None and rendered.fresh:
             cache.put_fragments(slot, rendered.fresh, None)  # what assembly kept stays
         result.skipped, result.unchanged, result.recorded = True, len(known[1]), dict(known[1])
@@ -360,8 +360,6 @@ def render_target(
             result.parts_fresh = [key for key, _, _ in rendered.fresh]
     rendered.fresh = []
     data = rendered.output
-    if data is None:  # only a known output is left unassembled, and that returned above
-        raise AssertionError("an output was left unassembled without a known one")
     if isinstance(data, Mapping):
         base = target.output.rstrip("/")
         files = {f"{base}/{name}": content for name, content in sorted(data.items())}
@@ -551,8 +549,9 @@ def run_targets(
         else:
             results.append(None)
             todo.append(index)
-            identity = _identity_of(record)
-            # a watching session settles the parts it holds from what a target assembled
+            identity = _split_record_key(record[0])[1] if record is not None else None
+            # Not in a watching session: it settles the parts it holds in memory from the
+            # keys an assembly used, which a skipped assembly does not report.
             files = up_to_date(record, None, out_dir) if identity and warm is None else None
             if identity is not None and files is not None:
                 known[index] = (identity, files)

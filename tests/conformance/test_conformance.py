@@ -36,7 +36,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CSL_SCHEMA = ROOT / "exporters" / "digestconv-csljson" / "tests" / "csl-data.json"
 
-
 KNOWN_VARIANTS: dict[str, list[tuple[str, ...]]] = {
     "json": [()],
     "bibtex": [(), ("--biblatex",)],

@@ -44,20 +44,23 @@ class _Heads:
         self.shortened: dict[str, int] = {}
         self.replaced: dict[tuple[int, str], int] = {}
 
-    def add(self, key: str, index: int) -> None:
-        if len(key) > _TYPO_LONGEST + 1:
-            return
-        self.full.setdefault(key, index)
-        for position, rest in _deletions(key):
-            self.shortened.setdefault(rest, index)
-            self.replaced.setdefault((position, rest), index)
-
-    def near(self, key: str) -> int | None:
-        found = [self.shortened.get(key)]  # a head one character longer
-        for position, rest in _deletions(key):
-            found += (self.full.get(rest), self.replaced.get((position, rest)))
-        hits = [i for i in found if i is not None]
-        return min(hits) if hits else None
+    def family(self, key: str, new: int) -> int:
+        """The index of the earliest head one edit from ``key`` (only for keys long enough
+        that an edit is a typo), else ``new``, under which ``key`` becomes a head."""
+        cut = _deletions(key) if len(key) <= _TYPO_LONGEST + 1 else []
+        if _TYPO_LENGTH <= len(key) <= _TYPO_LONGEST:
+            found = [self.shortened.get(key)]  # a head one character longer
+            for position, rest in cut:
+                found += (self.full.get(rest), self.replaced.get((position, rest)))
+            hits = [i for i in found if i is not None]
+            if hits:
+                return min(hits)
+        if cut:
+            self.full.setdefault(key, new)
+            for position, rest in cut:
+                self.shortened.setdefault(rest, new)
+                self.replaced.setdefault((position, rest), new)
+        return new
 
 
 def distinct_subjects(tags: Iterable[str]) -> tuple[str, ...]:
@@ -71,14 +74,12 @@ def distinct_subjects(tags: Iterable[str]) -> tuple[str, ...]:
         if not key:
             continue
         if key not in spellings:
-            typo = _TYPO_LENGTH <= len(key) <= _TYPO_LONGEST
-            near = heads.near(key) if typo else None
-            if near is None:
-                heads.add(key, len(order))
+            index = heads.family(key, len(order))
+            if index == len(order):
                 order.append(key)
                 spellings[key] = Counter()
             else:
-                spellings[key] = spellings[order[near]]
+                spellings[key] = spellings[order[index]]
         spellings[key][text] += 1
     # max() keeps the first of equally used spellings: the one the posts used first.
     return tuple(max(spellings[k].items(), key=lambda kv: kv[1])[0] for k in order)
