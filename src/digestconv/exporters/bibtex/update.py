@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from bibtexparser.entrypoint import parse_string
-from bibtexparser.library import Library
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from typing import TYPE_CHECKING
 
 from digestconv.arxiv import parse_id, parse_url
 from digestconv.plugins import ExportError
+
+if TYPE_CHECKING:  # bibtexparser is imported only to read an --update file: a build without
+    # one renders its entries in a process that never imports it
+    from bibtexparser.library import Library
+    from bibtexparser.model import Entry
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ def read(path: Path) -> Existing:
 
 
 def parse(text: str, name: str = "<update>") -> Existing:
+    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+
     library = parse_string(text)
     problems: list[str] = []
     for block in library.failed_blocks:

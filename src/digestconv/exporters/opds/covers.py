@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from digestconv.exporters.epub.cover import HEIGHT, WIDTH, draw_cover
+from digestconv.exporters.epub.cover import HEIGHT, WIDTH, draw_layers, paletted
 
 THUMB_WIDTH, THUMB_HEIGHT = 400, 600
 _FACTOR = WIDTH // THUMB_WIDTH
@@ -18,11 +18,10 @@ assert (WIDTH, HEIGHT) == (THUMB_WIDTH * _FACTOR, THUMB_HEIGHT * _FACTOR)
 
 def cover_thumbnail(title: str, span: str, details: Sequence[str], footer: str) -> bytes:
     # No font from the machine: the thumbnail, like the book's cover, is the same bytes everywhere.
-    # Drawn in full colour and reduced by the exact factor (a box filter: the text stays as
-    # sharp as a Lanczos resize makes it), not from the book's quantised PNG, which cost
-    # five times as much to encode and decode again.
-    image = draw_cover(title, span, list(details), footer, None)
-    small = image.reduce(_FACTOR)
+    # The layers are reduced by the exact factor (a box filter: the text stays as sharp as a
+    # Lanczos resize makes it) before they become colours, not the book's paletted cover.
+    layers = draw_layers(title, span, list(details), footer, None)
+    small = paletted({ink: layer.reduce(_FACTOR) for ink, layer in layers.items()})
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()
