@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.exporters.anki import AnkiExporter
+from digestconv.exporters.anki import AnkiExporter, AnkiOptions
 from digestconv.reader import read_paths
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -44,10 +44,11 @@ def main() -> int:
         make(n, site)
         corpus = read_paths([str(site)]).corpus
         exporter = AnkiExporter()
-        csv_bytes = exporter.export(corpus, {}, Diagnostics())
+        csv, apkg = AnkiOptions(), AnkiOptions(format="apkg")
+        csv_bytes = exporter.export(corpus, csv, Diagnostics())
         read_s = best(lambda: read_paths([str(site)]))
-        csv_s = best(lambda: exporter.export(corpus, {}, Diagnostics()))
-        apkg_s = best(lambda: exporter.export(corpus, {"format": "apkg"}, Diagnostics()), runs=1)
+        csv_s = best(lambda: exporter.export(corpus, csv, Diagnostics()))
+        apkg_s = best(lambda: exporter.export(corpus, apkg, Diagnostics()), runs=1)
     papers = len(corpus.papers())
     rows = csv_bytes.count(b'\n"')
     total = (read_s + csv_s) / read_s

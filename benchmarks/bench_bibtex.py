@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 from make_corpus import make  # noqa: E402
 
 from digestconv.diagnostics import Diagnostics  # noqa: E402
-from digestconv.exporters.bibtex import BibtexExporter  # noqa: E402
+from digestconv.exporters.bibtex import BibtexExporter, BibtexOptions  # noqa: E402
 from digestconv.reader import read_paths  # noqa: E402
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--biblatex", action="store_true")
     parser.add_argument("--summary", action="store_true")
     args = parser.parse_args()
-    options = {"biblatex": args.biblatex, "summary": args.summary}
+    options = BibtexOptions(biblatex=args.biblatex, summary=args.summary)
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"

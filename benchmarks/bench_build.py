@@ -16,6 +16,10 @@ For each generated site (``make_corpus.py``; plus a copy of ``--shared`` when gi
 - **watch**: the same edit and addition under one ``digestconv build --watch``
   process, which keeps the previous build's posts and parts in memory; the figure is
   the build's own time as it prints it (the watcher's 300 ms debounce is not in it);
+- **imports**: what a rebuild in a new process pays before it reads a byte: hyperfine
+  times a script that imports, in the same order, every module a rebuild after one edit
+  loads (taken from ``python -X importtime`` of that rebuild), against ``python -c pass``;
+  both are reported as ratios to the best cold build;
 - **epub**: ``digestconv epub`` against ``pandoc -t epub3`` on the same posts
   (``--pandoc-posts``; pandoc needs minutes for 2,000).
 
@@ -98,6 +102,31 @@ text = re.sub(r"(?m)^date: .*$", f"date: {day} 08:15:00", posts[-1].read_text("u
 text = re.sub(r"\\d{4}\\.\\d{5}", lambda m: f"{day:%y%m}.9" + m.group(0)[-4:], text)
 (folder / f"{day}-daily-papers.md").write_text(text, encoding="utf-8")
 """
+
+
+TOP_IMPORT = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| (\S+)$", re.MULTILINE)
+"""A module imported at the top level (not by another module being imported)."""
+
+
+def top_imports(args: list[str]) -> list[str]:
+    """The modules ``python args`` imports at the top level, in order."""
+    run = [sys.executable, "-X", "importtime", *args]
+    done = subprocess.run(run, capture_output=True, text=True, check=True)
+    return TOP_IMPORT.findall(done.stderr)
+
+
+def import_floor(warm: str, edit: list[str], work: Path, runs: int) -> tuple[float, float]:
+    """(Python alone, Python and the imports of a rebuild after one edit) in seconds.
+
+    The rebuild runs serially (``-j 1``) so that every module it loads is imported in one
+    process, in the order the script then imports them."""
+    subprocess.run(edit, check=True)
+    bare = set(top_imports(["-c", "pass"]))
+    loaded = top_imports(["-m", "digestconv", *warm.split()[1:], "-j", "1"])
+    script = work / "imports.py"
+    script.write_text("".join(f"import {m}\n" for m in loaded if m not in bare), "utf-8")
+    python = hyperfine(f"{sys.executable} -c pass", "true", runs, work / "h.json")
+    return python, hyperfine(f"{sys.executable} {script}", "true", runs, work / "h.json")
 
 
 BUILT = re.compile(r"^digestconv build: .*\((\d+\.\d+) s\)$")
@@ -186,6 +215,8 @@ def bench(name: str, site: Path, work: Path, rounds: int, runs: int) -> dict[str
     res.update(watch)
     newest = sorted(posts.glob("*.md"))[-1]
     res["touch"] = hyperfine(warm, f"touch {newest}", runs, work / "h.json")
+    edit = [sys.executable, str(work / "edit.py"), str(posts)]
+    res["python"], res["imports"] = import_floor(warm, edit, work, max(runs, 10))
     return res
 
 
@@ -247,6 +278,14 @@ def main() -> None:
     print("| site | edit 1 post s | edit/cold | add 1 post s | add/cold |")
     print("|---|---|---|---|---|")
     print("\n".join(watch_rows))
+    print("\nWhat a rebuild in a new process pays before reading a byte (cold = as above):")
+    print("| site | python -c pass s | + a rebuild's imports s | python/cold | imports/cold |")
+    print("|---|---|---|---|---|")
+    for name, r in rows:
+        print(
+            f"| {name} | {r['python']:.3f} | {r['imports']:.3f} | {r['python'] / r['cold']:.3f} "
+            f"| {r['imports'] / r['cold']:.3f} |"
+        )
     if epub is not None:
         ours, theirs = epub
         print(

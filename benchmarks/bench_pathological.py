@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -26,7 +27,7 @@ def _paper(i: int, fields: str = "", items: str = "- text") -> str:
     return f"{heading}\n\n{fields}## Method\n{items}\n\n"
 
 
-SHAPES = {
+SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
     "links per item": lambda n: (
         "",
         _paper(0, items="- " + " ".join(f"[l{i}](https://e.org/{i})" for i in range(n))),

@@ -12,6 +12,7 @@ installed, against ``python -c pass`` as the peer.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -72,8 +73,8 @@ def main() -> None:
             site = Path(tmp) / f"site{n}"
             make(n, site)
             files = sorted((site / "_posts").glob("*.md"))
-            ours = best(lambda site=site: read_paths([str(site)]))
-            peer = best(lambda files=files: mistletoe_only(files))
+            ours = best(functools.partial(read_paths, [str(site)]))
+            peer = best(functools.partial(mistletoe_only, files))
             print(
                 f"{n:>6} {ours[0]:>10.2f} / {ours[1]:>9.2f} {peer[0]:>9.2f} / {peer[1]:>9.2f} "
                 f"{ours[0] / peer[0]:>10.2f} {ours[1] / peer[1]:>9.2f}"
