@@ -349,3 +349,19 @@ def test_a_reader_can_be_forced(tmp_path: Path) -> None:
     assert notes and "'digest'" in notes[0]
     assert [d.code for d in unknown.diagnostics if d.severity == "error"] == ["config"]
     assert len(default.corpus.digests) == 1
+
+
+def test_emoji_marked_field_lines_under_a_link_line() -> None:
+    """``👥 Authors: …`` is a field line like ``Authors: …``, also right under a link line
+    in the same paragraph; a pictograph before prose does not make it a field."""
+    digest, _ = read("en-emoji-fields.md")
+    first, second, third = digest.papers
+    assert str(first.arxiv) == "2601.10101"
+    assert first.authors == ("Y. LeCun", "M. Assran")
+    assert first.abstract == "We propose a latent planning objective."
+    assert first.sections[0].heading == "💡 Key points" and len(first.sections[0].items) == 2
+    assert str(second.arxiv) == "2601.20202"
+    assert second.authors == ("S. Yao", "K. Narasimhan")
+    assert second.affiliations == ("Princeton",)
+    assert str(third.arxiv) == "2601.30303" and not third.authors
+    assert "This sentence" in " ".join(i.text for s in third.sections for i in s.items)

@@ -82,6 +82,14 @@ def links_in(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _holds_links(line: str) -> bool:
+    """Whether a line holds only links or only an arXiv id (see ``EntryReader._links_line``)."""
+    bare = line.strip()
+    if "http" in bare or "](" in bare:
+        return links_only(bare) is not None
+    return len(bare) < 60 and _ID_LINE.fullmatch(bare) is not None
+
+
 def links_only(text: str) -> list[tuple[str, str]] | None:
     """The links of a line (or block) that holds nothing but links and separators."""
     toks = spans(text)
@@ -208,14 +216,17 @@ class EntryReader:
         if fields is not None:
             self._field_lines(draft, stripped.split("\n"), start, bullet, fields)
             return
-        only = links_only(stripped) if ("http" in stripped or "](" in stripped) else None
-        if only is not None:
-            self._add_links(draft, only, True)
-            draft.bare_ids.extend(find_ids(stripped))
+        if self._links_line(draft, stripped):
             return
-        if len(stripped) < 60 and _ID_LINE.fullmatch(stripped):
-            draft.bare_ids.extend(find_ids(stripped))
-            return
+        if "\n" in stripped:  # "🔗 https://…" on the line above "👥 Authors: …"
+            lines = stripped.split("\n")
+            k = next((k for k, ln in enumerate(lines) if not _holds_links(ln)), 0)
+            fields = parse_field(lines[k], self.extra) if k else None
+            if fields is not None:
+                for ln in lines[:k]:
+                    self._links_line(draft, ln.strip())
+                self._field_lines(draft, lines[k:], start + k, bullet, fields)
+                return
         draft.text_ids.extend(find_ids(stripped))
         label = label_line(stripped) if not bullet else None
         if label is not None:
@@ -223,6 +234,18 @@ class EntryReader:
             draft.sections.append((label, section_kind(label), self.line(start), []))
             return
         self._add_text(draft, text, start, bullet)
+
+    def _links_line(self, draft: Draft, text: str) -> bool:
+        """Take a line (or block) that holds only links, or only an arXiv id; False if not."""
+        only = links_only(text) if ("http" in text or "](" in text) else None
+        if only is not None:
+            self._add_links(draft, only, True)
+            draft.bare_ids.extend(find_ids(text))
+            return True
+        if len(text) < 60 and _ID_LINE.fullmatch(text):
+            draft.bare_ids.extend(find_ids(text))
+            return True
+        return False
 
     def _field_lines(
         self, draft: Draft, lines: list[str], start: int, bullet: bool, first: list[Field]
@@ -247,13 +270,7 @@ class EntryReader:
                 current, cur_line, extra = more, start + offset, []
                 continue
             bare = ln.strip()
-            only = links_only(bare) if not indented and ("http" in bare or "](" in bare) else None
-            if only is not None:
-                self._add_links(draft, only, True)
-                draft.bare_ids.extend(find_ids(bare))
-            elif not indented and len(bare) < 60 and _ID_LINE.fullmatch(bare):
-                draft.bare_ids.extend(find_ids(bare))
-            else:
+            if indented or not self._links_line(draft, bare):
                 extra.append(ln if bullet else bare)
         flush()
 

@@ -227,12 +227,12 @@ _add(
 
 _FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
 FACT_LINE = re.compile(
-    r"(?im)^[ \t>*+\-|]{0,8}(?:\*\*|__)?[ \t]{0,4}(?:"
+    r"(?im)^[ \t>*+\-|]{0,8}(?:[^\x00-\x7f\w\s]{1,4}[ \t]{0,3})?(?:\*\*|__)?[ \t]{0,4}(?:"
     + "|".join(sorted((re.escape(w) for r in _FACTS for w in WORDS[r]), key=len, reverse=True))
     + r")[ \t]{0,4}(?:\*\*|__)?[ \t]{0,4}[:：|]"
 )
-"""A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``):
-one scan of a whole body tells a post with entry fields from one without."""
+"""A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``,
+``👥 Authors:``): one scan of a whole body tells a post with entry fields from one without."""
 
 LINK_ROLES: dict[str, LinkKind] = {
     "link": "other",
@@ -270,7 +270,7 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
     (normalised) labels to roles, from the site's declarative reader settings.
     """
     roles = {**ROLES, **extra} if extra else ROLES
-    text = line.strip()
+    text = _after_pictographs(line.strip())
     if not text:
         return None
     m = _BOLD_FIELD.match(text)
@@ -293,6 +293,15 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
         if role is not None:
             return [Field(label, role, text[m.end() :])]
     return None
+
+
+def _after_pictographs(text: str) -> str:
+    """``text`` without the emoji a digest puts before a label (``👥 Authors: …``); only
+    pictographs beyond ASCII count, so a line that starts with a backtick keeps it."""
+    lead = 0
+    while lead < len(text) and ord(text[lead]) > 0x7F and symbol(text[lead]):
+        lead += 1
+    return text[lead:].lstrip() if lead else text
 
 
 def table_field(cells: list[str]) -> Field | None:
