@@ -121,6 +121,13 @@ def test_a_table_of_papers() -> None:
     assert "table rows, 2 entries" in shape_note(diags)
     assert [p.title for p in digest.papers] == ["Learning to Route", "Sparse Mixture of Experts"]
     assert [str(p.arxiv) for p in digest.papers] == ["2607.00001", "2607.00002"]
+    first, second = digest.papers
+    # Columns of known labels are the paper's facts; the row number is its rank, no field.
+    assert first.authors == ("X. Li",) and second.authors == ("Y. Wu", "Z. Chen")
+    summary = first.section("summary")
+    assert summary is not None and summary.items[0].text == "Routers learn."
+    assert second.section("summary") is None
+    assert "#" not in first.fields and "Authors" not in first.fields
 
 
 def test_a_tech_note_is_not_a_digest() -> None:

@@ -27,7 +27,7 @@ from digestconv.readers.digest.blocks import (
     with_ids,
 )
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
-from digestconv.readers.digest.fields import FACT_LINE, norm, parse_field
+from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm, parse_field
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of
 from digestconv.recursion import room_to_recurse
@@ -287,6 +287,11 @@ def _read_entries(
     return Body(tuple(papers), tuple(preamble), shape.describe(), first_heading)
 
 
+_RANK_HEADERS = frozenset({"", "no", "n", "rank", "순위", "번호", "序号", "排名", "编号", "núm"})
+"""Headers (normalised: ``#``, ``No.``, ``Nº`` …) of a column that numbers the rows, which
+the paper's rank already says."""
+
+
 def _read_table(
     units: list[Unit], lines: list[str], path: str, first_line: int, first_heading: str | None
 ) -> Body:
@@ -317,7 +322,12 @@ def _read_table(
                 bare = parse_id(cell.strip().strip("`*_ ")[:40]) if col in id_cols else None
                 if bare is not None:
                     draft.bare_ids.append(bare)
-                if cell.strip() and plain(cell) != title and not found:
+                if not cell.strip() or plain(cell) == title or found:
+                    continue
+                role = ROLES.get(norm(name), "other")
+                if role != "other":  # an Authors, Abstract or Summary column
+                    reader.field(draft, Field(name, role, cell.strip()), line)
+                elif not (norm(name) in _RANK_HEADERS and cell.strip().rstrip(".").isdigit()):
                     draft.fields[name or "field"] = cell.strip()
             papers.append(finish(draft, path))
     return Body(tuple(papers), tuple(preamble), "table rows", first_heading)
