@@ -372,3 +372,37 @@ def test_emoji_marked_field_lines_under_a_link_line() -> None:
     assert second.affiliations == ("Princeton",)
     assert str(third.arxiv) == "2601.30303" and not third.authors
     assert "This sentence" in " ".join(i.text for s in third.sections for i in s.items)
+
+
+def test_headings_that_open_with_a_bare_arxiv_id() -> None:
+    """``## [2602.01111] Title`` and ``## 2602.02222: Title``, as listings cite papers; a
+    number of that shape anywhere else (a version, a date) is no id."""
+    digest, diags = read("en-id-first-headings.md")
+    assert "level-2 headings, 3 entries" in shape_note(diags)
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Contrastive Decoding for Factuality", "2602.01111"),
+        ("Preference Optimization without Reference Models", "2602.02222"),
+        ("Sparse Upcycling", "2602.03333v2"),
+    ]
+    assert digest.papers[0].authors == ("A. One", "B. Two")
+    assert digest.papers[0].url == "https://arxiv.org/abs/2602.01111"
+
+
+def test_list_items_with_the_address_in_parentheses_or_beside_the_title() -> None:
+    digest, diags = read("en-list-bare-urls.md")
+    assert "list items, 5 entries" in shape_note(diags)
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Sparse Autoencoders Find Features", "2602.13333"),
+        ("Linear Attention Is All You Need", "2602.14444v1"),
+        ("Learned Optimizers", "2602.15555"),
+        ("Token Dropping", "2602.21111"),  # items that open with the bare id
+        ("Sparse Upcycling", "2602.23333"),
+    ]
+
+
+def test_heading_with_the_id_and_a_score_set_off_by_bars() -> None:
+    digest, _ = read("en-heading-pipes.md")
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Vision-Language Action Models", "2602.16666")
+    assert first.fields["heading_extra"] == "arXiv 2602.16666 | ⭐ 120"
+    assert (second.title, str(second.arxiv)) == ("Self-Play Fine-Tuning", "2602.17777")

@@ -7,6 +7,7 @@ the author's exact Markdown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,12 +116,32 @@ def table_ids(token: Any) -> list[ArxivId]:
     return found
 
 
+_LEADING_ID = re.compile(
+    r"[ \t]{0,3}(?:#{1,6}[ \t]+|(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?:\*\*|__)?"
+    r"(?:[\[(](?P<a>\d{4}\.\d{4,5}(?:v\d{1,2})?)[\])]"
+    r"|(?P<b>\d{4}\.\d{4,5}(?:v\d{1,2})?)[ \t]*[:：—–|])[ \t]+\S"
+)
+"""A heading or item that opens with a bare arXiv id, as listings cite a paper:
+``## [2602.01111] Title``, ``- 2602.01111: Title``.  Elsewhere a bare number of that shape
+is no id (a version, a figure), so only this position counts."""
+
+
+def leading_id(line: str) -> ArxivId | None:
+    """The bare arXiv id a heading or list item's first line opens with, if any."""
+    m = _LEADING_ID.match(line[:80])
+    return parse_id(m.group("a") or m.group("b")) if m is not None else None
+
+
 def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
     """Record the paper identifiers each unit's source names (one scan of each line)."""
     for unit in units:
         unit.ids = find_ids("\n".join(lines[unit.start - 1 : unit.end]))
         if unit.kind == "Table":
             unit.ids.extend(table_ids(unit.token))
+        elif unit.heading or unit.list_item:
+            first = leading_id(lines[unit.start - 1])
+            if first is not None and all(a.id != first.id for a in unit.ids):
+                unit.ids.insert(0, first)
     return units
 
 

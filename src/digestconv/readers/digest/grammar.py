@@ -21,6 +21,7 @@ from digestconv.readers import Body
 from digestconv.readers.digest.blocks import (
     Unit,
     id_columns,
+    leading_id,
     source,
     ungroup,
     units_of,
@@ -263,6 +264,9 @@ def _read_entries(
                 # "## Title (arXiv:2601.00004)": an id written on the heading itself
                 current.bare_ids.extend(unit.ids)
             if shape.kind == "list":
+                opening = leading_id(lines[unit.start - 1])
+                if opening is not None:  # "- [2602.01111] Title"
+                    current.bare_ids.append(opening)
                 if cand.link is None:  # "1. Title — https://arxiv.org/abs/…"
                     current.bare_ids.extend(find_ids(cand.extra))
                     if current.bare_ids and is_address(cand.extra):

@@ -75,12 +75,20 @@ def clean_title(text: str) -> str:
     ``(arXiv:ID)`` dropped (the id is the paper's link); a title's own final ``.``, ``:`` or
     ``?`` is kept."""
     text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
+    head = _ID_HEAD.match(text[:60])
+    if head is not None and len(text) > head.end():
+        text = text[head.end() :]  # "[2602.01111] Title": the id is the paper's link
     tail = _ID_TAIL.search(text[-60:])
     if tail is not None and len(text) > len(tail.group(0)):
         text = text[: len(text) - len(tail.group(0))].rstrip(" \t-–—|·,;")
     return unicodedata.normalize("NFC", text)
 
 
+_ID_HEAD = re.compile(
+    r"(?:[(\[]\s?(?:arxiv\s?[:：]?\s?)?\d{4}\.\d{4,5}(?:v\d+)?\s?[)\]]"
+    r"|\d{4}\.\d{4,5}(?:v\d+)?\s?[:：—–|])\s+",
+    re.I,
+)
 _ID_TAIL = re.compile(
     r"\s[(\[]\s?arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?\s?[)\]]$", re.I
 )
@@ -114,22 +122,34 @@ def split_title(text: str) -> tuple[str, Any, str]:
     if link is None:
         beside = _BARE_TAIL.search(shown[-_HEAD:])
         if beside is not None and beside.start() > 0:
-            # "Title — https://arxiv.org/abs/…", "Title - arXiv:2501.00001": the paper's
-            # address written beside its title
+            # "Title — https://arxiv.org/abs/…", "Title - arXiv:2501.00001", "Title
+            # (https://…)": the paper's address written beside its title
             cut = max(len(shown) - _HEAD, 0) + beside.start()
-            return clean_title(shown[:cut]), None, beside.group(1)
+            return clean_title(shown[:cut]), None, _address(beside)
     score = _SCORE.search(shown[-_HEAD:]) if len(shown) > 1 else None
     if score is not None and score.start() > 0:
         # "Title - 👍 12", "Title | ⭐ 4.5": a score beside a plain title is not part of it
         cut = max(len(shown) - _HEAD, 0) + score.start()
-        return clean_title(shown[:cut]), link, score.group(1).strip()
+        title, extra = clean_title(shown[:cut]), score.group(1).strip()
+        beside = _BARE_TAIL.search(title[-_HEAD:]) if link is None else None
+        if beside is not None and beside.start() > 0:  # "Title | arXiv 2602.16666 | ⭐ 120"
+            cut = max(len(title) - _HEAD, 0) + beside.start()
+            return clean_title(title[:cut]), None, f"{_address(beside)} | {extra}"
+        return title, link, extra
     if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
         shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
     return shown, link, ""
 
 
-_ADDRESS = r"<?https?://\S+?>?|arxiv\s?:\s?\S+"
-_BARE_TAIL = re.compile(rf"\s+[-–—:|·]\s+({_ADDRESS})$", re.I)
+_ADDRESS = r"<?https?://\S+?>?|arxiv\s?:\s?\S+|arxiv\s\d{4}\.\d{4,5}(?:v\d+)?"
+_BARE_TAIL = re.compile(
+    rf"\s+(?:[-–—:|·]\s+(?P<a>{_ADDRESS})|[(\[（]\s?(?P<b>{_ADDRESS})\s?[)\]）])$", re.I
+)
+"""A paper's address beside its title: "Title — https://…", "Title (https://…)"."""
+
+
+def _address(beside: re.Match[str]) -> str:
+    return beside.group("a") or beside.group("b")
 
 
 def is_address(text: str) -> bool:
