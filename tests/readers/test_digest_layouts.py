@@ -406,3 +406,16 @@ def test_heading_with_the_id_and_a_score_set_off_by_bars() -> None:
     assert (first.title, str(first.arxiv)) == ("Vision-Language Action Models", "2602.16666")
     assert first.fields["heading_extra"] == "arXiv 2602.16666 | ⭐ 120"
     assert (second.title, str(second.arxiv)) == ("Self-Play Fine-Tuning", "2602.17777")
+
+
+def test_list_items_that_open_with_a_title_field() -> None:
+    digest, diags = read("en-title-field-items.md")
+    assert "bulleted list items, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv), first.authors) == (
+        "Efficient Reasoning Traces",
+        "2602.05555",
+        ("G. Seven",),
+    )
+    assert first.section("summary") is not None
+    assert (second.title, second.authors) == ("World Models for Driving", ("H. Eight", "I. Nine"))

@@ -295,6 +295,15 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
     return None
 
 
+def title_field(line: str) -> str | None:
+    """The value of a ``**Title**: …`` line (any wording of the title label), else None:
+    a list item that opens with one is an entry with that title."""
+    fields = parse_field(line)
+    if fields and fields[0].role == "original_title" and fields[0].value.strip():
+        return fields[0].value.strip()
+    return None
+
+
 def _after_pictographs(text: str) -> str:
     """``text`` without the emoji a digest puts before a label (``👥 Authors: …``); only
     pictographs beyond ASCII count, so a line that starts with a backtick keeps it."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
 from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
-from digestconv.readers.digest.fields import parse_field
+from digestconv.readers.digest.fields import parse_field, title_field
 from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
 
 
@@ -256,7 +256,7 @@ def _lists_papers(units: Sequence[Unit], cand: Candidate, lines: list[str]) -> b
             return True
         if u.list_item and u.ids:
             first = source(u, lines).split("\n", 1)[0]
-            if parse_field(first) is None:
+            if parse_field(first) is None or title_field(first) is not None:
                 seen.update(a.id for a in u.ids)
                 if len(seen) >= 2:
                     return True
@@ -286,7 +286,13 @@ def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | Non
         if not ln.strip() or (title_lines and parse_field(ln) is not None):
             break
         title_lines.append(ln.strip())
-    if not title_lines or parse_field(title_lines[0]) is not None:
+    if not title_lines:
+        return None
+    named = title_field(title_lines[0])
+    if named is not None:  # "- **Title**: …" over the entry's other fields
+        title, link, _ = split_title(named)
+        return (title, link, "", 1) if title else None
+    if parse_field(title_lines[0]) is not None:
         return None
     title, link, extra = split_title("\n".join(title_lines))
     if not title:
