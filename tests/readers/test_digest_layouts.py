@@ -419,3 +419,15 @@ def test_list_items_that_open_with_a_title_field() -> None:
     )
     assert first.section("summary") is not None
     assert (second.title, second.authors) == ("World Models for Driving", ("H. Eight", "I. Nine"))
+
+
+def test_italic_field_lines_and_links_in_brackets() -> None:
+    digest, _ = read("en-italic-authors.md")
+    first, second = digest.papers
+    assert (str(first.arxiv), first.authors) == ("2602.03333", ("D. Four", "E. Five"))
+    code = first.link("code")
+    assert code is not None and code.url == "https://github.com/x/y"
+    assert (str(second.arxiv), second.authors) == ("2602.04444", ("F. Six",))
+    assert second.url == "https://arxiv.org/pdf/2602.04444"
+    # an italic line that is no field stays text
+    assert "we read this one twice" in " ".join(i.text for s in second.sections for i in s.items)

@@ -90,6 +90,11 @@ def _holds_links(line: str) -> bool:
     return len(bare) < 60 and _ID_LINE.fullmatch(bare) is not None
 
 
+_BETWEEN_LINKS = " \t|·,-–—>•/\n:：[]()"
+"""What may stand between the links of a links-only line: separators, and the brackets of
+``[[arXiv](…)] [[Code](…)]`` or ``([PDF](…))``."""
+
+
 def links_only(text: str) -> list[tuple[str, str]] | None:
     """The links of a line (or block) that holds nothing but links and separators."""
     toks = spans(text)
@@ -103,7 +108,7 @@ def links_only(text: str) -> list[tuple[str, str]] | None:
             for m in _BARE_URL.finditer(rest):
                 found.append(("", m.group(0)))
             rest = _BARE_URL.sub("", rest)
-            if "".join(c for c in rest if not symbol(c)).strip(" \t|·,-–—>•/\n:："):
+            if "".join(c for c in rest if not symbol(c)).strip(_BETWEEN_LINKS):
                 return None
         elif name == "LineBreak":
             continue
@@ -115,7 +120,7 @@ def links_only(text: str) -> list[tuple[str, str]] | None:
                         found.append(
                             (re.sub(r"\s+", " ", inline_text(k)).strip(), str(k.target).strip())
                         )
-                    elif k.content.strip(" \t|·,-–—"):
+                    elif k.content.strip(_BETWEEN_LINKS):
                         return None
         else:
             return None

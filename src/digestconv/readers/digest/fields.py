@@ -273,6 +273,8 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
     text = _after_pictographs(line.strip())
     if not text:
         return None
+    if len(text) > 2 and text[0] in "*_" and text[1] != text[0] and text[-1] == text[0]:
+        text = text[1:-1].strip()  # "*Authors: A, B*": a field line set in italics
     m = _BOLD_FIELD.match(text)
     if m is not None:
         parts = _SEGMENT.split(text)
