@@ -431,3 +431,20 @@ def test_italic_field_lines_and_links_in_brackets() -> None:
     assert second.url == "https://arxiv.org/pdf/2602.04444"
     # an italic line that is no field stays text
     assert "we read this one twice" in " ".join(i.text for s in second.sections for i in s.items)
+
+
+def test_entries_folded_in_details_blocks() -> None:
+    """``<details><summary>1. Title</summary>`` heads an entry, as digests on GitHub fold
+    each paper; a ``<summary>Abstract</summary>`` inside one is its abstract."""
+    digest, diags = read("en-details-entries.md")
+    assert "folded <details> entries, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv), first.authors) == (
+        "Adaptive Computation in Transformers",
+        "2602.11111",
+        ("J. Ten",),
+    )
+    texts = [i.text for s in first.sections for i in s.items]
+    assert texts == ["Adaptive depth per token."]  # without the closing tag
+    assert (second.title, str(second.arxiv)) == ("Scaling Test-Time Compute & Search", "2602.12222")
+    assert second.abstract == "We scale search at inference."

@@ -216,6 +216,9 @@ class EntryReader:
             return
         if lowered.startswith("</details>") and len(stripped) <= 12:
             return
+        if stripped.lower().endswith("\n</details>"):  # a folded entry's last paragraph
+            stripped = stripped[: -len("</details>")].rstrip()
+            text = stripped
         first, _, _ = stripped.partition("\n")
         fields = parse_field(first, self.extra)
         if fields is not None:

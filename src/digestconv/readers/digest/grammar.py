@@ -273,9 +273,12 @@ def _read_entries(
                         current.extra = ""  # it is the paper's address, nothing more
                 _list_entry(reader, current, unit, lines)
             elif unit.kind == "Paragraph" and unit.end > unit.start:
-                # "**1. Title**" with its fields on the next lines of the same paragraph
-                rest = _dedent(lines[unit.start : unit.end])
-                reader.paragraph(current, rest, unit.start + 1, False)
+                # "**1. Title**" with its fields on the next lines of the same paragraph; in
+                # a folded entry, the lines after its <summary>
+                after = _after_summary(unit, lines)
+                if after <= unit.end:
+                    rest = _dedent(lines[after - 1 : unit.end])
+                    reader.paragraph(current, rest, after, False)
             continue
         if index <= skip_until:
             continue
@@ -335,6 +338,16 @@ def _read_table(
                     draft.fields[name or "field"] = cell.strip()
             papers.append(finish(draft, path))
     return Body(tuple(papers), tuple(preamble), "table rows", first_heading)
+
+
+def _after_summary(unit: Unit, lines: list[str]) -> int:
+    """The first line of an entry's paragraph after its title: after the line that closes
+    a ``<summary>``, or the second line."""
+    if lines[unit.start - 1].lstrip()[:8].lower() == "<details":
+        for n in range(unit.start, min(unit.end, unit.start + 4) + 1):
+            if "</summary>" in lines[n - 1].lower():
+                return n + 1
+    return unit.start + 1
 
 
 def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str]) -> None:

@@ -9,13 +9,15 @@ twice is one entry; a post where no shape identifies a paper is not a digest.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
 from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
-from digestconv.readers.digest.fields import parse_field, title_field
+from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
 from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
 
 
@@ -86,6 +88,8 @@ class Shape:
     def describe(self) -> str:
         if self.kind == "heading" and self.level == BOLD_LEVEL:
             return "numbered bold title lines"
+        if self.kind == "heading" and self.level == DETAILS_LEVEL:
+            return "folded <details> entries"
         if self.kind == "heading":
             return f"{'numbered ' if self.numbered else ''}level-{self.level} headings"
         if self.kind == "list":
@@ -118,17 +122,40 @@ def bold_entry(unit: Unit, lines: list[str]) -> str | None:
     return inner + (f" - {after}" if after else "")
 
 
+DETAILS_LEVEL = 6
+"""The level given to ``<details><summary>Title</summary>``: a folded block that heads an
+entry, as digests published on GitHub fold each paper."""
+
+_SUMMARY = re.compile(r"(?is)<summary[^>]{0,200}>(.{1,500}?)</summary>")
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+def details_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title a ``<details>`` block's ``<summary>`` shows, unless it names a kind of
+    text ("Abstract", "摘要"): that is an entry's folded abstract, not an entry."""
+    if unit.kind != "Paragraph" or lines[unit.start - 1].lstrip()[:8].lower() != "<details":
+        return None  # (raw HTML is text to the reader: a <details> block is a paragraph)
+    found = _SUMMARY.search("\n".join(lines[unit.start - 1 : min(unit.end, unit.start + 4)])[:2000])
+    if found is None:
+        return None
+    text = " ".join(html.unescape(_TAG.sub(" ", found.group(1))).split())
+    return text if text and ROLES.get(norm(text)) is None else None
+
+
 def level_of(unit: Unit, lines: list[str]) -> int:
-    """A heading's level; ``BOLD_LEVEL`` for a bold entry line; 0 for anything else."""
+    """A heading's level; ``BOLD_LEVEL`` for a bold entry line, ``DETAILS_LEVEL`` for a
+    folded entry; 0 for anything else."""
     if unit.heading:
         return int(unit.token.level)
+    if details_entry(unit, lines) is not None:
+        return DETAILS_LEVEL
     return BOLD_LEVEL if bold_entry(unit, lines) is not None else 0
 
 
 def heading_text(unit: Unit, lines: list[str]) -> str:
     token = unit.token
     if unit.kind == "Paragraph":
-        return bold_entry(unit, lines) or ""
+        return bold_entry(unit, lines) or details_entry(unit, lines) or ""
     if unit.kind == "Heading":
         return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
     return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
@@ -156,9 +183,10 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     """One candidate shape per heading level 1–4 (and one for bold entry lines)."""
     levels = {}
     for i, u in enumerate(units):
-        if u.heading or (u.kind == "Paragraph" and lines[u.start - 1].lstrip()[:2] in ("**", "__")):
+        opening = lines[u.start - 1].lstrip()[:8] if u.kind == "Paragraph" else ""
+        if u.heading or opening[:2] in ("**", "__") or opening.lower() == "<details":
             lv = level_of(u, lines)
-            if 1 <= lv <= 4 or lv == BOLD_LEVEL:
+            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL):
                 levels[i] = lv
     heads = sorted(levels)
     ends: dict[int, int] = {}
