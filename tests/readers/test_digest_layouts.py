@@ -448,3 +448,19 @@ def test_entries_folded_in_details_blocks() -> None:
     assert texts == ["Adaptive depth per token."]  # without the closing tag
     assert (second.title, str(second.arxiv)) == ("Scaling Test-Time Compute & Search", "2602.12222")
     assert second.abstract == "We scale search at inference."
+
+
+def test_japanese_numbered_headings_and_field_labels() -> None:
+    digest, diags = read("ja-headings.md")
+    assert "numbered level-2 headings, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.rank, first.title, str(first.arxiv)) == (
+        1,
+        "大規模言語モデルの推論能力",
+        "2602.18888",
+    )
+    assert first.authors == ("山田太郎", "鈴木花子") and first.section("summary") is not None
+    assert (second.rank, second.title, str(second.arxiv)) == (2, "効率的な画像生成", "2602.19999")
+    code = second.link("code")
+    assert code is not None and code.url == "https://github.com/example/gen"
+    assert not first.fields and not second.fields  # every label was understood

@@ -74,7 +74,17 @@ _add(
     "afiliaciones",
     "所属",
 )
-_add("abstract", "abstract", "摘要", "초록", "论文摘要", "resumen del artículo", "要旨", "概要原文")
+_add(
+    "abstract",
+    "abstract",
+    "摘要",
+    "초록",
+    "论文摘要",
+    "resumen del artículo",
+    "要旨",
+    "概要原文",
+    "アブストラクト",
+)
 _add(
     "summary",
     "summary",
@@ -93,6 +103,8 @@ _add(
     "한줄 요약",
     "one-line summary",
     "key idea",
+    "要約",
+    "まとめ",
 )
 _add(
     "original_title",
@@ -152,9 +164,12 @@ _add(
     "acl anthology",
     "doi",
     "semantic scholar",
+    "リンク",
+    "論文リンク",
+    "論文",
 )
 _add("pdf", "pdf", "pdf link", "pdf 링크", "pdf链接")
-_add("code", "code", "github", "repo", "repository", "代码", "代码链接", "코드", "código")
+_add("code", "code", "github", "repo", "repository", "代码", "代码链接", "코드", "código", "コード")
 _add(
     "project",
     "project",
