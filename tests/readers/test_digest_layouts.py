@@ -464,3 +464,30 @@ def test_japanese_numbered_headings_and_field_labels() -> None:
     code = second.link("code")
     assert code is not None and code.url == "https://github.com/example/gen"
     assert not first.fields and not second.fields  # every label was understood
+
+
+def test_paragraphs_of_bracket_labels_without_headings() -> None:
+    """``【标题】…`` over ``【作者】…`` and ``【链接】…``: one paragraph of fields per paper,
+    no heading or list item between them (the post once failed: its title was taken for
+    one entry without a link)."""
+    digest, diags = read("zh-bracket-labels.md")
+    assert "paragraphs that open with a title field, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("多智能体协作的涌现行为", "2603.03333")
+    assert first.authors == ("张三", "李四")
+    assert first.abstract == "我们研究了多智能体系统中的协作。"
+    assert (second.title, str(second.arxiv), second.authors) == (
+        "长文本理解的新基准",
+        "2603.04444",
+        ("王五",),
+    )
+    assert second.fields == {"点评": "值得一读。"}
+
+
+def test_keycap_numbered_bold_lines_with_the_link_beside() -> None:
+    digest, diags = read("en-keycap-bold-lines.md")
+    assert "numbered bold title lines, 2 entries" in shape_note(diags)
+    assert [(p.rank, p.title, str(p.arxiv)) for p in digest.papers] == [
+        (1, "Diffusion Forcing", "2603.05555"),
+        (2, "Flow Matching Policies", "2603.06666"),
+    ]

@@ -242,9 +242,9 @@ _add(
 
 _FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
 FACT_LINE = re.compile(
-    r"(?im)^[ \t>*+\-|]{0,8}(?:[^\x00-\x7f\w\s]{1,4}[ \t]{0,3})?(?:\*\*|__)?[ \t]{0,4}(?:"
+    r"(?im)^[ \t>*+\-|]{0,8}(?:[^\x00-\x7f\w\s]{1,4}[ \t]{0,3})?(?:\*\*|__|【)?[ \t]{0,4}(?:"
     + "|".join(sorted((re.escape(w) for r in _FACTS for w in WORDS[r]), key=len, reverse=True))
-    + r")[ \t]{0,4}(?:\*\*|__)?[ \t]{0,4}[:：|]"
+    + r")[ \t]{0,4}(?:\*\*|__)?[ \t]{0,4}[:：|】]"
 )
 """A line that starts with a known field label (``**Authors:**``, ``- 기관:``, ``| 来源 |``,
 ``👥 Authors:``): one scan of a whole body tells a post with entry fields from one without."""
@@ -261,6 +261,7 @@ LINK_ROLES: dict[str, LinkKind] = {
 _BOLD_FIELD = re.compile(
     r"(?:\*\*|__)\s*(?P<label>[^*_\n:：|]{1,40}?)\s*(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：])\s*"
 )
+_BRACKET_FIELD = re.compile(r"【(?P<label>[^】\n]{1,30})】[ \t]*")
 _PLAIN_FIELD = re.compile(r"(?P<label>[^\W\d_][^\n:：|*\[\]]{0,30}?)\s*(?::\s+|：\s*)")
 """``Label: value``; after a full-width colon, as CJK text writes it, no space is needed."""
 _SEGMENT = re.compile(
@@ -290,6 +291,10 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
         return None
     if len(text) > 2 and text[0] in "*_" and text[1] != text[0] and text[-1] == text[0]:
         text = text[1:-1].strip()  # "*Authors: A, B*": a field line set in italics
+    m = _BRACKET_FIELD.match(text)
+    if m is not None:  # "【标题】…", as Chinese digests set their labels
+        label = m.group("label").strip()
+        return [Field(label, roles.get(norm(label), "other"), text[m.end() :])]
     m = _BOLD_FIELD.match(text)
     if m is not None:
         parts = _SEGMENT.split(text)

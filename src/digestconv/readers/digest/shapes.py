@@ -90,6 +90,8 @@ class Shape:
             return "numbered bold title lines"
         if self.kind == "heading" and self.level == DETAILS_LEVEL:
             return "folded <details> entries"
+        if self.kind == "heading" and self.level == FIELD_LEVEL:
+            return "paragraphs that open with a title field"
         if self.kind == "heading":
             return f"{'numbered ' if self.numbered else ''}level-{self.level} headings"
         if self.kind == "list":
@@ -103,23 +105,48 @@ BOLD_LEVEL = 5
 """The level given to ``**1. Title**`` lines: paragraphs that head an entry like a heading."""
 
 
+_KEYCAP = re.compile(r"(\d{1,2})\ufe0f?\u20e3\s*")
+_INLINE_LINK = re.compile(r"\[[^\]\n]{0,300}\]\([^)\s]{0,1000}\)")
+
+
 def bold_entry(unit: Unit, lines: list[str]) -> str | None:
-    """The title text of a paragraph whose first line is a bold, numbered title."""
+    """The title text of a paragraph whose first line is a bold, numbered title
+    (``**1. Title**``, ``1️⃣ **Title** — [paper](…)``)."""
     if unit.kind != "Paragraph":
         return None
     first = lines[unit.start - 1].strip()
+    keycap = _KEYCAP.match(first)
+    number = f"{keycap.group(1)}. " if keycap is not None else ""
+    if keycap is not None:
+        first = first[keycap.end() :]
     if not first.startswith(("**", "__")) or not first[2:3].strip():
         return None
     mark = first[:2]
     close = first.find(mark, 2)
-    if close < 0 or any(ch.isalpha() for ch in first[close + 2 :]):
+    if close < 0 or any(ch.isalpha() for ch in _INLINE_LINK.sub("", first[close + 2 :])):
         return None  # bold text that runs on into a sentence is emphasis, not a title
-    inner = first[2:close]
+    inner = number + first[2:close]
     rank, rest = rank_of(inner)
     if rank is None or not rest.strip():
         return None
     after = first[close + 2 :].strip()
     return inner + (f" - {after}" if after else "")
+
+
+FIELD_LEVEL = 7
+"""The level given to a paragraph that opens with the paper's title as a field (``【标题】…``,
+``**Title:** …``): entries without headings, a paragraph of fields each."""
+
+
+def field_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title a paragraph's first line gives as a title field, if it does."""
+    if unit.kind != "Paragraph":
+        return None
+    first = lines[unit.start - 1].strip()
+    head = first[:48]
+    if "】" not in head and ":" not in head and "：" not in head:
+        return None  # (most paragraphs: no field label to look for)
+    return title_field(first)
 
 
 DETAILS_LEVEL = 6
@@ -149,13 +176,17 @@ def level_of(unit: Unit, lines: list[str]) -> int:
         return int(unit.token.level)
     if details_entry(unit, lines) is not None:
         return DETAILS_LEVEL
+    if field_entry(unit, lines) is not None:
+        return FIELD_LEVEL
     return BOLD_LEVEL if bold_entry(unit, lines) is not None else 0
 
 
 def heading_text(unit: Unit, lines: list[str]) -> str:
     token = unit.token
     if unit.kind == "Paragraph":
-        return bold_entry(unit, lines) or details_entry(unit, lines) or ""
+        return (
+            bold_entry(unit, lines) or details_entry(unit, lines) or field_entry(unit, lines) or ""
+        )
     if unit.kind == "Heading":
         return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
     return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
@@ -183,10 +214,9 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     """One candidate shape per heading level 1–4 (and one for bold entry lines)."""
     levels = {}
     for i, u in enumerate(units):
-        opening = lines[u.start - 1].lstrip()[:8] if u.kind == "Paragraph" else ""
-        if u.heading or opening[:2] in ("**", "__") or opening.lower() == "<details":
+        if u.heading or u.kind == "Paragraph":
             lv = level_of(u, lines)
-            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL):
+            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL):
                 levels[i] = lv
     heads = sorted(levels)
     ends: dict[int, int] = {}
@@ -465,6 +495,8 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     """The shape whose entries identify the most papers; headings win ties."""
     best = Shape("none")
     by_heading = heading_shapes(units, lines)
+    fielded = [s for s in by_heading if s.level == FIELD_LEVEL]
+    by_heading = [s for s in by_heading if s.level != FIELD_LEVEL]
     for shape in by_heading:
         if shape.score > best.score:
             best = shape
@@ -474,6 +506,11 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
         listed.score[0] == best.score[0] and best.titled and rich
     ):
         best = listed
+    for shape in fielded:
+        # Only where it names more papers, or gives more of them an entry: a "**Title:**"
+        # line under each entry's heading leaves the headings the entries.
+        if (shape.score[0], shape.score[2]) > (best.score[0], best.score[2]):
+            best = shape
     if best.score[0] == 0 and any(u.kind == "Table" and len(u.ids) >= 2 for u in units):
         tabled = table_shape(units)
         if tabled.entries:
