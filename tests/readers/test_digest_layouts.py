@@ -491,3 +491,12 @@ def test_keycap_numbered_bold_lines_with_the_link_beside() -> None:
         (1, "Diffusion Forcing", "2603.05555"),
         (2, "Flow Matching Policies", "2603.06666"),
     ]
+
+
+def test_a_title_over_prose_that_cites_papers_is_text_not_an_error() -> None:
+    """The post's one heading names several papers in its prose and none as its link: that
+    is no paper without a link (an error, which stops the export) but the digest's text."""
+    digest, diags = read("en-prose-mentions.md")
+    assert digest.papers == ()
+    assert {d.code for d in diags} >= {"stray-text", "no-papers"}
+    assert any("2603.22222" in i.text for i in digest.preamble)

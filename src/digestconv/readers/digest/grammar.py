@@ -214,18 +214,27 @@ def _read_entries(
     )
     current_index = -1
 
+    def linked_at(index: int) -> int:
+        """1 if the entry at ``index`` is one of the ``linked`` ones."""
+        cand = starts.get(index)
+        return int(cand is not None and bool(cand.has_link or cand.ids or cand.head_id))
+
     def close() -> None:
         nonlocal current
         if current is None:
             return
         if has_link(current):
             papers.append(finish(current, path))
-        elif current_index > last_linked:
+        elif current_index > last_linked or linked == 1 == linked_at(current_index):
+            # After the last paper ("6. Trends of the day"), or the one entry that names
+            # papers and none as its own (a post's title over paragraphs of papers the
+            # reader does not see as entries): the digest's text, not a paper without a link.
+            where = "follows the papers" if current_index > last_linked else "names no paper"
             preamble.append(Item(text=source(units[current_index], lines), line=current.line))
             preamble.extend(item for _, _, _, items in current.sections for item in items)
             diagnostics.note(
                 "stray-text",
-                f"{current.title[:60]!r} follows the papers and has no link: kept as digest text",
+                f"{current.title[:60]!r} {where} and has no link: kept as digest text",
                 path,
                 current.line,
                 1,
