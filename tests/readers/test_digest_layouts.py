@@ -500,3 +500,27 @@ def test_a_title_over_prose_that_cites_papers_is_text_not_an_error() -> None:
     assert digest.papers == ()
     assert {d.code for d in diags} >= {"stray-text", "no-papers"}
     assert any("2603.22222" in i.text for i in digest.preamble)
+
+
+@pytest.mark.parametrize(
+    ("line", "role"),
+    [
+        ("**Enlace al paper:** https://arxiv.org/abs/2604.10001", "link"),
+        ("**Link to paper:** https://arxiv.org/abs/2604.10001", "link"),
+        ("**原文地址**：https://arxiv.org/abs/2604.10001", "link"),
+        ("**논문 주소:** https://arxiv.org/abs/2604.10001", "link"),
+        ("**Authors & affiliations:** A. Person (MIT)", "authors"),
+        ("Authored by: A. Person, B. Person", "authors"),
+        ("**저자 및 소속:** 홍길동 (KAIST)", "authors"),
+        ("**代码地址**：https://github.com/x/y", "code"),
+        ("**Código fuente:** https://github.com/x/y", "code"),
+        ("【链接】https://arxiv.org/abs/2604.10001", "link"),
+        ("👥 Authors: A. Person", "authors"),
+        ("*Authors: A. Person*", "authors"),
+    ],
+)
+def test_field_labels_of_the_genre(line: str, role: str) -> None:
+    from digestconv.readers.digest.fields import parse_field
+
+    fields = parse_field(line)
+    assert fields is not None and fields[0].role == role, fields
