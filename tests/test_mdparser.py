@@ -9,7 +9,11 @@ import string
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from unicodedata import category, unidata_version
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digestconv import mdparser
 
@@ -70,3 +74,44 @@ def test_only_digestconv_markdown_imports_mistletoe() -> None:
             if any(n == "mistletoe" or n.startswith("mistletoe.") for n in names):
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert offenders == []
+
+
+def _pristine_block_tokens() -> Any:
+    """mistletoe's own block_token module, loaded afresh (not the one mdparser adjusted)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mistletoe.block_token")
+    assert spec is not None and spec.origin is not None
+    fresh = importlib.util.spec_from_file_location("pristine_block_token", spec.origin)
+    assert fresh is not None and fresh.loader is not None
+    module = importlib.util.module_from_spec(fresh)
+    fresh.loader.exec_module(module)
+    return module
+
+
+_PRISTINE = _pristine_block_tokens()
+
+
+def _outcome(fn: Any, text: str, offset: int) -> Any:
+    try:
+        return fn(text, offset)
+    except Exception as exc:  # the originals raise on some offsets: so must the copies
+        return type(exc)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \t\n[]<>()\"'\\:ab\x01", min_size=1, max_size=16), st.data())
+def test_linear_definition_parsing_returns_what_mistletoe_returns(text: str, data: Any) -> None:
+    """The link reference definition functions mdparser puts in mistletoe's place (linear:
+    40,000 definitions in 0.5 s, not 3.3 s) give the originals' results, offset by offset."""
+    import mistletoe
+    import mistletoe.block_token as block
+
+    assert mistletoe.__version__ == mdparser._LINEAR_FOR  # the copies apply to this release
+    offset = data.draw(st.integers(0, len(text) - 1))
+    for name in ("match_link_label", "match_link_dest", "match_link_title"):
+        ours = _outcome(getattr(block.Footnote, name), text, offset)
+        theirs = _outcome(getattr(_PRISTINE.Footnote, name), text, offset)
+        assert ours == theirs, name
+    assert block.shift_whitespace(text, offset) == _PRISTINE.shift_whitespace(text, offset)
+    assert block.Footnote.match_link_dest.__func__.__module__ == "digestconv.mdparser"

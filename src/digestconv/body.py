@@ -20,7 +20,7 @@ from typing import Any
 
 from digestconv.arxiv import parse_url
 from digestconv.diagnostics import Diagnostics
-from digestconv.mdparser import Document, span_token, tokenize_inner
+from digestconv.mdparser import Document, references, span_token, tokenize_inner
 from digestconv.model import (
     Item,
     ItemLabel,
@@ -296,7 +296,8 @@ class BodyReader:
     def read(self) -> tuple[list[Paper], list[Item]]:
         with _blocks_only(), room_to_recurse():
             doc = Document(self.lines)
-        return self.read_document(doc)
+        with references(doc):
+            return self.read_document(doc)
 
     def read_document(self, doc: Any) -> tuple[list[Paper], list[Item]]:
         """Read an already parsed body (parsed under ``_blocks_only``): the general

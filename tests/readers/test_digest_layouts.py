@@ -524,3 +524,15 @@ def test_field_labels_of_the_genre(line: str, role: str) -> None:
 
     fields = parse_field(line)
     assert fields is not None and fields[0].role == role, fields
+
+
+def test_reference_links_on_headings() -> None:
+    """``## [Title][1]`` with ``[1]: https://arxiv.org/abs/…`` at the end of the post: the
+    reader once failed on it (mistletoe had no document to look the label up in)."""
+    digest, diags = read("en-reference-links.md")
+    assert "level-2 headings, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Memory Layers at Scale", "2605.03333")
+    assert (second.title, str(second.arxiv)) == ("Byte Latent Transformer", "2605.04444")
+    # the definitions are no entry's text
+    assert [i.text for s in second.sections for i in s.items] == ["Patches instead of tokens."]

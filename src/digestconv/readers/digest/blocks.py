@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestconv.arxiv import ArxivId, find_ids, parse_id
+from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
+from digestconv.mdparser import definitions, label_key
 from digestconv.readers.digest.fields import parse_field
 
 KIND_HEADING = frozenset({"Heading", "SetextHeading"})
@@ -57,12 +58,47 @@ def units_of(tokens: list[Any], lines: list[str], last: int, depth: int = 0) -> 
                 )
         else:
             units.append(Unit(token, token.line_number, depth=depth, kind=name))
+    defined = bool(definitions())
     for i, unit in enumerate(units):
         end = units[i + 1].start - 1 if i + 1 < len(units) else last
         while end > unit.start and not lines[end - 1].strip():
             end -= 1
+        if defined:
+            end = _before_definitions(lines, unit.start, end)
         unit.end = max(end, unit.start)
     return units
+
+
+_DEFINITION = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:[ \t]*\S")
+_BRACKETED = re.compile(r"\[([^\[\]\n]{1,200})\]")
+
+
+def _before_definitions(lines: list[str], start: int, end: int) -> int:
+    """``end`` without the link reference definitions that follow the unit (a run of them
+    after a blank line; mistletoe keeps them out of every block, so they are no unit's text)."""
+    k = end
+    while k > start and _DEFINITION.match(lines[k - 1]):
+        k -= 1
+    if k == end or lines[k - 1].strip():
+        return end  # none, or lines that continue a paragraph
+    while k > start and not lines[k - 1].strip():
+        k -= 1
+    return k
+
+
+def reference_ids(text: str) -> list[ArxivId]:
+    """The papers that reference links in ``text`` point at (``[Title][1]`` with
+    ``[1]: https://arxiv.org/abs/…`` further down the post)."""
+    defined = definitions()
+    if not defined or "[" not in text:
+        return []
+    out = []
+    for label in _BRACKETED.findall(text):
+        target = defined.get(label_key(label))
+        found = parse_paper_url(target[0]) if target else None
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def source(unit: Unit, lines: list[str]) -> str:
@@ -135,7 +171,9 @@ def leading_id(line: str) -> ArxivId | None:
 def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
     """Record the paper identifiers each unit's source names (one scan of each line)."""
     for unit in units:
-        unit.ids = find_ids("\n".join(lines[unit.start - 1 : unit.end]))
+        text = "\n".join(lines[unit.start - 1 : unit.end])
+        unit.ids = find_ids(text)
+        unit.ids.extend(i for i in reference_ids(text) if all(a.id != i.id for a in unit.ids))
         if unit.kind == "Table":
             unit.ids.extend(table_ids(unit.token))
         elif unit.heading or unit.list_item:

@@ -15,7 +15,7 @@ from typing import Any
 from digestconv.arxiv import find_ids, parse_id
 from digestconv.body import BodyReader, _blocks_only, kramdown_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.mdparser import Document
+from digestconv.mdparser import Document, references
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
 from digestconv.readers.digest.blocks import (
@@ -55,6 +55,28 @@ def read_body(
     lines = text.split("\n")
     with _blocks_only(), room_to_recurse():
         doc = Document(lines)
+    with references(doc):
+        return _read_parsed(
+            doc,
+            text,
+            lines,
+            path,
+            first_line=first_line,
+            diagnostics=diagnostics,
+            settings=settings,
+        )
+
+
+def _read_parsed(
+    doc: Any,
+    text: str,
+    lines: list[str],
+    path: str,
+    *,
+    first_line: int,
+    diagnostics: Diagnostics,
+    settings: Settings,
+) -> Body:
     if settings.entry == "auto":
         level = _home_dialect_fast(doc, lines, text)
         if level is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
+from digestconv.mdparser import definitions
 from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
 from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
 from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
@@ -257,7 +258,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             ids: set[str] = set()
             for j in range(i + 1, end):
                 ids.update(a.id for a in units[j].ids)
-            hint = "](" in rest or "<http" in rest
+            hint = "](" in rest or "<http" in rest or ("][" in rest and bool(definitions()))
             if resolved:
                 head = _head_id(link, text)
             else:
