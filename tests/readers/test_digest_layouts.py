@@ -536,3 +536,15 @@ def test_reference_links_on_headings() -> None:
     assert (second.title, str(second.arxiv)) == ("Byte Latent Transformer", "2605.04444")
     # the definitions are no entry's text
     assert [i.text for s in second.sections for i in s.items] == ["Patches instead of tokens."]
+
+
+def test_unnumbered_bold_titles_over_a_link_line_and_text() -> None:
+    digest, diags = read("en-bold-titles-rules.md")
+    assert "bold title lines, 3 entries" in shape_note(diags)
+    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+        ("Large Concept Models", "2605.05555"),
+        ("Coconut: Reasoning in Latent Space", "2605.06666"),
+        ("Phi-5 Technical Report", "2605.07777"),
+    ]
+    first = digest.papers[0]
+    assert [i.text for s in first.sections for i in s.items] == ["Sentence-level modeling."]

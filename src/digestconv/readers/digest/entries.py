@@ -226,14 +226,17 @@ class EntryReader:
             return
         if self._links_line(draft, stripped):
             return
-        if "\n" in stripped:  # "🔗 https://…" on the line above "👥 Authors: …"
+        if "\n" in stripped:  # "🔗 https://…" on the line above "👥 Authors: …" or text
             lines = stripped.split("\n")
             k = next((k for k, ln in enumerate(lines) if not _holds_links(ln)), 0)
-            fields = parse_field(lines[k], self.extra) if k else None
-            if fields is not None:
+            if k:
                 for ln in lines[:k]:
                     self._links_line(draft, ln.strip())
-                self._field_lines(draft, lines[k:], start + k, bullet, fields)
+                fields = parse_field(lines[k], self.extra)
+                if fields is not None:
+                    self._field_lines(draft, lines[k:], start + k, bullet, fields)
+                else:  # (its first line holds more than links: this recurses once)
+                    self.paragraph(draft, "\n".join(lines[k:]), start + k, bullet)
                 return
         draft.text_ids.extend(find_ids(stripped))
         label = label_line(stripped) if not bullet else None

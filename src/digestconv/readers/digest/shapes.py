@@ -88,7 +88,7 @@ class Shape:
 
     def describe(self) -> str:
         if self.kind == "heading" and self.level == BOLD_LEVEL:
-            return "numbered bold title lines"
+            return f"{'numbered ' if self.numbered else ''}bold title lines"
         if self.kind == "heading" and self.level == DETAILS_LEVEL:
             return "folded <details> entries"
         if self.kind == "heading" and self.level == FIELD_LEVEL:
@@ -111,8 +111,8 @@ _INLINE_LINK = re.compile(r"\[[^\]\n]{0,300}\]\([^)\s]{0,1000}\)")
 
 
 def bold_entry(unit: Unit, lines: list[str]) -> str | None:
-    """The title text of a paragraph whose first line is a bold, numbered title
-    (``**1. Title**``, ``1️⃣ **Title** — [paper](…)``)."""
+    """The title text of a paragraph whose first line is a bold title (``**1. Title**``,
+    ``1️⃣ **Title** — [paper](…)``, or unnumbered over the entry's own lines)."""
     if unit.kind != "Paragraph":
         return None
     first = lines[unit.start - 1].strip()
@@ -128,7 +128,13 @@ def bold_entry(unit: Unit, lines: list[str]) -> str | None:
         return None  # bold text that runs on into a sentence is emphasis, not a title
     inner = number + first[2:close]
     rank, rest = rank_of(inner)
-    if rank is None or not rest.strip():
+    if not rest.strip():
+        return None
+    if rank is None and (
+        unit.end == unit.start  # a bold line alone is a label ("**Method**")
+        or inner.rstrip().endswith((":", "："))
+        or ROLES.get(norm(inner)) is not None
+    ):
         return None
     after = first[close + 2 :].strip()
     return inner + (f" - {after}" if after else "")
