@@ -548,3 +548,20 @@ def test_unnumbered_bold_titles_over_a_link_line_and_text() -> None:
     ]
     first = digest.papers[0]
     assert [i.text for s in first.sections for i in s.items] == ["Sentence-level modeling."]
+
+
+def test_topic_headings_over_numbered_items_leave_the_items_the_entries() -> None:
+    digest, diags = read("es-topics-numbered-items.md")
+    assert "numbered list items, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.rank, first.title, first.authors) == (
+        1,
+        "Razonamiento eficiente",
+        ("María Pérez",),
+    )
+    assert first.section("summary") is not None
+    assert (second.rank, second.title, str(second.arxiv)) == (
+        2,
+        "Segmentación abierta",
+        "2606.06666",
+    )

@@ -510,8 +510,11 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     listed = list_shape(units, lines)
     rich = bool(listed.entries) and all(c.rich for c in listed.entries)
     if listed.score[0] > best.score[0] or (
-        listed.score[0] == best.score[0] and best.titled and rich
+        listed.score[0] == best.score[0]
+        and ((best.titled and rich) or (listed.numbered and not best.numbered))
     ):
+        # On a tie the headings stay the entries, unless they are the post's title or
+        # unnumbered topics over numbered items ("## Vision" over "2. **Title** ([arXiv](…))").
         best = listed
     for shape in fielded:
         # Only where it names more papers, or gives more of them an entry: a "**Title:**"
