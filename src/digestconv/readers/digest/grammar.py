@@ -29,7 +29,8 @@ from digestconv.readers.digest.blocks import (
 )
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm, parse_field
-from digestconv.readers.digest.shapes import Candidate, Shape, choose, heading_text, list_shape
+from digestconv.readers.digest.heads import heading_text
+from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of
 from digestconv.recursion import room_to_recurse
 

@@ -1,0 +1,111 @@
+"""Where an entry starts besides a heading: a bold title line, a paragraph that opens with
+a title field, a folded ``<details>`` block; each is given a level past the headings' so
+that the shapes compare them with headings (see :mod:`digestconv.readers.digest.shapes`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from digestconv.readers.digest.blocks import Unit
+from digestconv.readers.digest.fields import ROLES, norm, title_field
+from digestconv.readers.digest.titles import rank_of
+
+BOLD_LEVEL = 5
+"""The level given to ``**1. Title**`` lines: paragraphs that head an entry like a heading."""
+
+
+_KEYCAP = re.compile(r"(\d{1,2})\ufe0f?\u20e3\s*")
+_INLINE_LINK = re.compile(r"\[[^\]\n]{0,300}\]\([^)\s]{0,1000}\)")
+
+
+def bold_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title text of a paragraph whose first line is a bold title (``**1. Title**``,
+    ``1️⃣ **Title** — [paper](…)``, or unnumbered over the entry's own lines)."""
+    if unit.kind != "Paragraph":
+        return None
+    first = lines[unit.start - 1].strip()
+    keycap = _KEYCAP.match(first)
+    number = f"{keycap.group(1)}. " if keycap is not None else ""
+    if keycap is not None:
+        first = first[keycap.end() :]
+    if not first.startswith(("**", "__")) or not first[2:3].strip():
+        return None
+    mark = first[:2]
+    close = first.find(mark, 2)
+    if close < 0 or any(ch.isalpha() for ch in _INLINE_LINK.sub("", first[close + 2 :])):
+        return None  # bold text that runs on into a sentence is emphasis, not a title
+    inner = number + first[2:close]
+    rank, rest = rank_of(inner)
+    if not rest.strip():
+        return None
+    if rank is None and (
+        unit.end == unit.start  # a bold line alone is a label ("**Method**")
+        or inner.rstrip().endswith((":", "："))
+        or ROLES.get(norm(inner)) is not None
+    ):
+        return None
+    after = first[close + 2 :].strip()
+    return inner + (f" - {after}" if after else "")
+
+
+FIELD_LEVEL = 7
+"""The level given to a paragraph that opens with the paper's title as a field (``【标题】…``,
+``**Title:** …``): entries without headings, a paragraph of fields each."""
+
+
+def field_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title a paragraph's first line gives as a title field, if it does."""
+    if unit.kind != "Paragraph":
+        return None
+    first = lines[unit.start - 1].strip()
+    head = first[:48]
+    if "】" not in head and ":" not in head and "：" not in head:
+        return None  # (most paragraphs: no field label to look for)
+    return title_field(first)
+
+
+DETAILS_LEVEL = 6
+"""The level given to ``<details><summary>Title</summary>``: a folded block that heads an
+entry, as digests published on GitHub fold each paper."""
+
+_SUMMARY = re.compile(r"(?is)<summary[^>]{0,200}>(.{1,500}?)</summary>")
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+def details_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title a ``<details>`` block's ``<summary>`` shows, unless it names a kind of
+    text ("Abstract", "摘要"): that is an entry's folded abstract, not an entry."""
+    if unit.kind != "Paragraph" or lines[unit.start - 1].lstrip()[:8].lower() != "<details":
+        return None  # (raw HTML is text to the reader: a <details> block is a paragraph)
+    found = _SUMMARY.search("\n".join(lines[unit.start - 1 : min(unit.end, unit.start + 4)])[:2000])
+    if found is None:
+        return None
+    text = " ".join(html.unescape(_TAG.sub(" ", found.group(1))).split())
+    return text if text and ROLES.get(norm(text)) is None else None
+
+
+def level_of(unit: Unit, lines: list[str]) -> int:
+    """A heading's level; ``BOLD_LEVEL`` for a bold entry line, ``DETAILS_LEVEL`` for a
+    folded entry; 0 for anything else."""
+    if unit.heading:
+        return int(unit.token.level)
+    if details_entry(unit, lines) is not None:
+        return DETAILS_LEVEL
+    if field_entry(unit, lines) is not None:
+        return FIELD_LEVEL
+    return BOLD_LEVEL if bold_entry(unit, lines) is not None else 0
+
+
+def heading_text(unit: Unit, lines: list[str]) -> str:
+    token = unit.token
+    if unit.kind == "Paragraph":
+        return (
+            bold_entry(unit, lines) or details_entry(unit, lines) or field_entry(unit, lines) or ""
+        )
+    if unit.kind == "Heading":
+        return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
+    return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
+        "".join(getattr(c, "content", "") for c in (token.children or ()))
+    )
