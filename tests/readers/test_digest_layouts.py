@@ -565,3 +565,14 @@ def test_topic_headings_over_numbered_items_leave_the_items_the_entries() -> Non
         "Segmentación abierta",
         "2606.06666",
     )
+
+
+def test_authors_written_beside_the_title() -> None:
+    """``by A, B`` or ``(K. Lee, M. Park)`` beside a title are its authors; a venue or an
+    award in parentheses stays what stands beside the title."""
+    digest, _ = read("en-bylines.md")
+    first, second, third, fourth = digest.papers
+    assert first.authors == ("Tri Dao", "Albert Gu") and "heading_extra" not in first.fields
+    assert second.authors == ("K. Lee", "M. Park")
+    assert not third.authors and third.fields["heading_extra"] == "(Best Paper)"
+    assert not fourth.authors and fourth.fields["heading_extra"] == "(ICLR 2026)"

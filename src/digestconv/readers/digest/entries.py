@@ -349,7 +349,11 @@ def finish(draft: Draft, path: str) -> Paper:
         for heading, kind, line, items in draft.sections
     )
     extra = dict(draft.fields)
-    if draft.extra:
+    authors = draft.authors
+    beside = byline(draft.extra) if draft.extra and not authors else ()
+    if beside:
+        authors = beside  # "Title (K. Lee, M. Park)", "[Title](…) by Tri Dao, Albert Gu"
+    elif draft.extra:
         extra.setdefault("heading_extra", draft.extra)
     return Paper(
         rank=draft.rank,
@@ -360,12 +364,39 @@ def finish(draft: Draft, path: str) -> Paper:
         links=links,
         sections=sections,
         source=SourceSpan(path, draft.line, max(draft.end, draft.line)),
-        authors=draft.authors,
+        authors=authors,
         affiliations=draft.affiliations,
         abstract=draft.abstract,
         translated_title=translated,
         fields=frozen_mapping(extra),
     )
+
+
+_BYLINE = re.compile(
+    r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400}))\s*$"
+)
+_PARTICLE = r"van|von|de|der|den|da|di|la|le|del|bin"
+_NAME = re.compile(
+    rf"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’.-]*|[A-Z]\.|{_PARTICLE}))+"
+    r"|[\u4e00-\u9fff\uac00-\ud7af]{2,4}"
+)
+_INITIAL = re.compile(r"\b[A-Z]\.")
+
+
+def byline(text: str) -> tuple[str, ...]:
+    """The authors written beside an entry's title (``(K. Lee, M. Park)``, ``by Tri Dao,
+    Albert Gu``), or () when the text there is anything but a list of names (a venue, a
+    score, a phrase): every name must look like one, ``et al.`` aside."""
+    m = _BYLINE.match(text[:420])
+    if m is None:
+        return ()
+    names = split_people(m.group("a") or m.group("b") or "")
+    people = [n for n in names if n != "et al."]
+    if not people or not all(_NAME.fullmatch(n) for n in people):
+        return ()
+    if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
+        return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial
+    return names
 
 
 def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:
