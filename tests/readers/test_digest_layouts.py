@@ -576,3 +576,22 @@ def test_authors_written_beside_the_title() -> None:
     assert second.authors == ("K. Lee", "M. Park")
     assert not third.authors and third.fields["heading_extra"] == "(Best Paper)"
     assert not fourth.authors and fourth.fields["heading_extra"] == "(ICLR 2026)"
+
+
+def test_chinese_numerals_and_parenthesised_numbers_number_entries() -> None:
+    digest, _ = read("zh-numerals.md")
+    assert [(p.rank, p.title) for p in digest.papers] == [
+        (1, "多模态推理的新方法"),
+        (2, "高效训练框架"),
+        (3, "长上下文评测"),
+    ]
+    assert digest.papers[0].authors == ("张三",)
+
+
+def test_spanish_article_numbers_and_links_beside_the_title() -> None:
+    digest, _ = read("es-articulo-links-beside.md")
+    first, second = digest.papers
+    assert (first.rank, first.title, str(first.arxiv)) == (1, "Modelos del mundo", "2607.05555")
+    assert (second.rank, second.title, str(second.arxiv)) == (2, "Redes de grafos", "2607.07777")
+    code = second.link("code")  # the title line's other link is the paper's too
+    assert code is not None and code.url == "https://github.com/a/b"

@@ -27,7 +27,7 @@ from digestconv.readers.digest.blocks import (
     units_of,
     with_ids,
 )
-from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link
+from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link, links_in
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm, parse_field
 from digestconv.readers.digest.heads import heading_text
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
@@ -292,6 +292,10 @@ def _read_entries(
             )
             current_end = cand.end
             skip_until = index + cand.consumed
+            if cand.link is not None:  # "Title — [arXiv](…) | [Code](…)": the others too
+                own = str(cand.link.target).strip()
+                beside = [(lb, url) for lb, url in links_in(lines[unit.start - 1]) if url != own]
+                reader._add_links(current, beside, False)
             if shape.kind == "heading":
                 # "## Title (arXiv:2601.00004)": an id written on the heading itself
                 current.bare_ids.extend(unit.ids)
@@ -335,7 +339,6 @@ def _read_table(
     units: list[Unit], lines: list[str], path: str, first_line: int, first_heading: str | None
 ) -> Body:
     """A digest that is one table of papers: a row per paper, its cells kept as fields."""
-    from digestconv.readers.digest.entries import links_in
     from digestconv.readers.digest.shapes import _cell_text, table_rows
 
     offset = first_line - 1

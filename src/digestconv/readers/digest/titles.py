@@ -14,12 +14,14 @@ _WS = re.compile(r"\s+")
 # "1. " "1) " "1、" "#1 — " "#1: " "No. 1 — " "No.1 " "Nº 1 " "[1] " "第1篇"
 _RANK = re.compile(
     r"\s*(?:"
-    r"(?:No\.?|Nº|N°|nº|Paper|Rank|論文|论文|논문)\s*#?\s*(?P<a>\d{1,4})\s*[.):：—–-]?\s*(?<=[\s:：.)—–-])"
+    r"(?:No\.?|Nº|N°|nº|Paper|Rank|Art[íi]culo|Art\.|論文|论文|논문)\s*#?\s*(?P<a>\d{1,4})\s*[.):：—–-]?\s*(?<=[\s:：.)—–-])"
     r"|#\s*(?P<b>\d{1,4})\s*[.):：—–-]?\s+"
     r"|\[(?P<c>\d{1,4})\]\s+"
     r"|第\s*(?P<d>\d{1,4})\s*[篇个名位]?\s*[.:：、]?\s*"
     r"|(?P<e>\d{1,4})\s*(?:[.)]\s+|[、．]\s*|\s*[:：—–]\s+|\s+-\s+)"
     r"|(?P<f>\d{1,2})\ufe0f?\u20e3\s*"
+    r"|[(（](?P<g>\d{1,4})[)）]\s*"
+    r"|(?P<h>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
     r")",
     re.IGNORECASE,
 )
@@ -43,7 +45,19 @@ def rank_of(text: str) -> tuple[int | None, str]:
     if m is None:
         return None, text
     number = next(g for g in m.groups() if g is not None)
-    return int(number), shown[m.end() :] + text[_HEAD:]
+    value = int(number) if number.isdigit() else _chinese_number(number)
+    return value, shown[m.end() :] + text[_HEAD:]
+
+
+_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 九十九 as a number (the "一、" "二、" that number Chinese sections)."""
+    if "十" not in text:
+        return _DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
 
 
 def inline_text(token: Any) -> str:
@@ -115,8 +129,13 @@ def split_title(text: str) -> tuple[str, Any, str]:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
     if link is not None and _generic(inline_text(link), str(link.target)):
-        # "Title [arXiv](…)": the link beside the title is the paper's, not part of its name
-        toks = [t for t in toks if t is not link]
+        # "Title [arXiv](…) | [Code](…)": the links beside the title are the paper's (the
+        # entry takes them from its line), not part of its name
+        toks = [
+            t
+            for t in toks
+            if not (type(t).__name__ == "Link" and _generic(inline_text(t), str(t.target)))
+        ]
     shown = clean_title(
         _EMPTY_BRACKETS.sub("", "".join(inline_text(t) for t in toks)) if toks else text
     )
