@@ -595,3 +595,15 @@ def test_spanish_article_numbers_and_links_beside_the_title() -> None:
     assert (second.rank, second.title, str(second.arxiv)) == (2, "Redes de grafos", "2607.07777")
     code = second.link("code")  # the title line's other link is the paper's too
     assert code is not None and code.url == "https://github.com/a/b"
+
+
+def test_bold_items_with_a_phrase_and_links_after_the_title() -> None:
+    digest, diags = read("en-bold-items-links-after.md")
+    assert "numbered list items, 2 entries" in shape_note(diags)
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("Agent Workflow Memory", "2608.03333")
+    assert first.fields["heading_extra"] == "agents remember workflows."  # no link residue
+    code = first.link("code")
+    assert code is not None and code.url == "https://github.com/x/awm"
+    assert second.fields["heading_extra"] == "memory-efficient cross-entropy."
+    assert any("Honorable mentions" in i.text for i in digest.preamble)

@@ -131,11 +131,7 @@ def split_title(text: str) -> tuple[str, Any, str]:
     if link is not None and _generic(inline_text(link), str(link.target)):
         # "Title [arXiv](…) | [Code](…)": the links beside the title are the paper's (the
         # entry takes them from its line), not part of its name
-        toks = [
-            t
-            for t in toks
-            if not (type(t).__name__ == "Link" and _generic(inline_text(t), str(t.target)))
-        ]
+        toks = _without_generic_links(toks)
     shown = clean_title(
         _EMPTY_BRACKETS.sub("", "".join(inline_text(t) for t in toks)) if toks else text
     )
@@ -209,9 +205,19 @@ def _bold_raw(text: str) -> tuple[str, Any, str] | None:
         toks = spans(after)
         beside = next((t for t in toks if type(t).__name__ == "Link"), None)
         if beside is not None and _generic(inline_text(beside), str(beside.target)):
-            shown = "".join(inline_text(t) for t in toks if t is not beside)
+            shown = "".join(inline_text(t) for t in _without_generic_links(toks))
             return title, beside, clean_title(_EMPTY_BRACKETS.sub("", _WS.sub(" ", shown)))
     return title, None, clean_title(plain(after))
+
+
+def _without_generic_links(toks: list[Any]) -> list[Any]:
+    """The tokens of a title line without the links that name a kind of link (the paper's
+    own, beside its title: the entry takes them from its line)."""
+    return [
+        t
+        for t in toks
+        if not (type(t).__name__ == "Link" and _generic(inline_text(t), str(t.target)))
+    ]
 
 
 def _generic(label: str, target: str) -> bool:
