@@ -536,6 +536,14 @@ def test_reference_links_on_headings() -> None:
     assert (second.title, str(second.arxiv)) == ("Byte Latent Transformer", "2605.04444")
     # the definitions are no entry's text
     assert [i.text for s in second.sections for i in s.items] == ["Patches instead of tokens."]
+    # an item that uses one carries its definition, so it stays a link where it is rendered
+    (item,) = [i for s in first.sections for i in s.items]
+    assert item.text == "Product keys, see [the blog][b].\n\n[b]: <https://example.org/blog>"
+    from digestconv.text.markdown import markdown_to_html
+
+    assert markdown_to_html(item.text) == (
+        'Product keys, see <a href="https://example.org/blog">the blog</a>.'
+    )
 
 
 def test_unnumbered_bold_titles_over_a_link_line_and_text() -> None:

@@ -86,6 +86,23 @@ def _before_definitions(lines: list[str], start: int, end: int) -> int:
     return k
 
 
+def with_definitions(text: str) -> str:
+    """``text`` followed by the link reference definitions its reference links use, so that
+    an item that says ``see [the blog][b]`` stays a link wherever it is rendered on its own
+    (its definition sits elsewhere in the post, where no exporter looks)."""
+    defined = definitions()
+    if not defined or "[" not in text:
+        return text
+    used: dict[str, str] = {}
+    for label in _BRACKETED.findall(text):
+        key = label_key(label)
+        target = defined.get(key)
+        if target is not None and key not in used and f"[{label}]:" not in text:
+            title = target[1].replace('"', '\\"')
+            used[key] = f"[{label}]: <{target[0]}>" + (f' "{title}"' if title else "")
+    return text + "\n\n" + "\n".join(used.values()) if used else text
+
+
 def reference_ids(text: str) -> list[ArxivId]:
     """The papers that reference links in ``text`` point at (``[Title][1]`` with
     ``[1]: https://arxiv.org/abs/…`` further down the post)."""

@@ -9,13 +9,13 @@ by ``digestconv.body`` on the same parse, so its output stays exactly as before.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from digestconv.arxiv import find_ids, parse_id
 from digestconv.body import BodyReader, _blocks_only, kramdown_id
 from digestconv.diagnostics import Diagnostics
-from digestconv.mdparser import Document, references
+from digestconv.mdparser import Document, definitions, references
 from digestconv.model import Item, Paper
 from digestconv.readers import Body
 from digestconv.readers.digest.blocks import (
@@ -25,6 +25,7 @@ from digestconv.readers.digest.blocks import (
     source,
     ungroup,
     units_of,
+    with_definitions,
     with_ids,
 )
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link, links_in
@@ -57,7 +58,7 @@ def read_body(
     with _blocks_only(), room_to_recurse():
         doc = Document(lines)
     with references(doc):
-        return _read_parsed(
+        body = _read_parsed(
             doc,
             text,
             lines,
@@ -66,6 +67,21 @@ def read_body(
             diagnostics=diagnostics,
             settings=settings,
         )
+        return _self_contained(body) if definitions() else body
+
+
+def _self_contained(body: Body) -> Body:
+    """Every item with the definitions of the reference links it uses (see
+    :func:`~digestconv.readers.digest.blocks.with_definitions`)."""
+
+    def items(found: tuple[Item, ...]) -> tuple[Item, ...]:
+        return tuple(replace(i, text=with_definitions(i.text)) for i in found)
+
+    papers = tuple(
+        replace(p, sections=tuple(replace(s, items=items(s.items)) for s in p.sections))
+        for p in body.papers
+    )
+    return replace(body, papers=papers, preamble=items(body.preamble))
 
 
 def _read_parsed(
