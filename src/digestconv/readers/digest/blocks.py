@@ -71,6 +71,7 @@ def units_of(tokens: list[Any], lines: list[str], last: int, depth: int = 0) -> 
 
 _DEFINITION = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:[ \t]*\S")
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,200})\]")
+_DEFINED_HERE = re.compile(r"(?m)^ {0,3}\[([^\]\n]{1,999})\]:")
 
 
 def _before_definitions(lines: list[str], start: int, end: int) -> int:
@@ -94,10 +95,11 @@ def with_definitions(text: str) -> str:
     if not defined or "[" not in text:
         return text
     used: dict[str, str] = {}
+    present = {label_key(m) for m in _DEFINED_HERE.findall(text)}  # (one scan, not per label)
     for label in _BRACKETED.findall(text):
         key = label_key(label)
         target = defined.get(key)
-        if target is not None and key not in used and f"[{label}]:" not in text:
+        if target is not None and key not in used and key not in present:
             title = target[1].replace('"', '\\"')
             used[key] = f"[{label}]: <{target[0]}>" + (f' "{title}"' if title else "")
     return text + "\n\n" + "\n".join(used.values()) if used else text
