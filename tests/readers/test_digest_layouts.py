@@ -27,6 +27,11 @@ def read(name: str, site: Site | None = None) -> tuple[Digest, Diagnostics]:
     return digest, diags
 
 
+def titled_ids(digest: Digest) -> list[tuple[str, str]]:
+    """Each paper as (title, arXiv id): what a layout test checks first."""
+    return [(p.title, str(p.arxiv)) for p in digest.papers]
+
+
 def shape_note(diags: Diagnostics) -> str:
     (note,) = [d for d in diags if d.code == "reader"]
     assert note.severity == "note" and note.line >= 1
@@ -271,7 +276,7 @@ def test_bold_numbered_title_lines_head_entries() -> None:
 
 def test_table_with_an_id_column() -> None:
     digest, _ = read("table-bare-ids.md")
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Row Paper A", "2601.00005"),
         ("Row Paper B", "2601.00006v2"),
     ]
@@ -279,7 +284,7 @@ def test_table_with_an_id_column() -> None:
 
 def test_emoji_marked_headings_and_ids_written_on_the_heading() -> None:
     digest, _ = read("en-emoji-headings.md")
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Emoji Marked Title", "2601.00003"),
         ("Another One", "2601.00004"),
     ]
@@ -316,7 +321,7 @@ def test_a_broken_reader_plugin_is_reported_and_left_out(
 def test_a_one_paper_summary_table_does_not_become_an_entry() -> None:
     result = read_paths([str(FIXTURES / "plain" / "2026" / "03" / "2026-03-25.md")])
     (digest,) = result.corpus.digests
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [("Only Paper Title", "2603.22117")]
+    assert titled_ids(digest) == [("Only Paper Title", "2603.22117")]
 
 
 def test_entries_that_cite_other_papers_and_details_abstracts() -> None:
@@ -331,7 +336,7 @@ def test_entries_that_cite_other_papers_and_details_abstracts() -> None:
 
 def test_a_generic_link_beside_the_title_is_not_part_of_it() -> None:
     digest, _ = read("en-link-beside-title.md")
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Title Beside Its Link", "2601.00021"),
         ("Second Paper", "2601.00022"),
     ]
@@ -379,7 +384,7 @@ def test_headings_that_open_with_a_bare_arxiv_id() -> None:
     number of that shape anywhere else (a version, a date) is no id."""
     digest, diags = read("en-id-first-headings.md")
     assert "level-2 headings, 3 entries" in shape_note(diags)
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Contrastive Decoding for Factuality", "2602.01111"),
         ("Preference Optimization without Reference Models", "2602.02222"),
         ("Sparse Upcycling", "2602.03333v2"),
@@ -391,7 +396,7 @@ def test_headings_that_open_with_a_bare_arxiv_id() -> None:
 def test_list_items_with_the_address_in_parentheses_or_beside_the_title() -> None:
     digest, diags = read("en-list-bare-urls.md")
     assert "list items, 5 entries" in shape_note(diags)
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Sparse Autoencoders Find Features", "2602.13333"),
         ("Linear Attention Is All You Need", "2602.14444v1"),
         ("Learned Optimizers", "2602.15555"),
@@ -549,7 +554,7 @@ def test_reference_links_on_headings() -> None:
 def test_unnumbered_bold_titles_over_a_link_line_and_text() -> None:
     digest, diags = read("en-bold-titles-rules.md")
     assert "bold title lines, 3 entries" in shape_note(diags)
-    assert [(p.title, str(p.arxiv)) for p in digest.papers] == [
+    assert titled_ids(digest) == [
         ("Large Concept Models", "2605.05555"),
         ("Coconut: Reasoning in Latent Space", "2605.06666"),
         ("Phi-5 Technical Report", "2605.07777"),

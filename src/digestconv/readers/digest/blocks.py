@@ -8,12 +8,14 @@ the author's exact Markdown.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions, label_key
 from digestconv.readers.digest.fields import parse_field
+from digestconv.readers.digest.titles import OPENING_ID
 
 KIND_HEADING = frozenset({"Heading", "SetextHeading"})
 
@@ -87,37 +89,39 @@ def _before_definitions(lines: list[str], start: int, end: int) -> int:
     return k
 
 
+def _references(text: str) -> Iterator[tuple[str, str, tuple[str, str]]]:
+    """(label as written, its key, its definition) of each bracketed label in ``text`` that
+    the current post defines: the reference links ``text`` uses."""
+    defined = definitions()
+    if not defined or "[" not in text:
+        return
+    for label in _BRACKETED.findall(text):
+        key = label_key(label)
+        target = defined.get(key)
+        if target is not None:
+            yield label, key, target
+
+
 def with_definitions(text: str) -> str:
     """``text`` followed by the link reference definitions its reference links use, so that
     an item that says ``see [the blog][b]`` stays a link wherever it is rendered on its own
     (its definition sits elsewhere in the post, where no exporter looks)."""
-    defined = definitions()
-    if not defined or "[" not in text:
-        return text
     used: dict[str, str] = {}
-    present = {label_key(m) for m in _DEFINED_HERE.findall(text)}  # (one scan, not per label)
-    for label in _BRACKETED.findall(text):
-        key = label_key(label)
-        target = defined.get(key)
-        if target is not None and key not in used and key not in present:
-            title = target[1].replace('"', '\\"')
-            used[key] = f"[{label}]: <{target[0]}>" + (f' "{title}"' if title else "")
+    present: set[str] | None = None
+    for label, key, (dest, title) in _references(text):
+        if present is None:  # the definitions the text holds itself, found in one scan
+            present = {label_key(m) for m in _DEFINED_HERE.findall(text)}
+        if key not in used and key not in present:
+            quoted = title.replace('"', '\\"')
+            used[key] = f"[{label}]: <{dest}>" + (f' "{quoted}"' if title else "")
     return text + "\n\n" + "\n".join(used.values()) if used else text
 
 
 def reference_ids(text: str) -> list[ArxivId]:
     """The papers that reference links in ``text`` point at (``[Title][1]`` with
     ``[1]: https://arxiv.org/abs/…`` further down the post)."""
-    defined = definitions()
-    if not defined or "[" not in text:
-        return []
-    out = []
-    for label in _BRACKETED.findall(text):
-        target = defined.get(label_key(label))
-        found = parse_paper_url(target[0]) if target else None
-        if found is not None:
-            out.append(found)
-    return out
+    found = (parse_paper_url(dest) for _, _, (dest, _) in _references(text))
+    return [ident for ident in found if ident is not None]
 
 
 def source(unit: Unit, lines: list[str]) -> str:
@@ -172,13 +176,11 @@ def table_ids(token: Any) -> list[ArxivId]:
 
 
 _LEADING_ID = re.compile(
-    r"[ \t]{0,3}(?:#{1,6}[ \t]+|(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?:\*\*|__)?"
-    r"(?:[\[(](?P<a>\d{4}\.\d{4,5}(?:v\d{1,2})?)[\])]"
-    r"|(?P<b>\d{4}\.\d{4,5}(?:v\d{1,2})?)[ \t]*[:：—–|])[ \t]+\S"
+    r"[ \t]{0,3}(?:#{1,6}[ \t]+|(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?:\*\*|__)?" + OPENING_ID + r"(?=\S)",
+    re.I,
 )
-"""A heading or item that opens with a bare arXiv id, as listings cite a paper:
-``## [2602.01111] Title``, ``- 2602.01111: Title``.  Elsewhere a bare number of that shape
-is no id (a version, a figure), so only this position counts."""
+"""A heading or item whose title opens with a bare arXiv id (``## [2602.01111] Title``,
+``- 2602.01111: Title``): the marker, then the title's own pattern."""
 
 
 def leading_id(line: str) -> ArxivId | None:
@@ -192,7 +194,13 @@ def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:
     for unit in units:
         text = "\n".join(lines[unit.start - 1 : unit.end])
         unit.ids = find_ids(text)
-        unit.ids.extend(i for i in reference_ids(text) if all(a.id != i.id for a in unit.ids))
+        referenced = reference_ids(text)
+        if referenced:  # (a set: a post may hold thousands of references)
+            seen = {a.id for a in unit.ids}
+            for ident in referenced:
+                if ident.id not in seen:
+                    seen.add(ident.id)
+                    unit.ids.append(ident)
         if unit.kind == "Table":
             unit.ids.extend(table_ids(unit.token))
         elif unit.heading or unit.list_item:

@@ -8,6 +8,7 @@ field or a section item.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,12 +83,16 @@ def links_in(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _holds_links(line: str) -> bool:
-    """Whether a line holds only links or only an arXiv id (see ``EntryReader._links_line``)."""
-    bare = line.strip()
-    if "http" in bare or "](" in bare:
-        return links_only(bare) is not None
-    return len(bare) < 60 and _ID_LINE.fullmatch(bare) is not None
+def line_links(text: str) -> tuple[list[tuple[str, str]], list[ArxivId]] | None:
+    """(links, ids) of a line (or block) that holds only links, or only an arXiv id;
+    None for any other text."""
+    if "http" in text or "](" in text:
+        only = links_only(text)
+        if only is not None:
+            return only, find_ids(text)
+    if len(text) < 60 and _ID_LINE.fullmatch(text):
+        return [], find_ids(text)
+    return None
 
 
 _BETWEEN_LINKS = " \t|·,-–—>•/\n:：[]()"
@@ -224,14 +229,15 @@ class EntryReader:
         if fields is not None:
             self._field_lines(draft, stripped.split("\n"), start, bullet, fields)
             return
-        if self._links_line(draft, stripped):
+        if self._links_line(draft, line_links(stripped)):
             return
         if "\n" in stripped:  # "🔗 https://…" on the line above "👥 Authors: …" or text
             lines = stripped.split("\n")
-            k = next((k for k, ln in enumerate(lines) if not _holds_links(ln)), 0)
-            if k:
-                for ln in lines[:k]:
-                    self._links_line(draft, ln.strip())
+            leading = list(itertools.takewhile(bool, (line_links(ln.strip()) for ln in lines)))
+            k = len(leading)
+            if 0 < k < len(lines):
+                for found in leading:
+                    self._links_line(draft, found)
                 fields = parse_field(lines[k], self.extra)
                 if fields is not None:
                     self._field_lines(draft, lines[k:], start + k, bullet, fields)
@@ -246,17 +252,16 @@ class EntryReader:
             return
         self._add_text(draft, text, start, bullet)
 
-    def _links_line(self, draft: Draft, text: str) -> bool:
-        """Take a line (or block) that holds only links, or only an arXiv id; False if not."""
-        only = links_only(text) if ("http" in text or "](" in text) else None
-        if only is not None:
-            self._add_links(draft, only, True)
-            draft.bare_ids.extend(find_ids(text))
-            return True
-        if len(text) < 60 and _ID_LINE.fullmatch(text):
-            draft.bare_ids.extend(find_ids(text))
-            return True
-        return False
+    def _links_line(
+        self, draft: Draft, found: tuple[list[tuple[str, str]], list[ArxivId]] | None
+    ) -> bool:
+        """Take what :func:`line_links` found on a line as the paper's; False if nothing."""
+        if found is None:
+            return False
+        links, ids = found
+        self._add_links(draft, links, True)
+        draft.bare_ids.extend(ids)
+        return True
 
     def _field_lines(
         self, draft: Draft, lines: list[str], start: int, bullet: bool, first: list[Field]
@@ -281,7 +286,7 @@ class EntryReader:
                 current, cur_line, extra = more, start + offset, []
                 continue
             bare = ln.strip()
-            if indented or not self._links_line(draft, bare):
+            if indented or not self._links_line(draft, line_links(bare)):
                 extra.append(ln if bullet else bare)
         flush()
 

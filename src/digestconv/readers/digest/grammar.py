@@ -30,7 +30,7 @@ from digestconv.readers.digest.blocks import (
 )
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link, links_in
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm, parse_field
-from digestconv.readers.digest.heads import heading_text
+from digestconv.readers.digest.heads import body_start, heading_text
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of
 from digestconv.recursion import room_to_recurse
@@ -245,18 +245,11 @@ def _read_entries(
     current_end = -1
     position = 0
     skip_until = -1
-    linked = sum(1 for c in shape.entries if c.has_link or c.ids or c.head_id)
+    linked = sum(1 for c in shape.entries if c.shows_paper)
     # Where the last entry that shows a link is: a numbered section after every paper
     # ("## 6. Trends of the day") is the digest's own text, not a paper without a link.
-    last_linked = max(
-        (c.index for c in shape.entries if c.has_link or c.ids or c.head_id), default=-1
-    )
+    last_linked = max((c.index for c in shape.entries if c.shows_paper), default=-1)
     current_index = -1
-
-    def linked_at(index: int) -> int:
-        """1 if the entry at ``index`` is one of the ``linked`` ones."""
-        cand = starts.get(index)
-        return int(cand is not None and bool(cand.has_link or cand.ids or cand.head_id))
 
     def close() -> None:
         nonlocal current
@@ -264,7 +257,7 @@ def _read_entries(
             return
         if has_link(current):
             papers.append(finish(current, path))
-        elif current_index > last_linked or linked == 1 == linked_at(current_index):
+        elif current_index > last_linked or (linked == 1 and current_index == last_linked):
             # After the last paper ("6. Trends of the day"), or the one entry that names
             # papers and none as its own (a post's title over paragraphs of papers the
             # reader does not see as entries): the digest's text, not a paper without a link.
@@ -308,9 +301,11 @@ def _read_entries(
             )
             current_end = cand.end
             skip_until = index + cand.consumed
-            if cand.link is not None:  # "Title — [arXiv](…) | [Code](…)": the others too
+            title_line = lines[unit.start - 1]
+            if cand.link is not None and title_line.count("](") > 1:
+                # "Title — [arXiv](…) | [Code](…)": the others are the paper's too
                 own = str(cand.link.target).strip()
-                beside = [(lb, url) for lb, url in links_in(lines[unit.start - 1]) if url != own]
+                beside = [(lb, url) for lb, url in links_in(title_line) if url != own]
                 reader._add_links(current, beside, False)
             if shape.kind == "heading":
                 # "## Title (arXiv:2601.00004)": an id written on the heading itself
@@ -327,7 +322,7 @@ def _read_entries(
             elif unit.kind == "Paragraph" and unit.end > unit.start:
                 # "**1. Title**" with its fields on the next lines of the same paragraph; in
                 # a folded entry, the lines after its <summary>
-                after = _after_summary(unit, lines)
+                after = body_start(unit, lines)
                 if after <= unit.end:
                     rest = _dedent(lines[after - 1 : unit.end])
                     reader.paragraph(current, rest, after, False)
@@ -389,16 +384,6 @@ def _read_table(
                     draft.fields[name or "field"] = cell.strip()
             papers.append(finish(draft, path))
     return Body(tuple(papers), tuple(preamble), "table rows", first_heading)
-
-
-def _after_summary(unit: Unit, lines: list[str]) -> int:
-    """The first line of an entry's paragraph after its title: after the line that closes
-    a ``<summary>``, or the second line."""
-    if lines[unit.start - 1].lstrip()[:8].lower() == "<details":
-        for n in range(unit.start, min(unit.end, unit.start + 4) + 1):
-            if "</summary>" in lines[n - 1].lower():
-                return n + 1
-    return unit.start + 1
 
 
 def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str]) -> None:

@@ -77,7 +77,7 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 def details_entry(unit: Unit, lines: list[str]) -> str | None:
     """The title a ``<details>`` block's ``<summary>`` shows, unless it names a kind of
     text ("Abstract", "摘要"): that is an entry's folded abstract, not an entry."""
-    if unit.kind != "Paragraph" or lines[unit.start - 1].lstrip()[:8].lower() != "<details":
+    if unit.kind != "Paragraph" or not _opens_details(unit, lines):
         return None  # (raw HTML is text to the reader: a <details> block is a paragraph)
     found = _SUMMARY.search("\n".join(lines[unit.start - 1 : min(unit.end, unit.start + 4)])[:2000])
     if found is None:
@@ -86,26 +86,52 @@ def details_entry(unit: Unit, lines: list[str]) -> str | None:
     return text if text and ROLES.get(norm(text)) is None else None
 
 
+def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
+    """(level, title text) of a paragraph that heads an entry, detected once for both the
+    level the shapes compare and the text the entry's title comes from."""
+    if unit.kind != "Paragraph":
+        return None
+    for level, detect in (
+        (DETAILS_LEVEL, details_entry),
+        (FIELD_LEVEL, field_entry),
+        (BOLD_LEVEL, bold_entry),
+    ):
+        text = detect(unit, lines)
+        if text is not None:
+            return level, text
+    return None
+
+
 def level_of(unit: Unit, lines: list[str]) -> int:
-    """A heading's level; ``BOLD_LEVEL`` for a bold entry line, ``DETAILS_LEVEL`` for a
-    folded entry; 0 for anything else."""
+    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL`` or ``FIELD_LEVEL`` for a
+    paragraph that heads an entry; 0 for anything else."""
     if unit.heading:
         return int(unit.token.level)
-    if details_entry(unit, lines) is not None:
-        return DETAILS_LEVEL
-    if field_entry(unit, lines) is not None:
-        return FIELD_LEVEL
-    return BOLD_LEVEL if bold_entry(unit, lines) is not None else 0
+    head = entry_head(unit, lines)
+    return head[0] if head is not None else 0
 
 
 def heading_text(unit: Unit, lines: list[str]) -> str:
     token = unit.token
     if unit.kind == "Paragraph":
-        return (
-            bold_entry(unit, lines) or details_entry(unit, lines) or field_entry(unit, lines) or ""
-        )
+        head = entry_head(unit, lines)
+        return head[1] if head is not None else ""
     if unit.kind == "Heading":
         return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
     return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
         "".join(getattr(c, "content", "") for c in (token.children or ()))
     )
+
+
+def body_start(unit: Unit, lines: list[str]) -> int:
+    """The first line of an entry-heading paragraph after its title: after the line that
+    closes a ``<summary>``, or the second line."""
+    if _opens_details(unit, lines):
+        for n in range(unit.start, min(unit.end, unit.start + 4) + 1):
+            if "</summary>" in lines[n - 1].lower():
+                return n + 1
+    return unit.start + 1
+
+
+def _opens_details(unit: Unit, lines: list[str]) -> bool:
+    return lines[unit.start - 1].lstrip()[:8].lower() == "<details"

@@ -54,6 +54,12 @@ class Candidate:
     def has_link(self) -> bool:
         return self.link is not None if self.resolved else self.hint
 
+    @property
+    def shows_paper(self) -> bool:
+        """Whether the entry shows a link or names a paper: one without either is a
+        paper without a link only between entries that do."""
+        return self.has_link or bool(self.ids) or self.head_id is not None
+
     def resolve(self) -> Candidate:
         """Parse the title of a heading candidate (once): only entries need it."""
         if not self.resolved:
