@@ -42,6 +42,22 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
             + "\n".join(f"[r{i}]: https://e.org/{i}" for i in range(n)),
         ),
     ),
+    # The same on an entry the general reader reads (the home dialect's headings are read
+    # apart): it tokenises the item's line, where mistletoe was quadratic in its links.
+    "links, general reader": lambda n: (
+        "",
+        "## Paper\n[arXiv](https://arxiv.org/abs/2509.00001)\n\n- "
+        + " ".join(f"[l{i}](https://e.org/{i})" for i in range(n))
+        + "\n",
+    ),
+    "reference links, general reader": lambda n: (
+        "",
+        "## Paper\n[arXiv](https://arxiv.org/abs/2509.00001)\n\n- "
+        + " ".join(f"[l{i}][r{i}]" for i in range(n))
+        + "\n\n"
+        + "\n".join(f"[r{i}]: https://arxiv.org/abs/2601.{i:05d}" for i in range(n))
+        + "\n",
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

@@ -681,6 +681,29 @@ def _build() -> list[Case]:
         )
     )
 
+    def many_links(d: date) -> str:
+        """A paper the general reader reads (not the home dialect's heading) whose one item
+        holds 20,000 links: mistletoe's inline pass is quadratic in them, and the reader
+        tokenises the item to see whether it holds only links."""
+        links = " ".join(f"[source {i}](https://example.org/{i})" for i in range(20_000))
+        return (
+            front("Twenty thousand links", d)
+            + "## Linking paper\n\n[arXiv](https://arxiv.org/abs/2509.00001)\n\n"
+            + f"- {links}\n"
+        )
+
+    day3 = b.day()
+    b.add(
+        Case(
+            name=b.name("twenty-thousand-links"),
+            build=lambda: many_links(day3).encode(),
+            valid=True,
+            papers=("Linking paper",),
+            heavy=True,
+            about="20,000 links in one item of a general-reader entry",
+        )
+    )
+
     # ---- duplicates and identity -----------------------------------------------------
     text = add_text(
         "duplicate-within",

@@ -9,6 +9,7 @@ from typing import Any
 from digestconv.mdparser import tokenize_inner
 from digestconv.readers.digest.fields import ROLES, norm
 from digestconv.readers.digest.symbols import symbol
+from digestconv.text.bounded import too_costly
 
 _WS = re.compile(r"\s+")
 # "1. " "1) " "1、" "#1 — " "#1: " "No. 1 — " "No.1 " "Nº 1 " "[1] " "第1篇"
@@ -72,6 +73,10 @@ def inline_text(token: Any) -> str:
 
 
 def spans(text: str) -> list[Any]:
+    """The inline tokens of ``text``; none (the callers' "no markup" case) where mistletoe
+    would take quadratic time over it (``bounded``: a line of thousands of links)."""
+    if too_costly(text):
+        return []
     try:
         return list(tokenize_inner(text))
     except (RecursionError, IndexError, ValueError):
