@@ -209,6 +209,46 @@ def test_unclosed_front_matter() -> None:
     assert digest is None and codes(diags) == ["front-matter-unclosed"]
 
 
+def test_toml_front_matter_as_hugo_writes_it() -> None:
+    """A Hugo ``content/`` folder: TOML's local date-time is in the site's zone (Hugo's
+    reading), offsets are kept, and the post stays a plain digest (no permalink)."""
+    toml = (
+        '+++\ntitle = "Hugo digest"\ndate = 2025-10-08T08:15:00\ntags = ["ai", "papers"]\n'
+        "weight = 3\nat = 07:30:00\n[params]\nmath = true\n+++\n"
+    )
+    digest, diags = read((toml + PAPER).encode(), name="content/posts/hugo.md")
+    assert digest is not None and not diags.failed(), diags.format()
+    assert digest.title == "Hugo digest" and digest.tags == ("ai", "papers")
+    assert digest.date == datetime(2025, 10, 8, 8, 15, tzinfo=KST)
+    assert digest.url is None and digest.meta == {
+        "weight": 3,
+        "at": "07:30:00",
+        "params": {"math": True},
+    }
+    assert [p.title for p in digest.papers] == ["Fast-dLLM v2: Efficient Block-Diffusion LLM"]
+    assert digest.papers[0].source.line == 11  # file lines, after the front matter
+    offset, _ = read(b"+++\ndate = 2025-10-08T08:15:00+02:00\n+++\n" + PAPER.encode(), "x.md")
+    assert offset is not None and offset.date == datetime(2025, 10, 8, 15, 15, tzinfo=KST)
+    undated, _ = read(b'+++\ntitle = "t"\n+++\n' + PAPER.encode(), "2025/10/09/post.md")
+    assert undated is not None and undated.date == datetime(2025, 10, 9, tzinfo=KST)
+
+
+def test_toml_front_matter_problems() -> None:
+    digest, diags = read(b'+++\ntitle = "t"\ntags = ["a",\n+++\n' + PAPER.encode(), "x.md")
+    assert digest is None and codes(diags) == ["toml-syntax"] and diags.items[0].line == 4
+    digest, diags = read(b'+++\ntitle = "t"\ntitle = "u"\n+++\n' + PAPER.encode(), "x.md")
+    assert digest is None and codes(diags) == ["toml-syntax"] and diags.items[0].line == 3
+    digest, diags = read(b'+++\ntitle = "t"\n' + PAPER.encode(), "x.md")
+    assert digest is None and codes(diags) == ["toml-syntax"]
+    draft, diags = read(b"+++\ndate = 2025-10-08\ndraft = true\n+++\n" + PAPER.encode(), "x.md")
+    assert draft is not None and draft.meta["published"] is False
+    assert codes(diags) == ["unpublished"]
+    in_posts, diags = read(
+        b"+++\ndate = 2025-10-08\n+++\n" + PAPER.encode(), "_posts/2025-10-08-x.md"
+    )
+    assert in_posts is not None and codes(diags) == ["no-front-matter"]
+
+
 # ------------------------------------------------------------------------- text
 
 

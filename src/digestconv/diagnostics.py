@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "yaml-syntax": "the front matter is not valid YAML",
     "yaml-unsafe": "the front matter asks YAML to construct an object (only plain data is read)",
     "yaml-aliases": "the front matter uses more YAML aliases than a post can need",
+    "toml-syntax": "TOML front matter (+++) that is invalid, nested too deep or never closed",
     "front-matter-type": "the front matter is not a mapping, or a key has the wrong type",
     "bad-date": "the date cannot be parsed",
     "no-date": "the post has no date in its front matter or file name",

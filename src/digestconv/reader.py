@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from frontmatter.default_handlers import YAMLHandler
 
-from digestconv import stamps, workers
+from digestconv import stamps, tomlfront, workers
 from digestconv.cache import BuildCache, digest_of, post_key
 from digestconv.diagnostics import (
     Diagnostic,
@@ -306,6 +306,32 @@ def _read_post(
                 fm_text[: said.start()].count("\n") + 1 if said else 1,
                 1,
             )
+    elif tomlfront.detect(text):
+        try:
+            toml = tomlfront.split(text)
+        except tomlfront.TomlError as exc:
+            diagnostics.error("toml-syntax", exc.message, path, exc.line, exc.col)
+            return None
+        front = tomlfront.local_times(toml.values, zone)
+        body, body_line = toml.body, toml.body_line
+        if front.get("draft") is True:
+            # Hugo's draft is Jekyll's published: false
+            front["published"] = False
+            diagnostics.note(
+                "unpublished",
+                "draft = true: no output shows this post unless --unpublished is given",
+                path,
+                1,
+                1,
+            )
+        if _in_posts(path):
+            diagnostics.warning(
+                "no-front-matter",
+                "TOML front matter (+++ … +++); Jekyll would copy this file, not publish it",
+                path,
+                1,
+                1,
+            )
     elif dm or _in_posts(path):
         diagnostics.warning(
             "no-front-matter",
@@ -315,7 +341,7 @@ def _read_post(
             1,
         )
     page = _handler.detect(text)
-    plain = not front and not page
+    plain = not page
 
     if isinstance(front.get("slug"), str | int) and str(front["slug"]).strip():
         slug = str(front["slug"]).strip()

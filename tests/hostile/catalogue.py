@@ -540,6 +540,52 @@ def _build() -> list[Case]:
         line=1,
         about="--- without a closing ---",
     )
+    text = add_text(
+        "toml-syntax",
+        lambda d: (
+            f'+++\ntitle = "TOML"\ndate = {d.isoformat()}\ntags = ["a", \n+++\n\n'
+            + paper(1, "X", _ax(121))
+        ),
+        valid=False,
+        codes=("toml-syntax",),
+        line=5,
+        about="Hugo's TOML front matter with an array that never closes",
+    )
+    add_text(
+        "toml-unclosed",
+        lambda d: (
+            f'+++\ntitle = "never closed"\ndate = {d.isoformat()}\n\n' + paper(1, "X", _ax(122))
+        ),
+        valid=False,
+        codes=("toml-syntax",),
+        line=1,
+        about="+++ without a closing +++",
+    )
+    add_text(
+        "toml-deep-nesting",
+        lambda d: (
+            f"+++\ndate = {d.isoformat()}\ndeep = "
+            + "[" * 5000
+            + "]" * 5000
+            + "\n+++\n\n"
+            + paper(1, "Deep", _ax(123))
+        ),
+        valid=False,
+        codes=("toml-syntax",),
+        about="5,000 nested TOML arrays",
+    )
+    add_text(
+        "toml-front-matter",
+        lambda d: (
+            f'+++\ntitle = "Hugo digest"\ndate = {d.isoformat()}T09:00:00\n'
+            'tags = ["papers", "daily"]\nweight = 3\nat = 07:30:00\n[params]\nx = 1\n+++\n\n'
+            + paper(1, "From Hugo", _ax(124))
+        ),
+        valid=True,
+        title="Hugo digest",
+        papers=("From Hugo",),
+        about="Hugo's TOML front matter: title, local date-time, tags, a table, a time",
+    )
     add_text(
         "front-matter-list",
         lambda d: "---\n- a\n- b\n---\n\n" + paper(1, "X", _ax(89)),
