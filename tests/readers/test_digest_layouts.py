@@ -620,3 +620,29 @@ def test_bold_items_with_a_phrase_and_links_after_the_title() -> None:
     assert code is not None and code.url == "https://github.com/x/awm"
     assert second.fields["heading_extra"] == "memory-efficient cross-entropy."
     assert any("Honorable mentions" in i.text for i in digest.preamble)
+
+
+def test_a_summary_on_the_lines_after_a_closed_title() -> None:
+    """Once the link or bold span that opens an item has closed, its next lines are the
+    entry's text, not more of its title; bare names after a dash are its authors."""
+    digest, diags = read("en-title-then-summary.md")
+    assert "numbered list items, 4 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.10001"),
+        ("Tiny Agents", "2608.10002"),
+        ("Long Context Retrieval for Very Large Language Models With Learned Memory", "2608.10003"),
+        ("Routing Without Tears", "2608.10004"),
+    ]
+    first, second, third, fourth = digest.papers
+    assert first.authors == ("Ana Pérez", "Bo Li") and "heading_extra" not in first.fields
+    assert [i.text for s in first.sections for i in s.items] == [
+        "A study of sparse attention at scale."
+    ]
+    assert second.authors == ("C. Doe",)
+    assert any("Agents that are small." in i.text for s in second.sections for i in s.items)
+    # one organisation's name without an initial is no byline
+    assert not third.authors and third.fields["heading_extra"] == "Google DeepMind"
+    assert [i.text for s in third.sections for i in s.items] == ["Memory that is learned."]
+    code = fourth.link("code")
+    assert code is not None and code.url == "https://github.com/x/routing"
+    assert "heading_extra" not in fourth.fields

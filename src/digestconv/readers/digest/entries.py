@@ -378,26 +378,30 @@ def finish(draft: Draft, path: str) -> Paper:
 
 
 _BYLINE = re.compile(
-    r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400}))\s*$"
+    r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400})"
+    r"|(?P<c>[^()]{3,400}))\s*$"
 )
 _PARTICLE = r"van|von|de|der|den|da|di|la|le|del|bin"
-_NAME = re.compile(
-    rf"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’.-]*|[A-Z]\.|{_PARTICLE}))+"
-    r"|[\u4e00-\u9fff\uac00-\ud7af]{2,4}"
-)
+_LATIN_NAME = rf"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’.-]*|[A-Z]\.|{_PARTICLE}))+"
+_NAME = re.compile(rf"{_LATIN_NAME}|[\u4e00-\u9fff\uac00-\ud7af]{{2,4}}")
+_LATIN = re.compile(_LATIN_NAME)
 _INITIAL = re.compile(r"\b[A-Z]\.")
 
 
 def byline(text: str) -> tuple[str, ...]:
     """The authors written beside an entry's title (``(K. Lee, M. Park)``, ``by Tri Dao,
-    Albert Gu``), or () when the text there is anything but a list of names (a venue, a
-    score, a phrase): every name must look like one, ``et al.`` aside."""
+    Albert Gu``, ``— Ana Pérez, Bo Li``), or () when the text there is anything but a list
+    of names (a venue, a score, a phrase): every name must look like one, ``et al.``
+    aside."""
     m = _BYLINE.match(text[:420])
     if m is None:
         return ()
-    names = split_people(m.group("a") or m.group("b") or "")
+    names = split_people(m.group("a") or m.group("b") or m.group("c") or "")
     people = [n for n in names if n != "et al."]
-    if not people or not all(_NAME.fullmatch(n) for n in people):
+    # Bare names ("**Title** — Ana Pérez, Bo Li") must be Latin-script names: two CJK
+    # words beside a title are as often a remark as a byline.
+    shape = _LATIN if m.group("c") is not None else _NAME
+    if not people or not all(shape.fullmatch(n) for n in people):
         return ()
     if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
         return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial

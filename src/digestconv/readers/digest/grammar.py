@@ -29,10 +29,10 @@ from digestconv.readers.digest.blocks import (
     with_ids,
 )
 from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link, links_in
-from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm, parse_field
+from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm
 from digestconv.readers.digest.heads import body_start, heading_text
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
-from digestconv.readers.digest.titles import is_address, plain, rank_of
+from digestconv.readers.digest.titles import is_address, plain, rank_of, title_lines
 from digestconv.recursion import room_to_recurse
 
 _FACT_ROLES = frozenset(
@@ -394,23 +394,12 @@ def _list_entry(reader: EntryReader, draft: Draft, unit: Unit, lines: list[str])
     if not sub:
         return
     head = sub[0]
-    rest_start = head.start + _title_lines(head, lines)
+    rest_start = head.start + max(title_lines(lines[head.start - 1 : head.end]), 1)
     if rest_start <= head.end:
         # field lines in the title's own paragraph ("1. **T**\n   Authors: …")
         reader.paragraph(draft, _dedent(lines[rest_start - 1 : head.end]), rest_start, False)
     for u in sub[1:]:
         reader.block(draft, u)
-
-
-def _title_lines(head: Unit, lines: list[str]) -> int:
-    """How many lines of an item's first paragraph are its (possibly wrapped) title."""
-    count = 0
-    for n in range(head.start, head.end + 1):
-        ln = lines[n - 1]
-        if not ln.strip() or (count and parse_field(ln.strip()) is not None):
-            break
-        count += 1
-    return max(count, 1)
 
 
 def _dedent(chunk: list[str]) -> str:

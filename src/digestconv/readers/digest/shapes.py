@@ -24,7 +24,13 @@ from digestconv.readers.digest.heads import (
     heading_text,
     level_of,
 )
-from digestconv.readers.digest.titles import clean_title, rank_of, split_title, strip_symbols
+from digestconv.readers.digest.titles import (
+    clean_title,
+    rank_of,
+    split_title,
+    strip_symbols,
+    title_lines,
+)
 
 
 @dataclass
@@ -240,8 +246,8 @@ def _lists_papers(units: Sequence[Unit], cand: Candidate, lines: list[str]) -> b
     return False
 
 
-def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | None:
-    """(title, link, text beside it, title lines) of a list item, or None if it is a field."""
+def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str] | None:
+    """(title, link, text beside it) of a list item, or None if it is a field."""
     token = unit.token
     kids = list(token.children or ())
     if not kids or type(kids[0]).__name__ != "Paragraph":
@@ -258,23 +264,19 @@ def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str, int] | Non
         if len(lines[first.line_number - 1]) > width
         else lines[first.line_number - 1].strip()
     )
-    title_lines: list[str] = []
-    for ln in raw:
-        if not ln.strip() or (title_lines and parse_field(ln) is not None):
-            break
-        title_lines.append(ln.strip())
-    if not title_lines:
+    title_raw = [ln.strip() for ln in raw[: title_lines(raw)]]
+    if not title_raw:
         return None
-    named = title_field(title_lines[0])
+    named = title_field(title_raw[0])
     if named is not None:  # "- **Title**: …" over the entry's other fields
         title, link, _ = split_title(named)
-        return (title, link, "", 1) if title else None
-    if parse_field(title_lines[0]) is not None:
+        return (title, link, "") if title else None
+    if parse_field(title_raw[0]) is not None:
         return None
-    title, link, extra = split_title("\n".join(title_lines))
+    title, link, extra = split_title("\n".join(title_raw))
     if not title:
         return None
-    return title, link, extra, len(title_lines)
+    return title, link, extra
 
 
 def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
@@ -298,7 +300,7 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
         got = _item_title(unit, lines)
         if got is None:
             continue
-        title, link, extra, _ = got
+        title, link, extra = got
         rank, rest = rank_of(title)
         if rank is not None and rest.strip():
             title = rest.strip()

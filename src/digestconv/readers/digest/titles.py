@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from digestconv.mdparser import tokenize_inner
-from digestconv.readers.digest.fields import ROLES, norm
+from digestconv.readers.digest.fields import ROLES, norm, parse_field
 from digestconv.readers.digest.symbols import symbol
 from digestconv.text.bounded import too_costly
 
@@ -88,6 +89,45 @@ def plain(text: str) -> str:
     toks = spans(text) if any(c in text for c in "[]*_`<>&\\!~") else []
     shown = "".join(inline_text(t) for t in toks) if toks else text
     return unicodedata.normalize("NFC", _WS.sub(" ", shown).strip())
+
+
+_MARKER = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def title_lines(lines: Sequence[str]) -> int:
+    """How many lines of an item's first paragraph are its title.
+
+    A link text or a bold span may wrap onto the next lines, but once the span that
+    opens the item has closed, the lines after it are the entry's own text
+    ("1. **Title** — authors" over a one-line summary).  A title without such markup
+    runs to a blank line or a field line.
+    """
+    count = 0
+    text = ""
+    led = False
+    for ln in lines:
+        s = ln.strip()
+        if not s or (count and parse_field(s) is not None):
+            break
+        if count == 0:
+            opening = _MARKER.match(s)
+            s = s[opening.end() :] if opening is not None else s
+            led = s.startswith(("**", "__", "["))
+        count += 1
+        text += s
+        if led and _closed(text):
+            break
+    return count
+
+
+def _closed(text: str) -> bool:
+    """Whether every bracket, parenthesis and bold marker the text opens is closed."""
+    return (
+        text.count("[") <= text.count("]")
+        and text.count("(") <= text.count(")")
+        and text.count("**") % 2 == 0
+        and text.count("__") % 2 == 0
+    )
 
 
 def clean_title(text: str) -> str:
