@@ -646,3 +646,19 @@ def test_a_summary_on_the_lines_after_a_closed_title() -> None:
     code = fourth.link("code")
     assert code is not None and code.url == "https://github.com/x/routing"
     assert "heading_extra" not in fourth.fields
+
+
+def test_obsidian_and_github_callouts_that_hold_a_fact() -> None:
+    """``> [!abstract]``, ``> [!info] Authors``, ``> [!TLDR]``: the callout's title (else
+    its type) names the fact; a callout of anything else stays the entry's text."""
+    digest, _ = read("en-callouts.md")
+    first, second = digest.papers
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.20001"),
+        ("Tiny Agents", "2608.20002"),
+    ]
+    assert first.authors == ("Ana Pérez", "Bo Li")
+    assert first.abstract == "A study of sparse attention at scale.\nIt is long."
+    assert [i.text for s in first.sections for i in s.items] == ["> [!tip]\n> Read section 3."]
+    summary = second.section("summary")
+    assert summary is not None and [i.text for i in summary.items] == ["Agents that are small."]

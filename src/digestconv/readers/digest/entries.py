@@ -19,6 +19,7 @@ from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan
 from digestconv.readers.digest.blocks import Unit, source
 from digestconv.readers.digest.fields import (
     Field,
+    callout,
     link_kind,
     parse_field,
     split_authors,
@@ -312,6 +313,10 @@ class EntryReader:
             only = links_only(inner) if "](" in inner or "http" in inner else None
             if only is not None:
                 self._add_links(draft, only, True)
+                return
+            fact = callout(inner) if inner.startswith("[!") else None
+            if fact is not None and fact.value:
+                self.field(draft, fact, unit.start)
                 return
             self._add_text(draft, text, unit.start, False)
             return

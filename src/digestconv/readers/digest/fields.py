@@ -381,6 +381,25 @@ def _after_pictographs(text: str) -> str:
     return text[lead:].lstrip() if lead else text
 
 
+_CALLOUT = re.compile(r"\[!(?P<type>[A-Za-z][\w-]{0,30})\][+-]?[ \t]*(?P<title>[^\n]*)")
+_FACTS = frozenset({"abstract", "summary", "authors", "affiliations", "original_title"})
+
+
+def callout(inner: str) -> Field | None:
+    """An Obsidian or GitHub callout (``> [!abstract]``, ``> [!info] Authors``) that holds
+    one of a paper's facts, as a field: its title names the fact, else its type does.
+    A callout of anything else (a note, a tip) is None: it stays the entry's text."""
+    m = _CALLOUT.match(inner)
+    if m is None:
+        return None
+    title = m.group("title").strip().strip("*_ ").rstrip(":：").strip()
+    label = title or m.group("type")
+    role = ROLES.get(norm(label)) or ROLES.get(norm(m.group("type")))
+    if role not in _FACTS:
+        return None
+    return Field(label, role, inner[m.end() :].strip())
+
+
 def table_field(cells: list[str]) -> Field | None:
     """A two-column table row ``| **来源** | arXiv:… |`` as a field."""
     if len(cells) != 2:
