@@ -58,6 +58,15 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
         + "\n".join(f"[r{i}]: https://arxiv.org/abs/2601.{i:05d}" for i in range(n))
         + "\n",
     ),
+    # Id labels the reader looks past markup for ("**arXiv ID:** `…`"), none followed by
+    # an id: each must be given up in constant time.
+    "arxiv labels": lambda n: ("", _paper(0, items="- " + "arXiv * _ ` ] " * n + "\n")),
+    # HTML headings and anchors, each unclosed.
+    "html anchors": lambda n: (
+        "",
+        _paper(0, items="- " + '<a href="https://e.org/" x="y">t ' * n + "\n")
+        + "".join(f"<h3><a href='https://e.org/{i}'>T{i}\n\n" for i in range(n // 10)),
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

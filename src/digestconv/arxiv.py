@@ -133,7 +133,10 @@ _ID_IN_TEXT = re.compile(
     r"(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
     r"|(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/papers/"
     r"|(?:https?://)?(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/"
-    r"|\barxiv\s*[:：]\s*|\barxiv\s+(?=\d{4}\.))"
+    # "arXiv:ID", "arXiv ID", and with markup or a word between: "**arXiv**: ID",
+    # "arXiv ID: ID", "[arXiv] ID" (bounded repeats: no backtracking over long runs)
+    r"|\barxiv(?:\s{0,3}(?:id|identifier|no\.|번호|编号))?"
+    r"(?:[\s*_`\]]{0,10}[:：][\s*_`\[]{0,10}|[\s*_`\[\]]{1,10}(?=\d{4}\.)))"
     r"(?P<id>" + _ID_TEXT + r")(?![\d])",
     re.IGNORECASE,
 )

@@ -662,3 +662,31 @@ def test_obsidian_and_github_callouts_that_hold_a_fact() -> None:
     assert [i.text for s in first.sections for i in s.items] == ["> [!tip]\n> Read section 3."]
     summary = second.section("summary")
     assert summary is not None and [i.text for i in summary.items] == ["Agents that are small."]
+
+
+def test_html_headings_and_anchors_as_titles() -> None:
+    """``<h3><a href=…>Title</a></h3>`` heads an entry as ``### [Title](…)`` does, and an
+    anchor in a Markdown heading is the title's link, not text of the title."""
+    digest, diags = read("en-html-headings.md")
+    assert "level-3 headings, 3 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.30001"),
+        ("Tiny & Fast Agents", "2608.30002"),
+        ("Routing Without Tears", "2608.30003"),
+    ]
+    assert digest.papers[0].url == "https://arxiv.org/abs/2608.30001"
+    assert any("A study of sparse" in i.text for s in digest.papers[0].sections for i in s.items)
+
+
+def test_bare_ids_in_marked_up_id_fields() -> None:
+    """``**arXiv**: 2608.40001`` names the paper as ``arXiv:2608.40001`` does, and it is the
+    paper's address, no field of its own."""
+    digest, diags = read("en-id-fields.md")
+    assert "bulleted list items, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.40001"),
+        ("Tiny Agents", "2608.40002"),
+    ]
+    first, second = digest.papers
+    assert first.authors == ("Ana Pérez", "Bo Li") and second.authors == ("C. Doe",)
+    assert not first.fields and not second.fields

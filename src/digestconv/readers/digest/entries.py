@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from digestconv.arxiv import ArxivId, find_ids, parse_paper_url
+from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
 from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
 from digestconv.readers.digest.blocks import Unit, source
 from digestconv.readers.digest.fields import (
@@ -194,8 +194,10 @@ class EntryReader:
                 if kind == "other" and f.role != "link":
                     kind = link_kind(url, f.label)
                 draft.links.append((Link(label or f.label, url, kind), True))
-            draft.bare_ids.extend(find_ids(f"{f.label}: {value}"))
-            if not found:
+            named = find_ids(f"{f.label}: {value}")
+            draft.bare_ids.extend(named)
+            # "arXiv: 2601.00001" is the paper's address, no fact of its own to keep
+            if not found and not (named and parse_id(value.strip("`*_ ")) is not None):
                 self._keep(draft, f.label, value)
         else:
             self._keep(draft, f.label, value)

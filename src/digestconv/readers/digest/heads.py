@@ -86,11 +86,32 @@ def details_entry(unit: Unit, lines: list[str]) -> str | None:
     return text if text and ROLES.get(norm(text)) is None else None
 
 
+_HTML_HEADING = re.compile(r"(?i)\s*<h([1-6])(?:\s[^<>]{0,200})?>(.{1,1000}?)</h\1\s*>")
+_NOT_ANCHOR = re.compile(r"(?i)</?(?!a[\s>])(?!/a\s*>)[a-z][^<>]{0,200}>")
+
+
+def html_heading(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
+    """(level, text) of a paragraph that opens with an HTML heading (``<h3><a href=…>Title
+    </a></h3>``): raw HTML is a paragraph to the reader, but this one heads an entry as a
+    Markdown heading of its level would.  Anchors stay, for the title's link."""
+    first = lines[unit.start - 1]
+    if "<h" not in first[:8].lower():
+        return None
+    m = _HTML_HEADING.match(first)
+    if m is None:
+        return None
+    text = " ".join(_NOT_ANCHOR.sub(" ", m.group(2)).split())
+    return (int(m.group(1)), text) if text else None
+
+
 def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     """(level, title text) of a paragraph that heads an entry, detected once for both the
     level the shapes compare and the text the entry's title comes from."""
     if unit.kind != "Paragraph":
         return None
+    heading = html_heading(unit, lines)
+    if heading is not None:
+        return heading
     for level, detect in (
         (DETAILS_LEVEL, details_entry),
         (FIELD_LEVEL, field_entry),

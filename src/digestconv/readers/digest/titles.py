@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -162,6 +163,8 @@ def split_title(text: str) -> tuple[str, Any, str]:
     A title set off as bold or a link is that span; text after it (scores, likes)
     is returned apart.  Otherwise the whole line is the title.
     """
+    if "</a" in text or "</A" in text:
+        text = _ANCHOR.sub(_as_link, text)
     bold = _bold_raw(text)
     if bold is not None:
         return bold
@@ -202,6 +205,24 @@ def split_title(text: str) -> tuple[str, Any, str]:
     if shown.startswith("[") and shown.endswith("]") and shown.count("[") == 1:
         shown = shown[1:-1].strip()  # "## [Title]": brackets without a link target
     return shown, link, ""
+
+
+_ANCHOR = re.compile(
+    r"<a\s[^<>]{0,500}?\bhref\s*=\s*(?:\"(?P<d>[^\"<>]*)\"|'(?P<s>[^'<>]*)')[^<>]{0,500}>"
+    r"(?P<text>[^<>]{1,2000})</a\s*>",
+    re.IGNORECASE,
+)
+"""An HTML anchor with plain text, as some digests write a title's link."""
+
+
+def _as_link(m: re.Match[str]) -> str:
+    """The anchor as a Markdown link (raw HTML otherwise stays literal text)."""
+    url = html.unescape(m.group("d") if m.group("d") is not None else m.group("s")).strip()
+    shown = html.unescape(m.group("text")).strip()
+    if not url or not shown or any(c in url for c in " <>"):
+        return m.group(0)
+    escaped = re.sub(r"([\\\[\]])", r"\\\1", shown)
+    return f"[{escaped}](<{url}>)"
 
 
 _ADDRESS = r"<?https?://\S+?>?|arxiv\s?:\s?\S+|arxiv\s\d{4}\.\d{4,5}(?:v\d+)?"
