@@ -690,3 +690,25 @@ def test_bare_ids_in_marked_up_id_fields() -> None:
     first, second = digest.papers
     assert first.authors == ("Ana Pérez", "Bo Li") and second.authors == ("C. Doe",)
     assert not first.fields and not second.fields
+
+
+def test_papers_listed_in_the_front_matter() -> None:
+    """A body that is a Liquid loop over ``page.papers`` names no paper: the front matter's
+    list is read, each key as the label of a field line would be."""
+    digest, diags = read("en-front-matter-papers.md")
+    assert "papers listed in the front matter (papers:), 3 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.50001"),
+        ("Tiny Agents", "2608.50002"),
+        ("Routing Without Tears", "2608.50003"),
+    ]
+    first, second, third = digest.papers
+    assert first.authors == ("Ana Pérez", "Bo Li") and second.authors == ("C. Doe",)
+    code = first.link("code")
+    assert code is not None and code.url == "https://github.com/x/sparse"
+    summary = second.section("summary")
+    assert summary is not None and summary.items[0].text == "Agents that are small."
+    assert second.fields == {"upvotes": "42"}
+    assert third.abstract == "Routers."
+    # the template is no text of the digest; the sentence before it is
+    assert [i.text for i in digest.preamble] == ["Today's picks."]

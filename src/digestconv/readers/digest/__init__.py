@@ -6,7 +6,7 @@ This module is light on purpose: the grammar (and mistletoe) load on the first r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from digestconv.diagnostics import Diagnostics
@@ -85,4 +85,18 @@ class DigestReader:
 
         opts = options if isinstance(options, DigestOptions) else DigestOptions()
         settings = Settings(opts.entry, opts.level, opts.link, opts.authors, opts.abstract)
-        return read_body(source.text, source.path, source.first_line, diagnostics, settings)
+        body = read_body(source.text, source.path, source.first_line, diagnostics, settings)
+        if body.papers or not source.front:
+            return body
+        from digestconv.readers.digest.data import front_papers, without_liquid
+
+        listed = front_papers(source.front, source.path)
+        if listed is None:
+            return body
+        key, papers = listed
+        return replace(
+            body,
+            papers=papers,
+            preamble=without_liquid(body.preamble),
+            shape=f"papers listed in the front matter ({key}:)",
+        )

@@ -382,7 +382,7 @@ def _after_pictographs(text: str) -> str:
 
 
 _CALLOUT = re.compile(r"\[!(?P<type>[A-Za-z][\w-]{0,30})\][+-]?[ \t]*(?P<title>[^\n]*)")
-_FACTS = frozenset({"abstract", "summary", "authors", "affiliations", "original_title"})
+_CALLOUT_FACTS = frozenset({"abstract", "summary", "authors", "affiliations", "original_title"})
 
 
 def callout(inner: str) -> Field | None:
@@ -395,9 +395,31 @@ def callout(inner: str) -> Field | None:
     title = m.group("title").strip().strip("*_ ").rstrip(":：").strip()
     label = title or m.group("type")
     role = ROLES.get(norm(label)) or ROLES.get(norm(m.group("type")))
-    if role not in _FACTS:
+    if role not in _CALLOUT_FACTS:
         return None
     return Field(label, role, inner[m.end() :].strip())
+
+
+TITLE_NAMES = frozenset(
+    {
+        "title",
+        "paper",
+        "papers",
+        "name",
+        "제목",
+        "논문",
+        "논문명",
+        "标题",
+        "论文",
+        "论文标题",
+        "título",
+        "titulo",
+        "artículo",
+        "題名",
+        "タイトル",
+    }
+)
+"""Names of a title column or key (a table's header, a front-matter mapping's key)."""
 
 
 def table_field(cells: list[str]) -> Field | None:

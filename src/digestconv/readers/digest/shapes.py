@@ -16,7 +16,7 @@ from typing import Any
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions
 from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
-from digestconv.readers.digest.fields import parse_field, title_field
+from digestconv.readers.digest.fields import TITLE_NAMES, parse_field, title_field
 from digestconv.readers.digest.heads import (
     BOLD_LEVEL,
     DETAILS_LEVEL,
@@ -342,27 +342,6 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
     return shape
 
 
-_TITLE_HEADERS = frozenset(
-    {
-        "title",
-        "paper",
-        "papers",
-        "name",
-        "제목",
-        "논문",
-        "논문명",
-        "标题",
-        "论文",
-        "论文标题",
-        "título",
-        "titulo",
-        "artículo",
-        "題名",
-        "タイトル",
-    }
-)
-
-
 def table_rows(unit: Unit) -> list[tuple[int, str, list[str]]]:
     """(line, title, cells) of each row of a table of papers; [] when it is not one."""
     token = unit.token
@@ -370,7 +349,7 @@ def table_rows(unit: Unit) -> list[tuple[int, str, list[str]]]:
     if header is None:
         return []
     names = [_cell_text(c).strip().strip("*_ ").casefold() for c in header.children or ()]
-    title_col = next((i for i, n in enumerate(names) if n in _TITLE_HEADERS), None)
+    title_col = next((i for i, n in enumerate(names) if n in TITLE_NAMES), None)
     id_cols = id_columns(token)
     out = []
     for row in token.children or ():
