@@ -375,6 +375,14 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     assert [d.code for d in result.diagnostics] == ["not-found", "no-posts"]
 
 
+def test_every_markdown_extension_jekyll_reads(tmp_path: Path) -> None:
+    """Jekyll's default markdown_ext: md, markdown, mkdown, mkdn, mkd; others are not posts."""
+    for n, ext in enumerate(("md", "markdown", "mkdown", "mkdn", "mkd", "txt", "html"), 1):
+        (tmp_path / f"2025-01-0{n}-x.{ext}").write_bytes(post("title: t"))
+    result = read_paths([str(tmp_path)])
+    assert sorted(d.date.day for d in result.corpus.digests) == [1, 2, 3, 4, 5]
+
+
 def test_symlink_loop_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "2025-01-01-x.md").write_bytes(post("title: t"))

@@ -427,6 +427,8 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
 
     from watchfiles import watch
 
+    from digestconv.inputs import POST_SUFFIXES
+
     site = Path(params["site"] or ".").resolve()
     out = Path(params["output"] or "_digestconv").resolve()
 
@@ -434,7 +436,7 @@ def _watch(params: Mapping[str, Any], warm: Warm | None) -> None:
         p = Path(path)
         if p == out or out in p.parents:
             return False
-        return p.name == "_config.yml" or p.suffix.lower() in (".md", ".markdown")
+        return p.name == "_config.yml" or p.suffix.lower() in POST_SUFFIXES
 
     if not site.exists():  # nothing to watch: the build says so, and that is all
         sys.exit(_build_once(params, warm))

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from digestconv.diagnostics import Diagnostics
 
-POST_SUFFIXES = (".md", ".markdown")
+POST_SUFFIXES = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
+"""Jekyll's default ``markdown_ext``: the names a Markdown post may end with."""
 STDIN = "-"
 
 
@@ -159,7 +160,7 @@ def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
             root = path / "_posts" if (path / "_posts").is_dir() else path
             files = _jekyll_posts(_walk(root, diagnostics), diagnostics)
             if not files:
-                diagnostics.warning("no-posts", "no .md or .markdown posts found", raw)
+                diagnostics.warning("no-posts", "no Markdown posts (.md, .markdown…) found", raw)
         else:
             files = [(raw, os.path.realpath(raw))]
         for f, key in files:
