@@ -712,3 +712,23 @@ def test_papers_listed_in_the_front_matter() -> None:
     assert third.abstract == "Routers."
     # the template is no text of the digest; the sentence before it is
     assert [i.text for i in digest.preamble] == ["Today's picks."]
+
+
+def test_a_title_label_inside_the_heading() -> None:
+    """``### 1. 标题：Title``: the label names the title, it is no part of it."""
+    digest, _ = read("zh-title-label-headings.md")
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.60001"),
+        ("Tiny Agents", "2608.60002"),
+    ]
+    assert digest.papers[0].abstract == "一项研究。"
+
+
+def test_task_list_check_boxes_are_no_part_of_the_title() -> None:
+    digest, diags = read("en-task-list.md")
+    assert "bulleted list items, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.70001"),
+        ("Tiny Agents", "2608.70002"),
+    ]
+    assert [p.authors for p in digest.papers] == [("Ana Pérez", "Bo Li"), ("C. Doe",)]

@@ -9,6 +9,7 @@ twice is one entry; a post where no shape identifies a paper is not a digest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,6 +163,8 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
             rank, rest = rank_of(text)
             if rank is None:
                 rest = strip_symbols(rest)  # "📄 Title": a pictograph marks it, it is not in it
+            if ":" in rest[:24] or "：" in rest[:24]:
+                rest = title_field(rest) or rest  # "### 1. 标题：Title": the label is no part of it
             title, link, extra = "", None, ""
             resolved = False
             consumed = 0
@@ -246,6 +249,10 @@ def _lists_papers(units: Sequence[Unit], cand: Candidate, lines: list[str]) -> b
     return False
 
 
+_TASK = re.compile(r"^\[[ xX]\][ \t]+")
+"""A task list's check box (``- [x] [Title](…)``): GitHub's, no part of the title."""
+
+
 def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str] | None:
     """(title, link, text beside it) of a list item, or None if it is a field."""
     token = unit.token
@@ -259,10 +266,12 @@ def _item_title(unit: Unit, lines: list[str]) -> tuple[str, Any, str] | None:
         ln[width:] if ln[:width].strip() == "" else ln.strip()
         for ln in lines[first.line_number - 1 : nxt - 1]
     ]
-    raw[0] = (
+    raw[0] = _TASK.sub(
+        "",
         lines[first.line_number - 1][width:]
         if len(lines[first.line_number - 1]) > width
-        else lines[first.line_number - 1].strip()
+        else lines[first.line_number - 1].strip(),
+        count=1,
     )
     title_raw = [ln.strip() for ln in raw[: title_lines(raw)]]
     if not title_raw:
