@@ -732,3 +732,27 @@ def test_task_list_check_boxes_are_no_part_of_the_title() -> None:
         ("Tiny Agents", "2608.70002"),
     ]
     assert [p.authors for p in digest.papers] == [("Ana Pérez", "Bo Li"), ("C. Doe",)]
+
+
+def test_a_label_without_a_value_heads_the_list_under_it() -> None:
+    """``**Key Contributions:**`` over bullets is that section's heading, not an empty
+    field with its bullets run into the summary above."""
+    digest, _ = read("en-label-over-list.md")
+    first, second = digest.papers
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.80001"),
+        ("Tiny Agents", "2608.80002"),
+    ]
+    assert [(s.heading, [i.text for i in s.items]) for s in first.sections] == [
+        ("Summary", ["A study of sparse attention."]),
+        ("Key Contributions", ["Faster kernels", "Better scaling"]),
+    ]
+    assert first.fields == {"Why it matters": "Long contexts get cheap."}
+    assert [s.heading for s in second.sections] == ["Summary", "Key Contributions"]
+    assert not second.fields
+
+
+def test_an_italic_line_of_names_under_the_title_is_its_byline() -> None:
+    digest, _ = read("en-italic-bylines.md")
+    assert [p.authors for p in digest.papers] == [("Ana Pérez", "Bo Li"), ("C. Doe", "E. Roe")]
+    assert [str(p.arxiv) for p in digest.papers] == ["2608.90001", "2608.90002"]

@@ -199,6 +199,10 @@ class EntryReader:
             # "arXiv: 2601.00001" is the paper's address, no fact of its own to keep
             if not found and not (named and parse_id(value.strip("`*_ ")) is not None):
                 self._keep(draft, f.label, value)
+        elif not value:
+            # "**Key Contributions:**" over a list: a label that heads what follows
+            draft.pending = None
+            draft.sections.append((f.label, section_kind(f.label), self.line(start), []))
         else:
             self._keep(draft, f.label, value)
             self._add_links(draft, links_in(value), False)
@@ -246,6 +250,11 @@ class EntryReader:
                     self._field_lines(draft, lines[k:], start + k, bullet, fields)
                 else:  # (its first line holds more than links: this recurses once)
                     self.paragraph(draft, "\n".join(lines[k:]), start + k, bullet)
+                return
+        if not draft.authors and not draft.sections and _ITALIC_LINE.fullmatch(stripped):
+            names = byline(stripped[1:-1])
+            if names:  # "*Ana Pérez, Bo Li*" under the title: its byline, set in italics
+                draft.authors = names
                 return
         draft.text_ids.extend(find_ids(stripped))
         label = label_line(stripped) if not bullet else None
@@ -384,6 +393,8 @@ def finish(draft: Draft, path: str) -> Paper:
     )
 
 
+_ITALIC_LINE = re.compile(r"\*[^*\n]{3,400}\*|_[^_\n]{3,400}_")
+"""A one-line paragraph set in italics (not bold)."""
 _BYLINE = re.compile(
     r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400})"
     r"|(?P<c>[^()]{3,400}))\s*$"
