@@ -756,3 +756,18 @@ def test_an_italic_line_of_names_under_the_title_is_its_byline() -> None:
     digest, _ = read("en-italic-bylines.md")
     assert [p.authors for p in digest.papers] == [("Ana Pérez", "Bo Li"), ("C. Doe", "E. Roe")]
     assert [str(p.arxiv) for p in digest.papers] == ["2608.90001", "2608.90002"]
+
+
+def test_repositories_in_the_papers_shape_are_digest_text() -> None:
+    """Numbered headings that link only to a repository ("Trending repositories" after the
+    papers) are entries of the same shape that name no paper: digest text, not papers."""
+    digest, diags = read("en-trending-repositories.md")
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2609.10001"),
+        ("Tiny Agents", "2609.10002"),
+    ]
+    text = "\n".join(i.text for i in digest.preamble)
+    assert "org/fast-attn" in text and "Agents framework." in text
+    assert [d.code for d in diags if d.code == "stray-text"] == ["stray-text"] * 2
+    # the section heading between them is no section of the paper before it
+    assert [s.heading for s in digest.papers[1].sections] == [""]

@@ -20,6 +20,7 @@ from digestconv.readers.digest.blocks import Unit, source
 from digestconv.readers.digest.fields import (
     Field,
     callout,
+    is_repository,
     link_kind,
     parse_field,
     split_authors,
@@ -434,6 +435,17 @@ def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:
             seen.add(lk.url)
             out.append((lk, primary))
     return out
+
+
+def only_repositories(draft: Draft) -> bool:
+    """Whether every link the entry gives is a repository's (``### 1. [org/repo](github…)``
+    under "Trending repositories"), and it names no paper."""
+    if draft.bare_ids or draft.text_ids:
+        return False
+    urls = [lk.url for lk, _ in draft.links]
+    if draft.title_link is not None:
+        urls.append(str(draft.title_link.target))
+    return bool(urls) and all(is_repository(u) for u in urls)
 
 
 def has_link(draft: Draft) -> bool:

@@ -432,6 +432,24 @@ def table_field(cells: list[str]) -> Field | None:
     return Field(label, ROLES.get(norm(label), "other"), cells[1].strip())
 
 
+_REPOSITORY_HOST = (
+    r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co/(?!papers/)[^/\s)>]+)/"
+)
+_REPOSITORY = re.compile(_REPOSITORY_HOST, re.IGNORECASE)
+_LINKED_REPOSITORY = re.compile(rf"\]\(<?{_REPOSITORY_HOST}", re.IGNORECASE)
+
+
+def links_repository(text: str) -> bool:
+    """Whether a heading's text links to a repository (``[org/repo](https://github…)``)."""
+    return _LINKED_REPOSITORY.search(text) is not None
+
+
+def is_repository(url: str) -> bool:
+    """Whether a link leads to a code repository, or a model, dataset or space on Hugging
+    Face: no paper's page (a PDF kept in a repository is one)."""
+    return _REPOSITORY.match(url.strip()) is not None and not url.lower().endswith(".pdf")
+
+
 def link_kind(url: str, label: str) -> LinkKind:
     """What a link of an entry is, from its host first and its label second."""
     low = url.lower()

@@ -28,8 +28,15 @@ from digestconv.readers.digest.blocks import (
     with_definitions,
     with_ids,
 )
-from digestconv.readers.digest.entries import Draft, EntryReader, finish, has_link, links_in
-from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, norm
+from digestconv.readers.digest.entries import (
+    Draft,
+    EntryReader,
+    finish,
+    has_link,
+    links_in,
+    only_repositories,
+)
+from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, links_repository, norm
 from digestconv.readers.digest.heads import body_start, heading_text
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of, title_lines
@@ -177,6 +184,9 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
             "](" not in rest and rest.count("[") <= rest.count("]")
         ):
             return None  # the dialect's heading is the title link itself: "# 1. [Title](url)"
+        if links_repository(rest):
+            return None  # a repository's entry among papers: the general analysis tells them
+
         level = token.level if level is None else min(level, token.level)
         # Field lines ("**Authors:** …", "- 기관: …") sit right under an entry's heading.
         stop = min(len(lines), token.line_number + _FIELD_WINDOW)
@@ -212,6 +222,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
         return False
     if any(not c.rest.lstrip().startswith("[") for c in linked):
         return False  # the dialect's heading is the title link itself: "# 1. [Title](url)"
+    if any(links_repository(c.rest) for c in linked):
+        return False
     for c in shape.entries:
         for j in range(c.index + 1, c.end):
             u = units[j]
@@ -246,6 +258,7 @@ def _read_entries(
     position = 0
     skip_until = -1
     linked = sum(1 for c in shape.entries if c.shows_paper)
+    identified = any(c.ids or c.head_id for c in shape.entries)
     # Where the last entry that shows a link is: a numbered section after every paper
     # ("## 6. Trends of the day") is the digest's own text, not a paper without a link.
     last_linked = max((c.index for c in shape.entries if c.shows_paper), default=-1)
@@ -255,7 +268,19 @@ def _read_entries(
         nonlocal current
         if current is None:
             return
-        if has_link(current):
+        if identified and has_link(current) and only_repositories(current):
+            # "Trending repositories" after the papers: entries of the same shape that
+            # name no paper, only code or models
+            preamble.append(Item(text=source(units[current_index], lines), line=current.line))
+            preamble.extend(item for _, _, _, items in current.sections for item in items)
+            diagnostics.note(
+                "stray-text",
+                f"{current.title[:60]!r} links only to a repository: kept as digest text",
+                path,
+                current.line,
+                1,
+            )
+        elif has_link(current):
             papers.append(finish(current, path))
         elif current_index > last_linked or (linked == 1 and current_index == last_linked):
             # After the last paper ("6. Trends of the day"), or the one entry that names
