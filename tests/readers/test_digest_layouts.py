@@ -771,3 +771,12 @@ def test_repositories_in_the_papers_shape_are_digest_text() -> None:
     assert [d.code for d in diags if d.code == "stray-text"] == ["stray-text"] * 2
     # the section heading between them is no section of the paper before it
     assert [s.heading for s in digest.papers[1].sections] == [""]
+
+
+def test_circled_numbers_number_entries() -> None:
+    digest, diags = read("ja-circled-numbers.md")
+    assert "numbered level-2 headings, 2 entries" in shape_note(diags)
+    assert [(p.rank, p.title, str(p.arxiv)) for p in digest.papers] == [
+        (1, "疎な注意機構のスケーリング", "2607.20001"),
+        (2, "小さなエージェント", "2607.20002"),
+    ]

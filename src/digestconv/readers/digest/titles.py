@@ -25,6 +25,7 @@ _RANK = re.compile(
     r"|(?P<f>\d{1,2})\ufe0f?\u20e3\s*"
     r"|[(（](?P<g>\d{1,4})[)）]\s*"
     r"|(?P<h>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
+    r"|(?P<i>[\u2460-\u2473])[.、．]?\s*"
     r")",
     re.IGNORECASE,
 )
@@ -48,7 +49,10 @@ def rank_of(text: str) -> tuple[int | None, str]:
     if m is None:
         return None, text
     number = next(g for g in m.groups() if g is not None)
-    value = int(number) if number.isdigit() else _chinese_number(number)
+    if m.group("i") is not None:  # ① … ⑳
+        value = ord(number) - 0x2460 + 1
+    else:
+        value = int(number) if number.isdigit() else _chinese_number(number)
     return value, shown[m.end() :] + text[_HEAD:]
 
 
