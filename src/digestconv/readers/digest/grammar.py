@@ -170,6 +170,7 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
     heading (levels 1-3) carries its link, and the lines right under each hold no entry
     field.  Returns the entry level, or None to let the general analysis decide."""
     level: int | None = None
+    previous: int | None = None
     children = list(doc.children or ())
     for index, token in enumerate(children):
         if type(token).__name__ != "Heading" or token.level > 3:
@@ -184,8 +185,11 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
             "](" not in rest and rest.count("[") <= rest.count("]")
         ):
             return None  # the dialect's heading is the title link itself: "# 1. [Title](url)"
-        if links_repository(rest):
-            return None  # a repository's entry among papers: the general analysis tells them
+        if links_repository(rest) and previous is not None and rank <= previous:
+            # numbering that starts again over repositories ("Trending repositories"):
+            # the general analysis tells them from the papers
+            return None
+        previous = rank
 
         level = token.level if level is None else min(level, token.level)
         # Field lines ("**Authors:** …", "- 기관: …") sit right under an entry's heading.
@@ -213,6 +217,28 @@ def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
     return max(shapes, key=lambda s: s.score, default=Shape("none"))
 
 
+def _papers_of_runs(shape: Shape, units: list[Unit]) -> dict[int, bool]:
+    """For each entry, whether its run of entries names a paper.  A run ends where the
+    numbering starts again or a heading above the entries' level intervenes ("## Trending
+    repositories" over entries numbered from 1 again)."""
+    runs: list[list[Candidate]] = []
+    previous: Candidate | None = None
+    for c in shape.entries:
+        restart = previous is None or (
+            c.rank is not None and previous.rank is not None and c.rank <= previous.rank
+        )
+        if not restart and previous is not None and shape.kind == "heading":
+            restart = any(
+                units[j].heading and int(units[j].token.level) < shape.level
+                for j in range(previous.index + 1, c.index)
+            )
+        if restart:
+            runs.append([])
+        runs[-1].append(c)
+        previous = c
+    return {c.index: any(r.ids or r.head_id for r in run) for run in runs for c in run}
+
+
 def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
     """Numbered headings (levels 1–3) whose link is on the heading, and no field lines."""
     if not shape.numbered or shape.level > 3 or not shape.entries:
@@ -222,7 +248,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
         return False
     if any(not c.rest.lstrip().startswith("[") for c in linked):
         return False  # the dialect's heading is the title link itself: "# 1. [Title](url)"
-    if any(links_repository(c.rest) for c in linked):
+    papers_of = _papers_of_runs(shape, units)
+    if any(links_repository(c.rest) and not papers_of[c.index] for c in linked):
         return False
     for c in shape.entries:
         for j in range(c.index + 1, c.end):
@@ -259,6 +286,7 @@ def _read_entries(
     skip_until = -1
     linked = sum(1 for c in shape.entries if c.shows_paper)
     identified = any(c.ids or c.head_id for c in shape.entries)
+    papers_of = _papers_of_runs(shape, units) if identified else {}
     # Where the last entry that shows a link is: a numbered section after every paper
     # ("## 6. Trends of the day") is the digest's own text, not a paper without a link.
     last_linked = max((c.index for c in shape.entries if c.shows_paper), default=-1)
@@ -268,7 +296,12 @@ def _read_entries(
         nonlocal current
         if current is None:
             return
-        if identified and has_link(current) and only_repositories(current):
+        if (
+            identified
+            and not papers_of.get(current_index, True)
+            and has_link(current)
+            and only_repositories(current)
+        ):
             # "Trending repositories" after the papers: entries of the same shape that
             # name no paper, only code or models
             preamble.append(Item(text=source(units[current_index], lines), line=current.line))
