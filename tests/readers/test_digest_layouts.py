@@ -780,3 +780,17 @@ def test_circled_numbers_number_entries() -> None:
         (1, "疎な注意機構のスケーリング", "2607.20001"),
         (2, "小さなエージェント", "2607.20002"),
     ]
+
+
+def test_parts_between_rules_that_open_with_a_plain_title() -> None:
+    """A title line over the entry's own lines, parts set off by ``---``: each part is an
+    entry; a last part that names no paper is the digest's text."""
+    digest, diags = read("en-rules-plain-titles.md")
+    assert "parts between rules that open with a title line, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Scaling Sparse Attention", "2608.11001"),
+        ("Tiny Agents", "2608.11002"),
+    ]
+    texts = [i.text for s in digest.papers[0].sections for i in s.items]
+    assert "A study of sparse attention at scale." in texts
+    assert any("See you tomorrow" in i.text for i in digest.preamble)

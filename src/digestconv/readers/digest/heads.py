@@ -9,7 +9,7 @@ import html
 import re
 
 from digestconv.readers.digest.blocks import Unit
-from digestconv.readers.digest.fields import ROLES, norm, title_field
+from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
 from digestconv.readers.digest.titles import rank_of
 
 BOLD_LEVEL = 5
@@ -104,6 +104,36 @@ def html_heading(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     return (int(m.group(1)), text) if text else None
 
 
+RULE_LEVEL = 8
+"""The level given to a paragraph after a thematic break whose first line is a plain title
+over the entry's own lines (a title, its authors, its link, between ``---`` rules)."""
+
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+
+
+def rule_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The title of a paragraph that opens a part of the post between rules, if its first
+    line is a plain title (no field, no link, no sentence) with more lines under it."""
+    if unit.kind != "Paragraph" or unit.end == unit.start or unit.depth:
+        return None
+    n = unit.start - 2
+    while n >= 0 and not lines[n].strip():
+        n -= 1
+    if n >= 0 and _RULE.fullmatch(lines[n]) is None:
+        return None  # neither the body's first paragraph nor one right after a rule
+    first = lines[unit.start - 1].strip()
+    if (
+        not first
+        or len(first) > 300
+        or first.endswith((".", ":", "：", "。"))
+        or any(mark in first for mark in ("](", "http", "<", "**", "__"))
+        or parse_field(first) is not None
+        or first.lower().startswith("arxiv")
+    ):
+        return None
+    return first
+
+
 def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     """(level, title text) of a paragraph that heads an entry, detected once for both the
     level the shapes compare and the text the entry's title comes from."""
@@ -116,6 +146,7 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
         (DETAILS_LEVEL, details_entry),
         (FIELD_LEVEL, field_entry),
         (BOLD_LEVEL, bold_entry),
+        (RULE_LEVEL, rule_entry),
     ):
         text = detect(unit, lines)
         if text is not None:
@@ -124,8 +155,8 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
 
 
 def level_of(unit: Unit, lines: list[str]) -> int:
-    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL`` or ``FIELD_LEVEL`` for a
-    paragraph that heads an entry; 0 for anything else."""
+    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL``, ``FIELD_LEVEL`` or
+    ``RULE_LEVEL`` for a paragraph that heads an entry; 0 for anything else."""
     if unit.heading:
         return int(unit.token.level)
     head = entry_head(unit, lines)

@@ -22,6 +22,7 @@ from digestconv.readers.digest.heads import (
     BOLD_LEVEL,
     DETAILS_LEVEL,
     FIELD_LEVEL,
+    RULE_LEVEL,
     heading_text,
     level_of,
 )
@@ -109,6 +110,8 @@ class Shape:
             return f"{'numbered ' if self.numbered else ''}bold title lines"
         if self.kind == "heading" and self.level == DETAILS_LEVEL:
             return "folded <details> entries"
+        if self.kind == "heading" and self.level == RULE_LEVEL:
+            return "parts between rules that open with a title line"
         if self.kind == "heading" and self.level == FIELD_LEVEL:
             return "paragraphs that open with a title field"
         if self.kind == "heading":
@@ -142,7 +145,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     for i, u in enumerate(units):
         if u.heading or u.kind == "Paragraph":
             lv = level_of(u, lines)
-            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL):
+            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL, RULE_LEVEL):
                 levels[i] = lv
     heads = sorted(levels)
     ends: dict[int, int] = {}
@@ -404,8 +407,10 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     """The shape whose entries identify the most papers; headings win ties."""
     best = Shape("none")
     by_heading = heading_shapes(units, lines)
-    fielded = [s for s in by_heading if s.level == FIELD_LEVEL]
-    by_heading = [s for s in by_heading if s.level != FIELD_LEVEL]
+    # Paragraphs that open with a title field or a title line between rules head entries
+    # only where headings and lists do not.
+    fielded = [s for s in by_heading if s.level in (FIELD_LEVEL, RULE_LEVEL)]
+    by_heading = [s for s in by_heading if s.level not in (FIELD_LEVEL, RULE_LEVEL)]
     for shape in by_heading:
         if shape.score > best.score:
             best = shape
