@@ -292,6 +292,14 @@ def _read_entries(
     last_linked = max((c.index for c in shape.entries if c.shows_paper), default=-1)
     current_index = -1
 
+    def as_text(draft: Draft, why: str) -> None:
+        """Keep an entry that is no paper as the digest's text, with a note saying why."""
+        preamble.append(Item(text=source(units[current_index], lines), line=draft.line))
+        preamble.extend(item for _, _, _, items in draft.sections for item in items)
+        diagnostics.note(
+            "stray-text", f"{draft.title[:60]!r} {why}: kept as digest text", path, draft.line, 1
+        )
+
     def close() -> None:
         nonlocal current
         if current is None:
@@ -304,15 +312,7 @@ def _read_entries(
         ):
             # "Trending repositories" after the papers: entries of the same shape that
             # name no paper, only code or models
-            preamble.append(Item(text=source(units[current_index], lines), line=current.line))
-            preamble.extend(item for _, _, _, items in current.sections for item in items)
-            diagnostics.note(
-                "stray-text",
-                f"{current.title[:60]!r} links only to a repository: kept as digest text",
-                path,
-                current.line,
-                1,
-            )
+            as_text(current, "links only to a repository")
         elif has_link(current):
             papers.append(finish(current, path))
         elif current_index > last_linked or (linked == 1 and current_index == last_linked):
@@ -320,15 +320,7 @@ def _read_entries(
             # papers and none as its own (a post's title over paragraphs of papers the
             # reader does not see as entries): the digest's text, not a paper without a link.
             where = "follows the papers" if current_index > last_linked else "names no paper"
-            preamble.append(Item(text=source(units[current_index], lines), line=current.line))
-            preamble.extend(item for _, _, _, items in current.sections for item in items)
-            diagnostics.note(
-                "stray-text",
-                f"{current.title[:60]!r} {where} and has no link: kept as digest text",
-                path,
-                current.line,
-                1,
-            )
+            as_text(current, f"{where} and has no link")
         elif linked >= 1:
             diagnostics.error(
                 "paper-no-link",
