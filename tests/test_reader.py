@@ -233,6 +233,24 @@ def test_toml_front_matter_as_hugo_writes_it() -> None:
     assert undated is not None and undated.date == datetime(2025, 10, 9, tzinfo=KST)
 
 
+def test_a_markdown_file_outside_posts_is_dated_as_a_plain_digest() -> None:
+    """An Obsidian daily note with properties, a Hugo bundle's index.md: front matter
+    without a date, a name Jekyll does not date.  The file's or folders' date is the
+    digest's, and a first heading that is its first paper's is no title."""
+    body = "\n## 1. [A paper](https://arxiv.org/abs/2501.00001)\n\nText.\n"
+    note, diags = read(post("tags: [papers]", body), name="vault/2025-10-08.md")
+    assert note is not None and not diags.failed(), diags.format()
+    assert note.date == datetime(2025, 10, 8, tzinfo=KST) and note.title == "2025-10-08"
+    assert note.tags == ("papers",) and [p.title for p in note.papers] == ["A paper"]
+    bundle, _ = read(post("title: Bundle", body), name="content/posts/2025-10-09/index.md")
+    assert bundle is not None and bundle.date == datetime(2025, 10, 9, tzinfo=KST)
+    headed, _ = read(post("tags: [x]", "# Weekly picks\n" + body), name="2025/10/10.md")
+    assert headed is not None and headed.title == "Weekly picks"
+    # a Jekyll post still needs its dated name or a date: no file-system guess for it
+    missing, diags = read(post("title: t", body), name="_posts/undated.md")
+    assert missing is None and "no-date" in codes(diags)
+
+
 def test_toml_front_matter_problems() -> None:
     digest, diags = read(b'+++\ntitle = "t"\ntags = ["a",\n+++\n' + PAPER.encode(), "x.md")
     assert digest is None and codes(diags) == ["toml-syntax"] and diags.items[0].line == 4
@@ -242,11 +260,11 @@ def test_toml_front_matter_problems() -> None:
     assert digest is None and codes(diags) == ["toml-syntax"]
     draft, diags = read(b"+++\ndate = 2025-10-08\ndraft = true\n+++\n" + PAPER.encode(), "x.md")
     assert draft is not None and draft.meta["published"] is False
-    assert codes(diags) == ["unpublished"]
+    assert codes(diags) == ["unpublished", "bad-title"]  # its one heading is its paper's
     in_posts, diags = read(
         b"+++\ndate = 2025-10-08\n+++\n" + PAPER.encode(), "_posts/2025-10-08-x.md"
     )
-    assert in_posts is not None and codes(diags) == ["no-front-matter"]
+    assert in_posts is not None and codes(diags) == ["no-front-matter", "bad-title"]
 
 
 # ------------------------------------------------------------------------- text

@@ -368,7 +368,11 @@ def _read_post(
             diagnostics.error("bad-date", f"file name date {stem[:10]!r} is not a date", path)
             return None
     parsed: tuple[list[Paper], list[Item], str | None] | None = None
-    if when is None and plain:
+    # A Markdown file outside a Jekyll posts folder with a name Jekyll does not date (an
+    # Obsidian daily note with properties, a Hugo bundle's index.md) is dated and titled
+    # as a plain digest is, even when its front matter gives other facts.
+    loose = plain or not (dm or _in_posts(path))
+    if when is None and loose:
         when = _plain_date(path, zone)
         if when is None:
             got = _read_body(
@@ -394,15 +398,18 @@ def _read_post(
         )
         return None
 
-    if plain and parsed is None:
+    if loose and parsed is None:
         got = _read_body(
             body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
         )
         if got is None:
             return None
         parsed = got
-    if plain and front.get("title") is None and parsed is not None and parsed[2]:
+    if loose and front.get("title") is None and parsed is not None and parsed[2]:
         title = parsed[2]
+    elif loose and front.get("title") is None and not any(c.isalpha() for c in stem):
+        # "2026-01-05.md", "2026/01/06.md" over its papers: the day is its title
+        title = when.date().isoformat()
     else:
         title = _title(
             front.get("title"), slug, path, _front_matter_line(text, "title"), diagnostics
@@ -557,10 +564,12 @@ def _read_body(
         )
     _check_papers(papers, path, diagnostics)
     heading = result.first_heading
-    if heading is not None and not front:
+    if heading is not None:
         from digestconv.readers.digest.titles import plain as plain_text
 
         heading = plain_text(heading)
+        if papers and papers[0].title and papers[0].title in heading:
+            heading = None  # the first paper's heading: no title of the digest
     return papers, list(result.preamble), heading
 
 
