@@ -507,6 +507,15 @@ def _heading_date(heading: str | None, zone: tzinfo) -> datetime | None:
     return None if m is None else _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
 
 
+def _holds_records(front: Mapping[str, Any]) -> bool:
+    """Whether the front matter holds a list of mappings: a data-driven post's papers,
+    which a reader may read though the body is empty."""
+    return any(
+        isinstance(v, list | tuple) and bool(v) and isinstance(v[0], Mapping)
+        for v in front.values()
+    )
+
+
 def _read_body(
     body: str,
     body_line: int,
@@ -518,7 +527,7 @@ def _read_body(
     forced: str | None = None,
 ) -> tuple[list[Paper], list[Item], str | None] | None:
     """The body by the reader detection picks; None when it cannot be read at all."""
-    if not body.strip():
+    if not body.strip() and not _holds_records(front):
         diagnostics.note("empty-body", "the post has no body", path, body_line, 1)
         return [], [], None
     from digestconv.readers import Source, pick_reader  # loads mistletoe only for a body

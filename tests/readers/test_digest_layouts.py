@@ -794,3 +794,24 @@ def test_parts_between_rules_that_open_with_a_plain_title() -> None:
     texts = [i.text for s in digest.papers[0].sections for i in s.items]
     assert "A study of sparse attention at scale." in texts
     assert any("See you tomorrow" in i.text for i in digest.preamble)
+
+
+def test_front_matter_papers_without_a_body_and_among_other_values(tmp_path: Path) -> None:
+    """A data post may have no body at all; values that are no paper's mapping are passed
+    over, and a rank is taken only when it is a small number."""
+    post = tmp_path / "2026-03-02-data.md"
+    post.write_text(
+        "---\ndate: 2026-03-02\npapers:\n"
+        "  - title: Real\n    url: https://arxiv.org/abs/2608.50011\n"
+        "    rank: 99999999999999999999\n"
+        '  - title: Two\n    id: "2608.50012"\n    rank: "3"\n'
+        "  - just a string\n---\n"
+    )
+    diags = Diagnostics()
+    digest = read_post(post.read_bytes(), str(post), Site(), diags)
+    assert digest is not None, [d.format() for d in diags]
+    assert [(p.rank, p.title, str(p.arxiv)) for p in digest.papers] == [
+        (1, "Real", "2608.50011"),
+        (3, "Two", "2608.50012"),
+    ]
+    assert "empty-body" not in [d.code for d in diags]

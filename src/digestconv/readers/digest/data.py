@@ -28,9 +28,9 @@ def front_papers(front: Mapping[str, Any], path: str) -> tuple[str, tuple[Paper,
     for key, value in front.items():
         if not isinstance(value, list | tuple) or not value:
             continue
-        rows = value
-        if not all(isinstance(row, Mapping) for row in rows):
-            continue
+        rows = [row for row in value if isinstance(row, Mapping)]
+        if len(rows) * 2 < len(value):
+            continue  # a list of other things, a mapping or two among them
         papers = [p for rank, row in enumerate(rows, 1) if (p := _paper(row, rank, path))]
         if papers and len(papers) * 2 >= len(rows):
             return str(key), tuple(papers)
@@ -52,7 +52,7 @@ def _paper(row: Mapping[str, Any], rank: int, path: str) -> Paper | None:
         if not label or not text:
             continue
         name = label.casefold()
-        if name in _RANK_KEYS and text.isdigit():
+        if name in _RANK_KEYS and text.isdigit() and len(text) <= 6:
             draft.rank = int(text)
             continue
         address = is_address(text) or parse_id(text.strip("`")) is not None
