@@ -815,3 +815,23 @@ def test_front_matter_papers_without_a_body_and_among_other_values(tmp_path: Pat
         (3, "Two", "2608.50012"),
     ]
     assert "empty-body" not in [d.code for d in diags]
+
+
+def test_a_plain_line_of_names_under_the_title() -> None:
+    """Names on the line under a title are its authors when there are enough of them to
+    tell them from a line of topics: three names, an initial, or ``et al.``."""
+    digest, _ = read("en-plain-author-lines.md")
+    assert [str(p.arxiv) for p in digest.papers] == [
+        "2609.20001",
+        "2609.20002",
+        "2609.20003",
+        "2609.20004",
+    ]
+    assert [p.authors for p in digest.papers] == [
+        ("Ana Pérez", "Bo Li", "Carl Zhang"),
+        ("D. Doe", "E. Roe"),
+        (),  # "Computer Vision, Robot Learning" is a line of topics
+        ("Ana Pérez", "Bo Li", "et al."),
+    ]
+    third = digest.papers[2]
+    assert any("Computer Vision" in i.text for s in third.sections for i in s.items)

@@ -252,10 +252,18 @@ class EntryReader:
                 else:  # (its first line holds more than links: this recurses once)
                     self.paragraph(draft, "\n".join(lines[k:]), start + k, bullet)
                 return
-        if not draft.authors and not draft.sections and _ITALIC_LINE.fullmatch(stripped):
-            names = byline(stripped[1:-1])
-            if names:  # "*Ana Pérez, Bo Li*" under the title: its byline, set in italics
+        if not draft.authors and not draft.sections and not bullet:
+            if _ITALIC_LINE.fullmatch(stripped):
+                names = byline(stripped[1:-1])
+                if names:  # "*Ana Pérez, Bo Li*" under the title: its byline, set in italics
+                    draft.authors = names
+                    return
+            head, _, rest = stripped.partition("\n")
+            names = plain_byline(head)
+            if names:  # "Ana Pérez, Bo Li, Carl Zhang" on the line under the title
                 draft.authors = names
+                if rest.strip():
+                    self.paragraph(draft, rest, start + 1, bullet)
                 return
         draft.text_ids.extend(find_ids(stripped))
         label = label_line(stripped) if not bullet else None
@@ -425,6 +433,21 @@ def byline(text: str) -> tuple[str, ...]:
     if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
         return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial
     return names
+
+
+def plain_byline(line: str) -> tuple[str, ...]:
+    """The authors on a line of their own under a title, with no label: only names, and
+    enough of them (three, or an initial, or ``et al.``) that a line of topics written
+    the same way ("Computer Vision, Robot Learning") is not taken for one."""
+    if len(line) > 400 or "," not in line:
+        return ()
+    if line.endswith((".", ":", "：")) and not line.endswith("al."):
+        return ()  # a sentence, a label
+    names = byline(line)
+    people = [n for n in names if n != "et al."]
+    if len(people) >= 3 or len(people) < len(names) or any(_INITIAL.search(n) for n in people):
+        return names
+    return ()
 
 
 def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:
