@@ -253,6 +253,33 @@ def _wait_gone(mark: str, seconds: float = 10) -> list[int]:
     return left
 
 
+def test_a_torn_down_pool_thread_prints_no_invalid_state_traceback() -> None:
+    """Python 3.11's pool manager marks futures failed without looking at their state when
+    its workers die: one cancelled by the shutdown raises InvalidStateError in the thread.
+    That one thread's error is not reported; any other thread's still is."""
+    from concurrent.futures import InvalidStateError
+
+    from digestconv import workers
+
+    def fail(exc: BaseException) -> None:
+        raise exc
+
+    reported: list[str] = []
+    saved = threading.excepthook
+    threading.excepthook = lambda args: reported.append(str(args.exc_value))
+    try:
+        manager = threading.Thread(target=fail, args=(InvalidStateError("CANCELLED"),))
+        workers._quiet(manager)
+        manager.start()
+        manager.join()
+        other = threading.Thread(target=fail, args=(InvalidStateError("elsewhere"),))
+        other.start()
+        other.join()
+    finally:
+        threading.excepthook = saved
+    assert reported == ["elsewhere"]
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 @pytest.mark.parametrize("after", [0.8, 2.5])

@@ -15,8 +15,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
@@ -63,6 +64,8 @@ def _kill(executor: ProcessPoolExecutor) -> None:
     # being closed and print an "Exception ignored" traceback (a race in 3.11's
     # concurrent.futures).  So the thread is waited for, briefly; shutdown() forgets it.
     manager = getattr(executor, "_executor_manager_thread", None)
+    if manager is not None:
+        _quiet(manager)
     children = multiprocessing.active_children()
     for child in children:
         with contextlib.suppress(Exception):
@@ -74,3 +77,21 @@ def _kill(executor: ProcessPoolExecutor) -> None:
     if manager is not None:
         with contextlib.suppress(Exception):
             manager.join(timeout=5)
+
+
+def _quiet(manager: threading.Thread) -> None:
+    """Keep the pool's manager thread from printing a traceback as the pool is torn down.
+
+    When the workers die under it, the thread marks every pending future as failed, and
+    in 3.11 it does so without looking: a future the shutdown has just cancelled raises
+    ``InvalidStateError`` in the thread, which ``threading`` prints as an uncaught
+    exception after "interrupted" (a race the interrupt tests see now and then).
+    """
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.thread is manager and args.exc_type is InvalidStateError:
+            return
+        previous(args)
+
+    threading.excepthook = hook
