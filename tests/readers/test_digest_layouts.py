@@ -835,3 +835,17 @@ def test_a_plain_line_of_names_under_the_title() -> None:
     ]
     third = digest.papers[2]
     assert any("Computer Vision" in i.text for s in third.sections for i in s.items)
+
+
+def test_papers_on_venues_other_than_arxiv() -> None:
+    """A post that names no arXiv id: headings whose blocks link a paper's page elsewhere
+    (OpenReview, the ACL Anthology, a DOI) are its entries, the others its text."""
+    digest, diags = read("en-venue-papers.md")
+    assert "level-2 headings, 3 entries" in shape_note(diags)
+    assert [(p.title, p.url, p.arxiv) for p in digest.papers] == [
+        ("Scaling Sparse Attention", "https://openreview.net/forum?id=abcDEF123", None),
+        ("Tiny Agents", "https://aclanthology.org/2025.acl-long.12/", None),
+        ("Routing Without Tears", "https://doi.org/10.1145/3580305.3599999", None),
+    ]
+    assert digest.papers[0].authors == ("Ana Pérez", "Bo Li")
+    assert any("Three papers" in i.text for i in digest.preamble)

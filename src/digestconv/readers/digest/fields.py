@@ -444,6 +444,25 @@ def links_repository(text: str) -> bool:
     return _LINKED_REPOSITORY.search(text) is not None
 
 
+_WORK = re.compile(
+    r"https?://(?:www\.|dx\.)?(?:doi\.org/10\.\d{4,9}/|openreview\.net/(?:forum|pdf)\?id="
+    r"|aclanthology\.org/\w|proceedings\.neurips\.cc/paper|papers\.nips\.cc/paper"
+    r"|proceedings\.mlr\.press/v\d|openaccess\.thecvf\.com/content|dl\.acm\.org/doi/"
+    r"|ieeexplore\.ieee\.org/document/|(?:bio|med)rxiv\.org/content/"
+    r"|semanticscholar\.org/paper/|link\.springer\.com/(?:article|chapter)/"
+    r"|nature\.com/articles/|science\.org/doi/|sciencedirect\.com/science/article/"
+    r"|pubmed\.ncbi\.nlm\.nih\.gov/\d|ojs\.aaai\.org/index\.php/|ijcai\.org/proceedings/"
+    r"|jmlr\.org/papers/|papers\.ssrn\.com/|paperswithcode\.com/paper/)",
+    re.IGNORECASE,
+)
+
+
+def cites_work(text: str) -> bool:
+    """Whether ``text`` links a paper's page on a publisher, a proceedings or a preprint
+    site other than arXiv's (a DOI, OpenReview, the ACL Anthology…)."""
+    return "://" in text and _WORK.search(text) is not None
+
+
 def is_repository(url: str) -> bool:
     """Whether a link leads to a code repository, or a model, dataset or space on Hugging
     Face: no paper's page (a PDF kept in a repository is one)."""

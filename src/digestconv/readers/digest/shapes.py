@@ -17,7 +17,7 @@ from typing import Any
 from digestconv.arxiv import find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions
 from digestconv.readers.digest.blocks import Unit, content_column, id_columns, source
-from digestconv.readers.digest.fields import TITLE_NAMES, parse_field, title_field
+from digestconv.readers.digest.fields import TITLE_NAMES, cites_work, parse_field, title_field
 from digestconv.readers.digest.heads import (
     BOLD_LEVEL,
     DETAILS_LEVEL,
@@ -85,6 +85,8 @@ class Shape:
     entries: list[Candidate] = field(default_factory=list)
     containers: list[int] = field(default_factory=list)
     """Unit indexes of same-level headings that are not entries (they end an entry)."""
+    others: list[Candidate] = field(default_factory=list)
+    """The candidates of those headings, for a post whose papers have no arXiv id."""
 
     titled: bool = False
     """Whether an entry would be the post's own title (its first heading)."""
@@ -220,6 +222,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
         for c in cands:
             if numbered and c.rank is None:
                 shape.containers.append(c.index)
+                shape.others.append(c)
                 continue
             if (
                 numbered
@@ -231,6 +234,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
                 shape.titled = shape.titled or (c.index == first and c.rank is None)
             else:
                 shape.containers.append(c.index)
+                shape.others.append(c)
         shapes.append(shape)
     return shapes
 
@@ -438,5 +442,35 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
             linked = [c for c in shape.entries if c.has_link]
             if shape.numbered and linked and len(linked) * 2 >= len(shape.entries):
                 return shape
+        for shape in by_heading:
+            # or headings whose blocks link a paper's page elsewhere (OpenReview, a DOI)
+            cited = _citing_works(shape, units, lines)
+            if cited is not None:
+                return cited
         return Shape("none")
     return best
+
+
+def _citing_works(shape: Shape, units: Sequence[Unit], lines: list[str]) -> Shape | None:
+    """The shape with the headings whose blocks link a scholarly page as its entries, when
+    at least two do and they are most of the headings of their level; else None."""
+    cands = sorted(shape.entries + shape.others, key=lambda c: c.index)
+    citing = [
+        c
+        for c in cands
+        if any(
+            cites_work("\n".join(lines[units[j].start - 1 : units[j].end]))
+            for j in range(c.index, min(c.end, c.index + _CITE_WINDOW))
+        )
+    ]
+    if len(citing) < 2 or len(citing) * 3 < len(cands) * 2:
+        return None
+    chosen = {c.index for c in citing}
+    cited = Shape("heading", shape.level, shape.numbered, titled=shape.titled)
+    cited.entries = citing
+    cited.containers = [c.index for c in cands if c.index not in chosen]
+    return cited
+
+
+_CITE_WINDOW = 12
+"""Blocks of an entry looked at for its paper's page: its first ones hold its links."""
