@@ -459,7 +459,7 @@ def _citing_works(shape: Shape, units: Sequence[Unit], lines: list[str]) -> Shap
         c
         for c in cands
         if any(
-            cites_work("\n".join(lines[units[j].start - 1 : units[j].end]))
+            cites_work(source(units[j], lines))
             for j in range(c.index, min(c.end, c.index + _CITE_WINDOW))
         )
     ]
