@@ -67,6 +67,22 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
         _paper(0, items="- " + '<a href="https://e.org/" x="y">t ' * n + "\n")
         + "".join(f"<h3><a href='https://e.org/{i}'>T{i}\n\n" for i in range(n // 10)),
     ),
+    # Paragraphs that open with a paper's link, and the same set in block quotes (read
+    # twice: once as quotes, once without their markers).
+    "link paragraphs": lambda n: (
+        "",
+        "".join(
+            f"[Paper {i}](https://arxiv.org/abs/2601.{i % 10000:05d})\nText.\n\n"
+            for i in range(n // 4)
+        ),
+    ),
+    "quoted entries": lambda n: (
+        "",
+        "".join(
+            f"> **[P{i}](https://arxiv.org/abs/2601.{i % 10000:05d})**\n> A, B, C\n\n"
+            for i in range(n // 4)
+        ),
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

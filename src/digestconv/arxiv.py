@@ -18,7 +18,11 @@ _OLD = re.compile(
     r"(?P<id>(?P<arch>[a-z]+(?:-[a-z]+)*)(?:\.(?P<sub>[A-Za-z]{2}))?/"
     r"(?P<yy>\d{2})(?P<mm>\d{2})\d{3})(?:v(?P<v>\d+))?"
 )
-_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
+# arXiv's own hosts, with the names it had before 1999 and its mirrors of record.
+_HOSTS = frozenset(
+    {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org", "lanl.arxiv.org"}
+    | {"xxx.lanl.gov"}
+)
 _KINDS = frozenset({"abs", "pdf", "html", "format", "ps"})
 
 
@@ -125,21 +129,57 @@ _MIRRORS = {
     "hf.co": ("papers",),
     "alphaxiv.org": ("abs", "overview", "pdf"),
     "www.alphaxiv.org": ("abs", "overview", "pdf"),
+    # ar5iv's HTML renderings, and reading sites whose pages are /arxiv/ID
+    "ar5iv.labs.arxiv.org": ("html", "abs"),
+    "ar5iv.org": ("html", "abs"),
+    "papers.cool": ("arxiv",),
+    "scirate.com": ("arxiv",),
+    "www.scirate.com": ("arxiv",),
+    "www.semanticscholar.org": ("arxiv",),
+    "semanticscholar.org": ("arxiv",),
 }
 _ID_TEXT = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+
+
+def _hosts_pattern() -> str:
+    """The address prefixes of arXiv's hosts and of the mirrors, as one alternation: the
+    text search knows the sites the URL parser knows."""
+    by_kinds: dict[tuple[str, ...], list[str]] = {("abs", "html", "pdf"): sorted(_HOSTS)}
+    for host, kinds in sorted(_MIRRORS.items()):
+        by_kinds.setdefault(tuple(sorted(kinds)), []).append(host)
+    return "|".join(
+        r"(?:https?://)?(?:" + "|".join(map(re.escape, hosts)) + r")/(?:" + "|".join(kinds) + ")/"
+        for kinds, hosts in by_kinds.items()
+    )
+
+
 # Paper identifiers where they appear in running text: URLs with or without a scheme
 # (link texts often show "arxiv.org/abs/…"), and "arXiv:ID" / "arXiv ID" citations.
 _ID_IN_TEXT = re.compile(
-    r"(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
-    r"|(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/papers/"
-    r"|(?:https?://)?(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/"
+    r"(?:"
+    + _hosts_pattern()
     # "arXiv:ID", "arXiv ID", and with markup or a word between: "**arXiv**: ID",
     # "arXiv ID: ID", "[arXiv] ID" (bounded repeats: no backtracking over long runs)
-    r"|\barxiv(?:\s{0,3}(?:id|identifier|no\.|번호|编号))?"
+    + r"|\barxiv(?:\s{0,3}(?:id|identifier|no\.|번호|编号))?"
     r"(?:[\s*_`\]]{0,10}[:：][\s*_`\[]{0,10}|[\s*_`\[\]]{1,10}(?=\d{4}\.)))"
     r"(?P<id>" + _ID_TEXT + r")(?![\d])",
     re.IGNORECASE,
 )
+_KEYS = (
+    "xiv",
+    "XIV",
+    "Xiv",
+    "ugging",
+    "UGGING",
+    "hf.co",
+    "ar5iv",
+    "lanl.gov",
+    "papers.cool",
+    "scirate",
+    "semanticscholar",
+)
+"""Words of which a text that names an identifier holds one: most texts hold none, and
+skip the search."""
 
 
 def parse_paper_url(url: str) -> ArxivId | None:
@@ -163,7 +203,7 @@ def parse_paper_url(url: str) -> ArxivId | None:
 
 def find_ids(text: str) -> list[ArxivId]:
     """Every paper identifier named in ``text``, in order (linear in its length)."""
-    if not any(key in text for key in ("xiv", "XIV", "Xiv", "ugging", "UGGING", "hf.co")):
+    if not any(key in text for key in _KEYS):
         return []
     out = []
     for m in _ID_IN_TEXT.finditer(text):

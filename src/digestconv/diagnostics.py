@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "encoding": "the file is not valid UTF-8 (or UTF-16 with a BOM)",
     "control-char": "control characters (NUL, C0/C1, lone surrogates) were removed",
     "not-a-post": "a file in _posts/ without a YYYY-MM-DD-slug name; Jekyll skips it, so do we",
+    "not-a-digest": "a plain Markdown file with no date and no paper entries (a README); skipped",
     "unpublished": "the front matter says published: false; Jekyll skips the post, so do we",
     # front matter
     "front-matter-unclosed": "the front matter has no closing ---",

@@ -375,19 +375,27 @@ def _read_post(
     if when is None and loose:
         when = _plain_date(path, zone)
         if when is None:
+            heard = Diagnostics()  # kept only if the file is read as a digest
             got = _read_body(
-                body,
-                body_line,
-                path,
-                front=front,
-                site=site,
-                diagnostics=diagnostics,
-                forced=reader,
+                body, body_line, path, front=front, site=site, diagnostics=heard, forced=reader
             )
+            when = None if got is None else _heading_date(got[2], zone) or _log_date(body, zone)
+            if got is not None and when is None and not got[0]:
+                # A folder of digests holds its README, its contents page, its licence:
+                # without a date or a paper such a file is no digest, and no error.
+                diagnostics.note(
+                    "not-a-digest",
+                    "not read: no date in its name, folders, front matter or headings,"
+                    " and no paper entries (a README or contents page)",
+                    path,
+                    1,
+                    1,
+                )
+                return None
+            diagnostics.extend(heard)
             if got is None:
                 return None
             parsed = got
-            when = _heading_date(got[2], zone)
     if when is None:
         diagnostics.error(
             "no-date",
@@ -505,6 +513,16 @@ def _plain_date(path: str, zone: tzinfo) -> datetime | None:
 def _heading_date(heading: str | None, zone: tzinfo) -> datetime | None:
     m = _HEADING_DATE.search(heading or "")
     return None if m is None else _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+
+
+_DATE_HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]([^\n]{0,200})")
+
+
+def _log_date(body: str, zone: tzinfo) -> datetime | None:
+    """The latest day a heading of the body names: a file that logs many days under date
+    headings ("## 2026-03-03" over that day's papers) is as new as its newest day."""
+    days = (_heading_date(m.group(1), zone) for m in _DATE_HEADING.finditer(body))
+    return max((d for d in days if d is not None), default=None)
 
 
 def _holds_records(front: Mapping[str, Any]) -> bool:

@@ -156,7 +156,13 @@ def test_plain_markdown_folder_dates_from_names_paths_and_headings() -> None:
         "20260505-daily.md": ("2026-05-05", "Daily papers"),
         "2026-05-06_digest.md": ("2026-05-06", "Daily papers"),
         "notes.md": ("2026-05-07", "2026年5月7日 论文"),
+        "reading-log.md": ("2026-05-09", "Reading log"),  # its newest day's heading
     }
+    # README.md has no date and no paper: skipped with a note, not an error
+    (skipped,) = [d for d in result.diagnostics if d.code == "not-a-digest"]
+    assert skipped.severity == "note" and Path(skipped.path).name == "README.md"
+    log = next(d for d in result.corpus.digests if d.source.path.endswith("reading-log.md"))
+    assert [str(p.arxiv) for p in log.papers] == ["2605.09001", "2605.08001"]
 
 
 def test_jekyll_defaults_permalink_and_undated_posts_skipped(tmp_path: Path) -> None:
@@ -849,3 +855,62 @@ def test_papers_on_venues_other_than_arxiv() -> None:
     ]
     assert digest.papers[0].authors == ("Ana Pérez", "Bo Li")
     assert any("Three papers" in i.text for i in digest.preamble)
+
+
+def test_arxiv_mirrors_and_bare_addresses_under_titles() -> None:
+    """ar5iv, Cool Papers, SciRate, Semantic Scholar and arXiv's old host name the paper
+    by its id; an address alone on the line under a plain title is the entry's link."""
+    digest, diags = read("en-mirror-links.md")
+    assert "numbered list items, 5 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Attention over ar5iv", "2606.10001"),
+        ("Cool Papers Find", "2606.10002"),
+        ("SciRate Favourite", "2606.10003"),
+        ("Semantic Scholar Pick", "2606.10004"),
+        ("A String Theory Classic", "hep-th/9711200"),
+    ]
+    first = digest.papers[0]
+    assert first.url == "https://ar5iv.labs.arxiv.org/html/2606.10001"
+    assert [i.text for s in first.sections for i in s.items] == ["Read in ar5iv's HTML view."]
+
+
+def test_medals_and_votes_beside_bold_titles() -> None:
+    """A medal before a bold title marks it, and a dash sets off the votes beside it; a
+    bold word that runs on into a sentence stays emphasis."""
+    digest, diags = read("en-medals-bold-votes.md")
+    assert "bold title lines, 4 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.11001"),
+        ("Long Context without Tears", "2606.11002"),
+        ("Diffusion for Tables", "2606.11003"),
+        ("Tiny Agents", "2606.11004"),
+    ]
+    assert [p.fields["heading_extra"] for p in digest.papers][:2] == ["120 upvotes", "98 upvotes"]
+    last = [i.text for s in digest.papers[-1].sections for i in s.items]
+    assert last[-1].startswith("**Note** that votes")  # emphasis: no entry of its own
+
+
+def test_paragraphs_that_open_with_a_papers_link() -> None:
+    """Entries without headings or bold: a paragraph whose first line links the paper by
+    its title.  A link to a listing page is the digest's text."""
+    digest, diags = read("en-link-paragraphs.md")
+    assert "paragraphs that open with a paper's link, 3 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.12001"),
+        ("Long Context without Tears", "2606.12002"),
+        ("Diffusion for Tables", "2606.12003"),
+    ]
+    texts = [i.text for s in digest.papers[0].sections for i in s.items]
+    assert texts == ["Routes tokens to tiny experts. Ana Pérez's group."]
+    assert any("cs.CL listing" in i.text for i in digest.preamble)
+
+
+def test_entries_set_in_block_quotes() -> None:
+    digest, diags = read("en-quoted-entries.md")
+    assert "bold title lines, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.13001"),
+        ("Long Context without Tears", "2606.13002"),
+    ]
+    assert digest.papers[1].authors == ("Dan Roe", "Eve Zhao", "Fay Kim")
+    assert [d.code for d in diags if d.severity != "note"] == []

@@ -8,6 +8,7 @@ by ``digestconv.body`` on the same parse, so its output stays exactly as before.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -61,6 +62,24 @@ class Settings:
 def read_body(
     text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
 ) -> Body:
+    said = Diagnostics()
+    body, opened = _read_text(text, path, first_line, said, settings)
+    if opened is not None:
+        # Entries set inside block quotes ("> **[Title](…)**" over "> authors"): read once
+        # more with the quotes' markers taken off, every line where it was.
+        again = Diagnostics()
+        unquoted, _ = _read_text(opened, path, first_line, again, settings)
+        if unquoted.papers:
+            body, said = unquoted, again
+    diagnostics.extend(said)
+    return body
+
+
+def _read_text(
+    text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
+) -> tuple[Body, str | None]:
+    """The body, and the text without its quotes' markers when it has no papers but
+    block quotes that name some."""
     lines = text.split("\n")
     with _blocks_only(), room_to_recurse():
         doc = Document(lines)
@@ -74,7 +93,32 @@ def read_body(
             diagnostics=diagnostics,
             settings=settings,
         )
-        return _self_contained(body) if definitions() else body
+        body = _self_contained(body) if definitions() else body
+    return body, (_unquoted(doc, lines) if not body.papers else None)
+
+
+_QUOTE_MARK = re.compile(r" {0,3}> ?")
+
+
+def _unquoted(doc: Any, lines: list[str]) -> str | None:
+    """The body with the markers of its top-level block quotes that name a paper removed;
+    None when no block quote names one."""
+    kids = list(doc.children or ())
+    out = list(lines)
+    found = False
+    for n, token in enumerate(kids):
+        if type(token).__name__ != "Quote":
+            continue
+        end = kids[n + 1].line_number - 1 if n + 1 < len(kids) else len(lines)
+        span = lines[token.line_number - 1 : end]
+        if not find_ids("\n".join(span)):
+            continue
+        found = True
+        for k, line in enumerate(span, start=token.line_number - 1):
+            mark = _QUOTE_MARK.match(line)
+            if mark is not None:
+                out[k] = line[mark.end() :]
+    return "\n".join(out) if found else None
 
 
 def _self_contained(body: Body) -> Body:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 import re
 
+from digestconv.arxiv import find_ids, parse_paper_url
 from digestconv.readers.digest.blocks import Unit
 from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
-from digestconv.readers.digest.titles import rank_of
+from digestconv.readers.digest.titles import rank_of, strip_symbols
 
 BOLD_LEVEL = 5
 """The level given to ``**1. Title**`` lines: paragraphs that head an entry like a heading."""
@@ -18,6 +19,9 @@ BOLD_LEVEL = 5
 
 _KEYCAP = re.compile(r"(\d{1,2})\ufe0f?\u20e3\s*")
 _INLINE_LINK = re.compile(r"\[[^\]\n]{0,300}\]\([^)\s]{0,1000}\)")
+_BESIDE = re.compile(r"[ \t]+[—–|·][ \t]")
+"""A dash or bar after a bold title sets off what stands beside it (its authors, its
+votes): "**Title** — 120 upvotes" is a title line, where "**Bold** runs on" is emphasis."""
 
 
 def bold_entry(unit: Unit, lines: list[str]) -> str | None:
@@ -28,13 +32,16 @@ def bold_entry(unit: Unit, lines: list[str]) -> str | None:
     first = lines[unit.start - 1].strip()
     keycap = _KEYCAP.match(first)
     number = f"{keycap.group(1)}. " if keycap is not None else ""
-    if keycap is not None:
-        first = first[keycap.end() :]
+    # "🥇 **Title**": a pictograph marks the title, it is no part of it
+    first = first[keycap.end() :] if keycap is not None else strip_symbols(first)
     if not first.startswith(("**", "__")) or not first[2:3].strip():
         return None
     mark = first[:2]
     close = first.find(mark, 2)
-    if close < 0 or any(ch.isalpha() for ch in _INLINE_LINK.sub("", first[close + 2 :])):
+    if close < 0 or (
+        any(ch.isalpha() for ch in _INLINE_LINK.sub("", first[close + 2 :]))
+        and _BESIDE.match(first, close + 2) is None
+    ):
         return None  # bold text that runs on into a sentence is emphasis, not a title
     inner = number + first[2:close]
     rank, rest = rank_of(inner)
@@ -134,6 +141,29 @@ def rule_entry(unit: Unit, lines: list[str]) -> str | None:
     return first
 
 
+LINK_LEVEL = 9
+"""The level given to a paragraph that opens with a link to a paper (``[Title](https://
+arxiv.org/abs/…)``, ``🥇 [Title](…)`` over its summary): entries without headings or bold."""
+
+_OPENING_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(<?([^)\s>]{1,1000})>?")
+
+
+def link_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The first line of a top-level paragraph that opens with a link to a paper named by
+    its title, not by a word such as "arXiv" or "PDF" (a link line of an entry)."""
+    if unit.kind != "Paragraph" or unit.depth:
+        return None
+    first = lines[unit.start - 1].strip()
+    _, rest = rank_of(first)
+    m = _OPENING_LINK.match(strip_symbols(rest))
+    if m is None or parse_paper_url(m.group(2)) is None:
+        return None
+    label = m.group(1).strip()
+    if ROLES.get(norm(label)) is not None or parse_paper_url(label) or find_ids(label):
+        return None
+    return first
+
+
 def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     """(level, title text) of a paragraph that heads an entry, detected once for both the
     level the shapes compare and the text the entry's title comes from."""
@@ -147,6 +177,7 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
         (FIELD_LEVEL, field_entry),
         (BOLD_LEVEL, bold_entry),
         (RULE_LEVEL, rule_entry),
+        (LINK_LEVEL, link_entry),
     ):
         text = detect(unit, lines)
         if text is not None:
@@ -155,8 +186,8 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
 
 
 def level_of(unit: Unit, lines: list[str]) -> int:
-    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL``, ``FIELD_LEVEL`` or
-    ``RULE_LEVEL`` for a paragraph that heads an entry; 0 for anything else."""
+    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL``, ``FIELD_LEVEL``, ``RULE_LEVEL``
+    or ``LINK_LEVEL`` for a paragraph that heads an entry; 0 for anything else."""
     if unit.heading:
         return int(unit.token.level)
     head = entry_head(unit, lines)

@@ -22,6 +22,7 @@ from digestconv.readers.digest.heads import (
     BOLD_LEVEL,
     DETAILS_LEVEL,
     FIELD_LEVEL,
+    LINK_LEVEL,
     RULE_LEVEL,
     heading_text,
     level_of,
@@ -92,17 +93,21 @@ class Shape:
     """Whether an entry would be the post's own title (its first heading)."""
 
     @property
-    def score(self) -> tuple[int, int, int, int, int, int]:
+    def score(self) -> tuple[int, int, int, int, int, int, int]:
         ids = {i for c in self.entries for i in (c.ids if c.head_id is None else {c.head_id})}
         identified = sum(1 for c in self.entries if c.ids or c.head_id)
         # On a tie: numbered entries, then more entries, then distinct titles (repeated
-        # names such as "Links" are sections), then not the post's title, then the outer level.
+        # names such as "Links" are sections), then more entries whose heading links its
+        # paper ("## 2026-05-09" over one "### [Title](…)" a day), then not the post's
+        # title, then the outer level.
         distinct = len({c.rest or c.title for c in self.entries}) == len(self.entries)
+        linked = sum(1 for c in self.entries if c.head_id is not None)
         return (
             len(ids),
             int(self.numbered),
             identified,
             int(distinct),
+            linked,
             int(not self.titled),
             -self.level,
         )
@@ -114,6 +119,8 @@ class Shape:
             return "folded <details> entries"
         if self.kind == "heading" and self.level == RULE_LEVEL:
             return "parts between rules that open with a title line"
+        if self.kind == "heading" and self.level == LINK_LEVEL:
+            return "paragraphs that open with a paper's link"
         if self.kind == "heading" and self.level == FIELD_LEVEL:
             return "paragraphs that open with a title field"
         if self.kind == "heading":
@@ -141,13 +148,17 @@ def _heading_title(rest: str) -> tuple[str, Any, str]:
     return split_title(rest)
 
 
+_PARAGRAPH_LEVELS = (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL, RULE_LEVEL, LINK_LEVEL)
+_WEAK_LEVELS = (FIELD_LEVEL, RULE_LEVEL, LINK_LEVEL)
+
+
 def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     """One candidate shape per heading level 1–4 (and one for bold entry lines)."""
     levels = {}
     for i, u in enumerate(units):
         if u.heading or u.kind == "Paragraph":
             lv = level_of(u, lines)
-            if 1 <= lv <= 4 or lv in (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL, RULE_LEVEL):
+            if 1 <= lv <= 4 or lv in _PARAGRAPH_LEVELS:
                 levels[i] = lv
     heads = sorted(levels)
     ends: dict[int, int] = {}
@@ -320,6 +331,8 @@ def list_shape(units: Sequence[Unit], lines: list[str]) -> Shape:
         rank, rest = rank_of(title)
         if rank is not None and rest.strip():
             title = rest.strip()
+        elif rank is None:
+            title = strip_symbols(title) or title  # "- 🥇 [Title](…)", as a heading's
         ids = {a.id for a in unit.ids}
         end = i + 1
         if len(unit.token.children or ()) == 1:
@@ -411,10 +424,10 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
     """The shape whose entries identify the most papers; headings win ties."""
     best = Shape("none")
     by_heading = heading_shapes(units, lines)
-    # Paragraphs that open with a title field or a title line between rules head entries
-    # only where headings and lists do not.
-    fielded = [s for s in by_heading if s.level in (FIELD_LEVEL, RULE_LEVEL)]
-    by_heading = [s for s in by_heading if s.level not in (FIELD_LEVEL, RULE_LEVEL)]
+    # Paragraphs that open with a title field, a title line between rules or a paper's link
+    # head entries only where headings and lists do not.
+    fielded = [s for s in by_heading if s.level in _WEAK_LEVELS]
+    by_heading = [s for s in by_heading if s.level not in _WEAK_LEVELS]
     for shape in by_heading:
         if shape.score > best.score:
             best = shape

@@ -105,14 +105,15 @@ def title_lines(lines: Sequence[str]) -> int:
     A link text or a bold span may wrap onto the next lines, but once the span that
     opens the item has closed, the lines after it are the entry's own text
     ("1. **Title** — authors" over a one-line summary).  A title without such markup
-    runs to a blank line or a field line.
+    runs to a blank line, a field line or a line that is only the paper's address
+    ("1. Title" over "https://arxiv.org/abs/…").
     """
     count = 0
     text = ""
     led = False
     for ln in lines:
         s = ln.strip()
-        if not s or (count and parse_field(s) is not None):
+        if not s or (count and (parse_field(s) is not None or is_address(s))):
             break
         if count == 0:
             opening = _MARKER.match(s)
