@@ -914,3 +914,40 @@ def test_entries_set_in_block_quotes() -> None:
     ]
     assert digest.papers[1].authors == ("Dan Roe", "Eve Zhao", "Fay Kim")
     assert [d.code for d in diags if d.severity != "note"] == []
+
+
+def test_entries_copied_from_arxivs_listing() -> None:
+    """``arXiv:ID [pdf, other]`` over ``Title:``, ``Authors:``, ``Comments:`` and
+    ``Abstract:`` lines, as arXiv's new-submissions page shows a paper."""
+    digest, diags = read("en-arxiv-listing.md")
+    assert "paragraphs that open with a title field, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.14001"),
+        ("Long Context without Tears", "2606.14002"),
+    ]
+    second = digest.papers[1]
+    assert second.authors == ("Dan Roe",)  # the Comments line is a field of its own
+    assert second.fields["Comments"] == "12 pages"
+    assert second.abstract == "We extend the context cheaply."
+
+
+def test_bare_ids_in_brackets_beside_titles_and_citation_style_items() -> None:
+    """``(arXiv:ID)``, ``(ID)`` and ``[ID]`` beside a title name its paper and are no part
+    of it; "Title. Names. [[arXiv]](…)" gives the names as the authors."""
+    digest, diags = read("en-bracketed-ids.md")
+    assert "numbered list items, 4 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.15001"),
+        ("Long Context without Tears", "2606.15002"),
+        ("Diffusion for Tables", "2606.15003"),
+        ("Tiny Agents", "2606.15004"),
+    ]
+    assert digest.papers[0].fields["heading_extra"] == "routes tokens to tiny experts."
+    fourth = digest.papers[3]
+    assert fourth.authors == ("Ana Pérez", "Bo Li", "Chen Wu")
+    assert [(lk.label, lk.kind) for lk in fourth.links] == [("code", "code")]
+    headed, _ = read("en-bracketed-id-headings.md")
+    assert titled_ids(headed) == [
+        ("Routing Without Tears", "2606.15005"),
+        ("Sparse Retrieval Revisited", "2606.15006"),
+    ]

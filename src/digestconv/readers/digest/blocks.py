@@ -183,10 +183,20 @@ _LEADING_ID = re.compile(
 ``- 2602.01111: Title``): the marker, then the title's own pattern."""
 
 
+_BRACKETED_ID = re.compile(
+    r"[(\[（]\s?(?:arxiv\s?[:：]?\s?)?(\d{4}\.\d{4,5}(?:v\d+)?)\s?[)\]）]", re.I
+)
+"""A bare arXiv id in brackets beside a title (``Title (2603.01235)``, ``Title [2603.01236]``)."""
+
+
 def leading_id(line: str) -> ArxivId | None:
-    """The bare arXiv id a heading or list item's first line opens with, if any."""
+    """The bare arXiv id a heading or list item's first line opens with, or sets in
+    brackets beside its title, if any."""
     m = _LEADING_ID.match(line[:80])
-    return parse_id(m.group("a") or m.group("b")) if m is not None else None
+    if m is not None:
+        return parse_id(m.group("a") or m.group("b"))
+    beside = _BRACKETED_ID.search(line[:400])
+    return parse_id(beside.group(1)) if beside is not None else None
 
 
 def with_ids(units: list[Unit], lines: list[str]) -> list[Unit]:

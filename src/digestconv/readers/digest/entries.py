@@ -72,7 +72,10 @@ def links_in(text: str) -> list[tuple[str, str]]:
         for tok in tokens:
             name = type(tok).__name__
             if name in ("Link", "AutoLink"):
-                out.append((re.sub(r"\s+", " ", inline_text(tok)).strip(), str(tok.target).strip()))
+                label = re.sub(r"\s+", " ", inline_text(tok)).strip()
+                if label[:1] == "[" and label[-1:] == "]" and label.count("[") == 1:
+                    label = label[1:-1].strip()  # "[[arXiv]](…)": brackets drawn as a button
+                out.append((label, str(tok.target).strip()))
             elif name == "RawText":
                 out.extend(("", m.group(0)) for m in _BARE_URL.finditer(tok.content))
             else:
@@ -380,6 +383,8 @@ def finish(draft: Draft, path: str) -> Paper:
     )
     extra = dict(draft.fields)
     authors = draft.authors
+    if not authors and ". " in title:
+        title, authors = _cited(title)
     beside = byline(draft.extra) if draft.extra and not authors else ()
     if beside:
         authors = beside  # "Title (K. Lee, M. Park)", "[Title](…) by Tri Dao, Albert Gu"
@@ -400,6 +405,14 @@ def finish(draft: Draft, path: str) -> Paper:
         translated_title=translated,
         fields=frozen_mapping(extra),
     )
+
+
+def _cited(title: str) -> tuple[str, tuple[str, ...]]:
+    """A plain title written as a citation ("Title. Ana Pérez, Bo Li."): the names after
+    its last full stop are its authors, when every one of them looks like a name."""
+    head, _, tail = title.rstrip(".").rpartition(". ")
+    names = byline(tail) if head and "," in tail else ()
+    return (head, names) if names else (title, ())
 
 
 _ITALIC_LINE = re.compile(r"\*[^*\n]{3,400}\*|_[^_\n]{3,400}_")

@@ -286,6 +286,20 @@ _add(
     "categoría",
 )
 
+# arXiv's own listing lines ("Comments: 12 pages", "Journal-ref: …"), copied with a paper:
+# facts kept as the paper's fields, not text of the line above them.
+_add(
+    "other",
+    "comments",
+    "comment",
+    "journal-ref",
+    "journal ref",
+    "report-no",
+    "msc-class",
+    "acm-class",
+)
+_add("tags", "subjects", "subject", "primary subject")
+
 _FACTS = ("authors", "affiliations", "abstract", "original_title", "summary", "link")
 FACT_LINE = re.compile(
     r"(?im)^[ \t>*+\-|]{0,8}(?:[^\x00-\x7f\w\s]{1,4}[ \t]{0,3})?(?:\*\*|__|【)?[ \t]{0,4}(?:"

@@ -406,10 +406,10 @@ def _read_entries(
                 current.bare_ids.extend(unit.ids)
             if shape.kind == "list":
                 opening = leading_id(lines[unit.start - 1])
-                if opening is not None:  # "- [2602.01111] Title"
+                if opening is not None:  # "- [2602.01111] Title", "- Title (2602.01111)"
                     current.bare_ids.append(opening)
                 if cand.link is None:  # "1. Title — https://arxiv.org/abs/…"
-                    current.bare_ids.extend(find_ids(cand.extra))
+                    current.bare_ids.extend(find_ids(cand.extra) or find_ids(title_line))
                     if current.bare_ids and is_address(cand.extra):
                         current.extra = ""  # it is the paper's address, nothing more
                 _list_entry(reader, current, unit, lines)

@@ -70,7 +70,16 @@ def field_entry(unit: Unit, lines: list[str]) -> str | None:
     head = first[:48]
     if "】" not in head and ":" not in head and "：" not in head:
         return None  # (most paragraphs: no field label to look for)
+    if _LISTED_ID.fullmatch(first[:200]) is not None and unit.end > unit.start:
+        # "arXiv:2603.01234 [pdf, other]" over "Title: …": arXiv's own listing, copied
+        return title_field(lines[unit.start].strip())
     return title_field(first)
+
+
+_LISTED_ID = re.compile(
+    r"arxiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\s{1,4}\[[^\]]{0,80}\])?",
+    re.I,
+)
 
 
 DETAILS_LEVEL = 6

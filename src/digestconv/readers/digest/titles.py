@@ -143,7 +143,8 @@ def clean_title(text: str) -> str:
     text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
     head = _ID_HEAD.match(text[:60])
     if head is not None and len(text) > head.end():
-        text = text[head.end() :]  # "[2602.01111] Title": the id is the paper's link
+        # "[2602.01111] Title": the id is the paper's link
+        text = text[head.end() :].lstrip(_SEPARATORS)
     tail = _ID_TAIL.search(text[-60:])
     if tail is not None and len(text) > len(tail.group(0)):
         text = text[: len(text) - len(tail.group(0))].rstrip(" \t-–—|·,;")
@@ -158,7 +159,9 @@ OPENING_ID = (
 ``2602.01111: Title``); elsewhere a number of that shape is no id (a version, a figure)."""
 _ID_HEAD = re.compile(OPENING_ID, re.I)
 _ID_TAIL = re.compile(
-    r"\s[(\[]\s?arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?\s?[)\]]$", re.I
+    r"(?:\s|(?=（))[(\[（]\s?(?:arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})|\d{4}\.\d{4,5})"
+    r"(?:v\d+)?\s?[)\]）]$",
+    re.I,
 )
 
 
