@@ -951,3 +951,61 @@ def test_bare_ids_in_brackets_beside_titles_and_citation_style_items() -> None:
         ("Routing Without Tears", "2606.15005"),
         ("Sparse Retrieval Revisited", "2606.15006"),
     ]
+
+
+def test_korean_ranks_written_with_wi() -> None:
+    digest, diags = read("ko-rank-wi.md")
+    assert "numbered level-2 headings, 3 entries" in shape_note(diags)
+    assert [(p.rank, p.title, str(p.arxiv)) for p in digest.papers] == [
+        (1, "희소 전문가 혼합", "2606.17001"),
+        (2, "눈물 없는 긴 문맥", "2606.17002"),
+        (3, "표를 위한 확산", "2606.17003"),
+    ]
+
+
+def test_addresses_written_after_a_plain_title() -> None:
+    """An autolink, a dash, a colon or a space before the address: none is in the title."""
+    digest, diags = read("en-addresses-and-footnotes.md")
+    assert "numbered list items, 4 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.18001"),
+        ("Long Context without Tears", "2606.18002"),
+        ("Diffusion for Tables", "2606.18003"),
+        ("Tiny Agents", "2606.18004"),
+    ]
+
+
+def test_footnote_marks_and_a_title_linked_to_a_review() -> None:
+    """``Title[^1]`` with ``[^1]: https://arxiv.org/abs/…`` below: the footnote gives the
+    address and its mark is no part of the title; a title linked to the author's own
+    review keeps that link beside the paper's."""
+    digest, _ = read("en-footnote-links.md")
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.19001"),
+        ("Long Context without Tears", "2606.19002"),
+    ]
+    second = digest.papers[1]
+    assert second.url == "https://arxiv.org/abs/2606.19002"
+    assert "heading_extra" not in second.fields
+    assert [lk.url for lk in second.links] == ["https://blog.example.org/reviews/long-context"]
+
+
+def test_papers_set_in_html_cards() -> None:
+    """``<div>`` cards with an ``<h3>`` title: each card is an entry, and its paragraphs are
+    read for what they show (the byline, the text with its links), not as raw HTML."""
+    digest, diags = read("en-html-cards.md")
+    assert "level-3 headings, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Mixture of Tiny Experts", "2606.20001"),
+        ("Long Context without Tears", "2606.20002"),
+    ]
+    first = digest.papers[0]
+    assert first.authors == ("Ana Pérez", "Bo Li", "Chen Wu")
+    (text,) = [i.text for s in first.sections for i in s.items]
+    assert text == (
+        "Routes tokens to tiny experts;\ncheaply &amp; well. "
+        "[Code](<https://github.com/example/tiny>)"
+    )
+    assert not any(
+        "<" in i.text.replace("(<", "") for s in digest.papers[1].sections for i in s.items
+    )

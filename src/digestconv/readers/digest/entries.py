@@ -27,12 +27,35 @@ from digestconv.readers.digest.fields import (
     split_people,
     table_field,
 )
+from digestconv.readers.digest.heads import NOT_ANCHOR
 from digestconv.readers.digest.sections import label_line, section_kind
 from digestconv.readers.digest.symbols import symbol
-from digestconv.readers.digest.titles import inline_text, plain, spans
+from digestconv.readers.digest.titles import anchors_as_links, inline_text, plain, spans
 
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _TAGS = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
+_HTML_BLOCK = re.compile(r"(?i)</?(?:p|div|section|article)(?:\s[^<>]{0,200})?>")
+_BLOCK_TAG = re.compile(r"(?i)</?(?:p|div|section|article|li|ul|ol|br)(?:\s[^<>]{0,200})?/?>")
+
+
+def _html_blocks(text: str, start: int) -> list[tuple[int, str]]:
+    """(first line, Markdown text) of each block an HTML card shows: the text between its
+    block tags, other tags taken out, anchors as links."""
+    out: list[tuple[int, str]] = []
+    at = 0
+    for m in [*_BLOCK_TAG.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        chunk = text[at:end]
+        shown = anchors_as_links(NOT_ANCHOR.sub("", chunk)).strip()
+        if shown:
+            lead = len(chunk) - len(chunk.lstrip())
+            line = start + text.count("\n", 0, at + lead)
+            out.append((line, "\n".join(ln.strip() for ln in shown.split("\n"))))
+        if m is not None:
+            at = m.end()
+    return out
+
+
 _ID_LINE = re.compile(r"(?i)\W*arxiv\s*[:：]?\s*[\w./-]+\W*(?:\[[\w.\- ]+\])?")
 _LINK_ROLES = frozenset({"link", "pdf", "code", "project", "huggingface"})
 
@@ -235,6 +258,12 @@ class EntryReader:
         if stripped.lower().endswith("\n</details>"):  # a folded entry's last paragraph
             stripped = stripped[: -len("</details>")].rstrip()
             text = stripped
+        if _HTML_BLOCK.match(stripped) is not None:
+            # a card of HTML ("<p>Ana Pérez, Bo Li, Chen Wu</p>" under its <h3>): each of its
+            # blocks is read as the paragraph it shows, anchors as links
+            for line, shown in _html_blocks(text, start):
+                self.paragraph(draft, shown, line, bullet)
+            return
         first, _, _ = stripped.partition("\n")
         fields = parse_field(first, self.extra)
         if fields is not None:
@@ -377,6 +406,11 @@ def finish(draft: Draft, path: str) -> Paper:
     if draft.original and draft.original != title:
         title, translated = draft.original, title
     links = tuple(lk for lk, _ in _unique(draft.links) if lk.url != url)
+    if draft.title_link is not None:
+        own = str(draft.title_link.target).strip()
+        if own and own != url and all(lk.url != own for lk in links):
+            # "### [Title](review page)" over "arXiv: …": the title's own link is kept
+            links = (Link(label=title, url=own, kind=link_kind(own, "")), *links)
     sections = tuple(
         Section(kind=kind, heading=heading, items=tuple(items), line=line)
         for heading, kind, line, items in draft.sections

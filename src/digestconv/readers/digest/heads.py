@@ -103,7 +103,10 @@ def details_entry(unit: Unit, lines: list[str]) -> str | None:
 
 
 _HTML_HEADING = re.compile(r"(?i)\s*<h([1-6])(?:\s[^<>]{0,200})?>(.{1,1000}?)</h\1\s*>")
-_NOT_ANCHOR = re.compile(r"(?i)</?(?!a[\s>])(?!/a\s*>)[a-z][^<>]{0,200}>")
+_CONTAINER = re.compile(r"(?i)\s*<(?:div|section|article|li)(?:\s[^<>]{0,200})?>\s*")
+"""An HTML block's opening tag alone on its line: the card a digest sets each paper in."""
+NOT_ANCHOR = re.compile(r"(?i)</?(?!a[\s>])(?!/a\s*>)[a-z][^<>]{0,200}>")
+"""Any HTML tag but an anchor's: what is taken out of HTML to leave its text and links."""
 
 
 def html_heading(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
@@ -111,12 +114,14 @@ def html_heading(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     </a></h3>``): raw HTML is a paragraph to the reader, but this one heads an entry as a
     Markdown heading of its level would.  Anchors stay, for the title's link."""
     first = lines[unit.start - 1]
+    if _CONTAINER.fullmatch(first[:300]) is not None and unit.end > unit.start:
+        first = lines[unit.start]  # "<div class="paper">" over "<h3><a href=…>…</a></h3>"
     if "<h" not in first[:8].lower():
         return None
     m = _HTML_HEADING.match(first)
     if m is None:
         return None
-    text = " ".join(_NOT_ANCHOR.sub(" ", m.group(2)).split())
+    text = " ".join(NOT_ANCHOR.sub(" ", m.group(2)).split())
     return (int(m.group(1)), text) if text else None
 
 
@@ -222,6 +227,8 @@ def body_start(unit: Unit, lines: list[str]) -> int:
         for n in range(unit.start, min(unit.end, unit.start + 4) + 1):
             if "</summary>" in lines[n - 1].lower():
                 return n + 1
+    if unit.end > unit.start and _CONTAINER.fullmatch(lines[unit.start - 1][:300]) is not None:
+        return unit.start + 2  # after the card's heading
     return unit.start + 1
 
 

@@ -26,6 +26,7 @@ _RANK = re.compile(
     r"|[(（](?P<g>\d{1,4})[)）]\s*"
     r"|(?P<h>[一二三四五六七八九十]{1,3})\s*[、.．]\s*"
     r"|(?P<i>[\u2460-\u2473])[.、．]?\s*"
+    r"|(?P<j>\d{1,4})\s*(?:위|位)\s*[.:：—–-]?\s*"
     r")",
     re.IGNORECASE,
 )
@@ -171,8 +172,7 @@ def split_title(text: str) -> tuple[str, Any, str]:
     A title set off as bold or a link is that span; text after it (scores, likes)
     is returned apart.  Otherwise the whole line is the title.
     """
-    if "</a" in text or "</A" in text:
-        text = _ANCHOR.sub(_as_link, text)
+    text = anchors_as_links(text)
     bold = _bold_raw(text)
     if bold is not None:
         return bold
@@ -182,7 +182,8 @@ def split_title(text: str) -> tuple[str, Any, str]:
         first = lead[0]
         link = first if type(first).__name__ == "Link" else _only_link(first)
         title = clean_title(inline_text(first))
-        rest = clean_title("".join(inline_text(t) for t in toks[toks.index(first) + 1 :]))
+        after = [t for t in toks[toks.index(first) + 1 :] if not _footnote_mark(t)]
+        rest = clean_title("".join(inline_text(t) for t in after))
         if title:
             return title, link, rest
     link = next((t for t in toks if type(t).__name__ == "Link"), None)
@@ -223,6 +224,11 @@ _ANCHOR = re.compile(
 """An HTML anchor with plain text, as some digests write a title's link."""
 
 
+def anchors_as_links(text: str) -> str:
+    """``text`` with its HTML anchors written as Markdown links."""
+    return _ANCHOR.sub(_as_link, text) if "</a" in text or "</A" in text else text
+
+
 def _as_link(m: re.Match[str]) -> str:
     """The anchor as a Markdown link (raw HTML otherwise stays literal text)."""
     url = html.unescape(m.group("d") if m.group("d") is not None else m.group("s")).strip()
@@ -235,9 +241,12 @@ def _as_link(m: re.Match[str]) -> str:
 
 _ADDRESS = r"<?https?://\S+?>?|arxiv\s?:\s?\S+|arxiv\s\d{4}\.\d{4,5}(?:v\d+)?"
 _BARE_TAIL = re.compile(
-    rf"\s+(?:[-–—:|·]\s+(?P<a>{_ADDRESS})|[(\[（]\s?(?P<b>{_ADDRESS})\s?[)\]）])$", re.I
+    rf"(?:\s+[-–—|·]\s+|\s*[:：]\s+|\s+(?=<?https?://))(?P<a>{_ADDRESS})$"
+    rf"|\s+[(\[（]\s?(?P<b>{_ADDRESS})\s?[)\]）]$",
+    re.I,
 )
-"""A paper's address beside its title: "Title — https://…", "Title (https://…)"."""
+"""A paper's address beside its title: "Title — https://…", "Title: https://…", "Title
+(https://…)", "Title <https://…>"."""
 
 
 def _address(beside: re.Match[str]) -> str:
@@ -296,9 +305,17 @@ def _without_generic_links(toks: list[Any]) -> list[Any]:
     ]
 
 
+def _footnote_mark(token: Any) -> bool:
+    """A ``[^1]`` after a title whose footnote gives an address: CommonMark reads it as a
+    reference link, the author meant a mark."""
+    return type(token).__name__ == "Link" and inline_text(token).startswith("^")
+
+
 def _generic(label: str, target: str) -> bool:
     """A link label that names a kind of link ("arXiv", "PDF", "논문 링크"), not a title."""
     shown = label.strip()
+    if shown.startswith("^"):
+        return True  # "Title[^1]" with "[^1]: https://…" below: a footnote's mark
     return shown == target.strip() or ROLES.get(norm(shown)) in (
         "link",
         "pdf",
