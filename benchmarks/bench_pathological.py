@@ -83,6 +83,16 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
             for i in range(n // 4)
         ),
     ),
+    # HTML tables: many small ones, then one left open (its close searched for once).
+    "html tables": lambda n: (
+        "",
+        "".join(
+            f"<table><tr><td>T{i}</td><td><a href='https://arxiv.org/abs/2601.{i % 10000:05d}'>"
+            "a</a></td></tr></table>\n\n"
+            for i in range(n // 10)
+        )
+        + "<table><tr><td>" * (n // 10),
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

@@ -1009,3 +1009,19 @@ def test_papers_set_in_html_cards() -> None:
     assert not any(
         "<" in i.text.replace("(<", "") for s in digest.papers[1].sections for i in s.items
     )
+
+
+def test_papers_listed_in_an_html_table() -> None:
+    """A ``<table>`` (head and body, markup in its cells, anchors for links) is read as the
+    pipe table it shows; the text after it keeps its line."""
+    digest, diags = read("en-html-table.md")
+    assert "table rows, 2 entries" in shape_note(diags)
+    assert [(p.rank, p.title, str(p.arxiv), p.authors) for p in digest.papers] == [
+        (1, "Sparse Mixture of Tiny Experts", "2606.21001", ("Ana Pérez", "Bo Li")),
+        (2, "Long Context | without Tears", "2606.21002", ("Dan Roe",)),
+    ]
+    assert digest.papers[1].url == "https://huggingface.co/papers/2606.21002"
+    assert [(i.text, i.line) for i in digest.preamble] == [
+        ("Today's papers, as my notebook exports them.", 6),
+        ("More tomorrow.", 20),
+    ]

@@ -39,6 +39,7 @@ from digestconv.readers.digest.entries import (
 )
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, links_repository, norm
 from digestconv.readers.digest.heads import body_start, heading_text
+from digestconv.readers.digest.htmltables import as_markdown
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of, title_lines
 from digestconv.recursion import room_to_recurse
@@ -65,8 +66,9 @@ def read_body(
     said = Diagnostics()
     body, opened = _read_text(text, path, first_line, said, settings)
     if opened is not None:
-        # Entries set inside block quotes ("> **[Title](…)**" over "> authors"): read once
-        # more with the quotes' markers taken off, every line where it was.
+        # Entries set inside block quotes ("> **[Title](…)**" over "> authors") or HTML
+        # tables: read once more with the quotes' markers taken off and the tables written
+        # as pipe tables, every line where it was.
         again = Diagnostics()
         unquoted, _ = _read_text(opened, path, first_line, again, settings)
         if unquoted.papers:
@@ -78,8 +80,8 @@ def read_body(
 def _read_text(
     text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
 ) -> tuple[Body, str | None]:
-    """The body, and the text without its quotes' markers when it has no papers but
-    block quotes that name some."""
+    """The body, and, when it has no papers, its text without the markers of the block
+    quotes that name some and with its HTML tables as pipe tables (None if neither)."""
     lines = text.split("\n")
     with _blocks_only(), room_to_recurse():
         doc = Document(lines)
@@ -94,7 +96,11 @@ def _read_text(
             settings=settings,
         )
         body = _self_contained(body) if definitions() else body
-    return body, (_unquoted(doc, lines) if not body.papers else None)
+    if body.papers:
+        return body, None
+    unquoted = _unquoted(doc, lines)
+    tabled = as_markdown(unquoted if unquoted is not None else text)
+    return body, tabled if tabled is not None else unquoted
 
 
 _QUOTE_MARK = re.compile(r" {0,3}> ?")
