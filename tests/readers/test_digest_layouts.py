@@ -1025,3 +1025,43 @@ def test_papers_listed_in_an_html_table() -> None:
         ("Today's papers, as my notebook exports them.", 6),
         ("More tomorrow.", 20),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "fr-fields.md",
+            [
+                (
+                    "2606.22001",
+                    ("Ana Pérez", "Bo Li"),
+                    "Nous routons les jetons vers de petits experts.",
+                ),
+                ("2606.22002", ("Dan Roe",), "Un contexte long à bas coût."),
+            ],
+        ),
+        (
+            "de-fields.md",
+            [
+                (
+                    "2606.23001",
+                    ("Ana Pérez", "Bo Li"),
+                    "Wir leiten Tokens an kleine Experten weiter.",
+                ),
+            ],
+        ),
+    ],
+)
+def test_french_and_german_field_labels(
+    name: str, expected: list[tuple[str, tuple[str, ...], str]]
+) -> None:
+    digest, _ = read(name)
+    got = [
+        (str(p.arxiv), p.authors, " ".join(i.text for i in p.section("summary").items))
+        for p in digest.papers
+        if p.section("summary") is not None
+    ]
+    assert got == expected
+    assert digest.papers[0].affiliations
+    assert not any("Lien" in k or "Autoren" in k for p in digest.papers for k in p.fields)

@@ -286,6 +286,14 @@ _add(
     "categoría",
 )
 
+# The labels of French, German, Portuguese and Italian digests, and more Chinese ones.
+_add("authors", "autoren", "verfasser", "autores del artículo")
+_add("affiliations", "afiliação", "instituições", "institut")
+_add("affiliations", "organización", "établissement", "établissements", "istituzione")
+_add("summary", "résumé", "resume", "resumo", "riassunto", "sommario", "zusammenfassung")
+_add("summary", "kurzfassung", "一句话总结", "一句话概括", "概括", "résumé en une phrase")
+_add("link", "lien", "lien vers l'article", "lien de l'article", "ligação", "collegamento")
+
 # arXiv's own listing lines ("Comments: 12 pages", "Journal-ref: …"), copied with a paper:
 # facts kept as the paper's fields, not text of the line above them.
 _add(
@@ -293,7 +301,6 @@ _add(
     "comments",
     "comment",
     "journal-ref",
-    "journal ref",
     "report-no",
     "msc-class",
     "acm-class",
