@@ -1065,3 +1065,18 @@ def test_french_and_german_field_labels(
     assert got == expected
     assert digest.papers[0].affiliations
     assert not any("Lien" in k or "Autoren" in k for p in digest.papers for k in p.fields)
+
+
+def test_kramdown_attribute_lists_and_header_ids() -> None:
+    """kramdown's ``{: …}`` lists, ``{:toc}`` and ``{#id}`` are instructions, not text; the
+    id a heading sets is the paper's anchor, as Jekyll renders it (code keeps them)."""
+    digest, _ = read("en-kramdown-attributes.md")
+    assert [(p.title, str(p.arxiv), p.anchor) for p in digest.papers] == [
+        ("Sparse Mixture of Tiny Experts", "2606.24001", "tiny"),
+        ("Long Context without Tears", "2606.24002", "long-context"),
+    ]
+    texts = [i.text for p in digest.papers for s in p.sections for i in s.items]
+    assert texts[:2] == ["Routes tokens to tiny experts.", "Extends the context cheaply."]
+    assert "{: .kept-in-code}" in texts[2]
+    assert not any("{:" in t for t in texts[:2]) and digest.preamble == ()
+    assert all("heading_extra" not in p.fields for p in digest.papers)

@@ -40,6 +40,7 @@ from digestconv.readers.digest.entries import (
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, links_repository, norm
 from digestconv.readers.digest.heads import body_start, heading_text
 from digestconv.readers.digest.htmltables import as_markdown
+from digestconv.readers.digest.kramdown import header_id, without_attributes
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of, title_lines
 from digestconv.recursion import room_to_recurse
@@ -64,6 +65,7 @@ def read_body(
     text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
 ) -> Body:
     said = Diagnostics()
+    text = without_attributes(text)
     body, opened = _read_text(text, path, first_line, said, settings)
     if opened is not None:
         # Entries set inside block quotes ("> **[Title](…)**" over "> authors") or HTML
@@ -512,5 +514,6 @@ def _anchors(units: list[Unit], lines: list[str]) -> dict[int, str]:
     out = {}
     for i, u in enumerate(units):
         if u.heading:
-            out[i] = kramdown_id(plain(heading_text(u, lines)), counter)
+            _, given = header_id(lines[u.start - 1]) if u.kind == "Heading" else ("", None)
+            out[i] = given or kramdown_id(plain(heading_text(u, lines)), counter)
     return out

@@ -11,6 +11,7 @@ import re
 from digestconv.arxiv import find_ids, parse_paper_url
 from digestconv.readers.digest.blocks import Unit
 from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
+from digestconv.readers.digest.kramdown import header_id
 from digestconv.readers.digest.titles import rank_of, strip_symbols
 
 BOLD_LEVEL = 5
@@ -214,7 +215,8 @@ def heading_text(unit: Unit, lines: list[str]) -> str:
         head = entry_head(unit, lines)
         return head[1] if head is not None else ""
     if unit.kind == "Heading":
-        return lines[unit.start - 1].lstrip().lstrip("#").strip().rstrip("#").strip()
+        shown = lines[unit.start - 1].lstrip().lstrip("#").strip()
+        return header_id(shown)[0].rstrip("#").strip()  # "## Title {#id}": kramdown's id
     return " ".join(ln.strip() for ln in lines[unit.start - 1 : unit.end - 1]) or (
         "".join(getattr(c, "content", "") for c in (token.children or ()))
     )

@@ -1,0 +1,58 @@
+"""kramdown's attribute syntax, which Jekyll posts use and CommonMark does not know.
+
+``{: .class}`` under a block, ``{:target="_blank"}`` after a link, ``{:toc}`` under a
+``* TOC`` item and ``{::comment}`` extensions are instructions to kramdown, not text:
+left in, every exporter would show them as written.  ``## Title {#id}`` sets a
+heading's id, which is the paper's anchor on the Jekyll page.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BLOCK_IAL = re.compile(
+    r" {0,3}\{:(?:[^{}\n]{0,500})\}[ \t]*|\{::[a-z]{1,20}(?:[^{}\n]{0,500})\}[ \t]*"
+)
+_SPAN_IAL = re.compile(r"(?<=[)\]*_`])\{:[^{}\n]{0,300}\}")
+_TOC_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|1\.)[ \t]+(?:TOC|toc)[ \t]*")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_HEADER_ID = re.compile(r"[ \t]+\{#([A-Za-z][\w:.-]{0,200})\}[ \t]*$")
+
+
+def without_attributes(text: str) -> str:
+    """``text`` with kramdown's attribute lists and extensions taken out, outside code;
+    a line that held only one is left empty, so every other line stays where it was."""
+    if "{:" not in text:
+        return text
+    lines = text.split("\n")
+    fence = ""
+    for n, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence:
+            if (
+                opened is not None
+                and opened.group(1)[0] == fence[0]
+                and len(opened.group(1)) >= len(fence)
+            ):
+                fence = ""
+            continue
+        if opened is not None:
+            fence = opened.group(1)
+            continue
+        if "{:" not in line:
+            continue
+        if _BLOCK_IAL.fullmatch(line) is not None:
+            lines[n] = ""
+            if line.strip() == "{:toc}" and n and _TOC_ITEM.fullmatch(lines[n - 1]) is not None:
+                lines[n - 1] = ""  # "* TOC" over "{:toc}": where kramdown puts its contents
+        else:
+            lines[n] = _SPAN_IAL.sub("", line)
+    return "\n".join(lines)
+
+
+def header_id(heading: str) -> tuple[str, str | None]:
+    """(text, id) of a heading line's text that ends with kramdown's ``{#id}``."""
+    if "{#" not in heading:
+        return heading, None
+    m = _HEADER_ID.search(heading)
+    return (heading[: m.start()], m.group(1)) if m is not None else (heading, None)
