@@ -1080,3 +1080,18 @@ def test_kramdown_attribute_lists_and_header_ids() -> None:
     assert "{: .kept-in-code}" in texts[2]
     assert not any("{:" in t for t in texts[:2]) and digest.preamble == ()
     assert all("heading_extra" not in p.fields for p in digest.papers)
+
+
+def test_a_paper_on_another_venue_among_arxiv_papers() -> None:
+    """An unnumbered heading linking an OpenReview page among headings linking arXiv is an
+    entry; one linking a repository stays the digest's text."""
+    digest, _ = read("en-mixed-venues.md")
+    assert [(p.title, p.arxiv is not None, p.url) for p in digest.papers] == [
+        ("Sparse Mixture of Tiny Experts", True, "https://arxiv.org/abs/2603.01234"),
+        ("Long Context without Tears", False, "https://openreview.net/forum?id=abcDEF123"),
+        ("Diffusion for Tables", True, "https://arxiv.org/abs/2603.01236"),
+    ]
+    assert [i.text for i in digest.preamble] == [
+        "## [My favourite tool](https://github.com/x/y)",
+        "Not a paper.",
+    ]

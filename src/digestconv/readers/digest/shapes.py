@@ -240,6 +240,7 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
                 or c.head_id is not None
                 or len(c.ids) == 1
                 or (len(c.ids) > 1 and not _lists_papers(units, c, lines))
+                or (not c.ids and c.hint and _links_work(c))
             ):
                 shape.entries.append(c)
                 shape.titled = shape.titled or (c.index == first and c.rank is None)
@@ -248,6 +249,13 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
                 shape.others.append(c)
         shapes.append(shape)
     return shapes
+
+
+def _links_work(cand: Candidate) -> bool:
+    """Whether a heading's title links a paper's page other than arXiv's (OpenReview, the
+    ACL Anthology, a DOI): among arXiv papers, an entry all the same."""
+    link = cand.resolve().link
+    return link is not None and cites_work(str(link.target))
 
 
 def _lists_papers(units: Sequence[Unit], cand: Candidate, lines: list[str]) -> bool:
