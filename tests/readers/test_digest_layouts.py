@@ -950,6 +950,7 @@ def test_bare_ids_in_brackets_beside_titles_and_citation_style_items() -> None:
     assert titled_ids(headed) == [
         ("Routing Without Tears", "2606.15005"),
         ("Sparse Retrieval Revisited", "2606.15006"),
+        ("Tiny Agents Revisited", "2606.15007"),  # "ID - Title", as listings open
     ]
 
 
