@@ -157,7 +157,8 @@ OPENING_ID = (
     r"|(?P<b>\d{4}\.\d{4,5}(?:v\d+)?)(?:\s?[:：—–|]|\s-))\s+"
 )
 """A bare arXiv id a title opens with, as listings cite a paper (``[2602.01111] Title``,
-``2602.01111: Title``, ``2602.01111 - Title``); elsewhere a number of that shape is no id (a version, a figure)."""
+``2602.01111: Title``, ``2602.01111 - Title``); elsewhere a number of that shape is no
+id (a version, a figure)."""
 _ID_HEAD = re.compile(OPENING_ID, re.I)
 _ID_TAIL = re.compile(
     r"(?:\s|(?=（))[(\[（]\s?(?:arxiv\s?[:：]?\s?(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})|\d{4}\.\d{4,5})"
