@@ -1096,3 +1096,16 @@ def test_a_paper_on_another_venue_among_arxiv_papers() -> None:
         "## [My favourite tool](https://github.com/x/y)",
         "Not a paper.",
     ]
+
+
+def test_liquid_output_opening_a_link_target() -> None:
+    """``[Title]({{ site.baseurl }}/…)`` is a link once Jekyll has run Liquid: the title of
+    an entry, not a numbered heading without a link (which would fail the export)."""
+    digest, diags = read("en-liquid-links.md")
+    assert [(p.rank, p.title) for p in digest.papers] == [
+        (1, "Sparse Mixture of Tiny Experts"),
+        (2, "Long Context without Tears"),
+    ]
+    assert digest.papers[1].url == "/go?to=https://arxiv.org/abs/2606.26002"
+    assert "paper-no-link" not in {d.code for d in diags}
+    assert digest.preamble[0].text == "See [yesterday's digest](/2026/06/25/daily.html) first."

@@ -40,7 +40,11 @@ from digestconv.readers.digest.entries import (
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, links_repository, norm
 from digestconv.readers.digest.heads import body_start, heading_text
 from digestconv.readers.digest.htmltables import as_markdown
-from digestconv.readers.digest.kramdown import header_id, without_attributes
+from digestconv.readers.digest.kramdown import (
+    header_id,
+    without_attributes,
+    without_target_liquid,
+)
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
 from digestconv.readers.digest.titles import is_address, plain, rank_of, title_lines
 from digestconv.recursion import room_to_recurse
@@ -65,7 +69,7 @@ def read_body(
     text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
 ) -> Body:
     said = Diagnostics()
-    text = without_attributes(text)
+    text = without_target_liquid(without_attributes(text))
     body, opened = _read_text(text, path, first_line, said, settings)
     if opened is not None:
         # Entries set inside block quotes ("> **[Title](…)**" over "> authors") or HTML

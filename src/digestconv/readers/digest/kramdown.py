@@ -1,9 +1,12 @@
-"""kramdown's attribute syntax, which Jekyll posts use and CommonMark does not know.
+"""kramdown's attribute syntax and Liquid in link targets: what Jekyll reads in a post
+before it is Markdown, and CommonMark does not know.
 
 ``{: .class}`` under a block, ``{:target="_blank"}`` after a link, ``{:toc}`` under a
 ``* TOC`` item and ``{::comment}`` extensions are instructions to kramdown, not text:
 left in, every exporter would show them as written.  ``## Title {#id}`` sets a
-heading's id, which is the paper's anchor on the Jekyll page.
+heading's id, which is the paper's anchor on the Jekyll page.  ``[Title]({{ site.baseurl
+}}/go?to=https://arxiv.org/abs/…)`` is a link once Liquid has run; to CommonMark, whose
+link targets hold no spaces, it is text.
 """
 
 from __future__ import annotations
@@ -56,3 +59,12 @@ def header_id(heading: str) -> tuple[str, str | None]:
         return heading, None
     m = _HEADER_ID.search(heading)
     return (heading[: m.start()], m.group(1)) if m is not None else (heading, None)
+
+
+_LIQUID_TARGET = re.compile(r"(?<=\]\()[ \t]{0,3}(?:\{\{[^{}\n]{0,200}\}\}){1,4}")
+
+
+def without_target_liquid(text: str) -> str:
+    """``text`` with the Liquid output that opens a link's target taken out (the site's own
+    prefix: what follows it is the address)."""
+    return _LIQUID_TARGET.sub("", text) if "({{" in text else text
