@@ -1109,3 +1109,20 @@ def test_liquid_output_opening_a_link_target() -> None:
     assert digest.papers[1].url == "/go?to=https://arxiv.org/abs/2606.26002"
     assert "paper-no-link" not in {d.code for d in diags}
     assert digest.preamble[0].text == "See [yesterday's digest](/2026/06/25/daily.html) first."
+
+
+def test_a_bare_id_under_a_label_that_names_it() -> None:
+    """``Paper ID: 2603.01235`` names the paper (it failed the export as a numbered entry
+    without a link); ``📎 https://…`` and ``arXiv: [ID](…)`` as before."""
+    digest, diags = read("en-paper-id-label.md")
+    assert "paper-no-link" not in {d.code for d in diags}
+    assert [str(p.arxiv) for p in digest.papers] == ["2603.01234", "2603.01235", "2603.01236"]
+    assert digest.papers[1].url == "https://arxiv.org/abs/2603.01235"
+
+
+def test_html_anchors_in_field_lines_keep_their_labels() -> None:
+    digest, _ = read("en-anchor-fields.md")
+    assert [str(p.arxiv) for p in digest.papers] == ["2603.01234", "2603.01235"]
+    assert [(lk.label, lk.url, lk.kind) for lk in digest.papers[0].links] == [
+        ("GitHub", "https://github.com/x/y", "code")
+    ]

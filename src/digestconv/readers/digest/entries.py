@@ -89,6 +89,7 @@ class Draft:
 def links_in(text: str) -> list[tuple[str, str]]:
     """(label, url) of every link in ``text``: Markdown links, autolinks, bare URLs."""
     out: list[tuple[str, str]] = []
+    text = anchors_as_links(text)  # "<a href="…">GitHub</a>": a link with its label
     toks = spans(text) if "[" in text or "<" in text else []
 
     def walk(tokens: list[Any]) -> None:
@@ -222,6 +223,9 @@ class EntryReader:
                     kind = link_kind(url, f.label)
                 draft.links.append((Link(label or f.label, url, kind), True))
             named = find_ids(f"{f.label}: {value}")
+            bare = parse_id(value.strip("`*_ ")) if not named and not found else None
+            if bare is not None:  # "Paper ID: 2601.00001": the label says what it is
+                named = [bare]
             draft.bare_ids.extend(named)
             # "arXiv: 2601.00001" is the paper's address, no fact of its own to keep
             if not found and not (named and parse_id(value.strip("`*_ ")) is not None):

@@ -294,6 +294,8 @@ _add("summary", "résumé", "resume", "resumo", "riassunto", "sommario", "zusamm
 _add("summary", "kurzfassung", "一句话总结", "一句话概括", "概括", "résumé en une phrase")
 _add("link", "lien", "lien vers l'article", "lien de l'article", "ligação", "collegamento")
 
+_add("link", "paper id", "id", "논문 id", "论文id", "论文编号")
+
 # arXiv's own listing lines ("Comments: 12 pages", "Journal-ref: …"), copied with a paper:
 # facts kept as the paper's fields, not text of the line above them.
 _add(
