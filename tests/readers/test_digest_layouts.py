@@ -1126,3 +1126,17 @@ def test_html_anchors_in_field_lines_keep_their_labels() -> None:
     assert [(lk.label, lk.url, lk.kind) for lk in digest.papers[0].links] == [
         ("GitHub", "https://github.com/x/y", "code")
     ]
+
+
+def test_links_in_a_table_a_fold_a_reference_and_a_nested_list() -> None:
+    """A numbered entry's link may sit in a field table, a folded block, a reference link
+    defined further down, or a list two levels deep: each names the paper."""
+    digest, diags = read("en-links-in-blocks.md")
+    assert "paper-no-link" not in {d.code for d in diags}
+    assert [(p.rank, str(p.arxiv)) for p in digest.papers] == [
+        (1, "2603.01234"),
+        (2, "2603.01235"),
+        (3, "2603.01236"),
+        (4, "2603.01237"),
+    ]
+    assert digest.papers[0].authors == ("Ana Pérez", "Bo Li")

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
+from digestconv.mdparser import definitions
 from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
-from digestconv.readers.digest.blocks import Unit, source
+from digestconv.readers.digest.blocks import Unit, reference_ids, source
 from digestconv.readers.digest.fields import (
     Field,
     callout,
@@ -302,6 +303,9 @@ class EntryReader:
                     self.paragraph(draft, rest, start + 1, bullet)
                 return
         draft.text_ids.extend(find_ids(stripped))
+        if "[" in stripped and definitions():
+            # "See the [paper][p3]" with "[p3]: https://arxiv.org/abs/…" further down
+            draft.text_ids.extend(reference_ids(stripped))
         label = label_line(stripped) if not bullet else None
         if label is not None:
             draft.pending = None
