@@ -1140,3 +1140,15 @@ def test_links_in_a_table_a_fold_a_reference_and_a_nested_list() -> None:
         (4, "2603.01237"),
     ]
     assert digest.papers[0].authors == ("Ana Pérez", "Bo Li")
+
+
+def test_an_image_link_an_address_without_scheme_and_a_bare_id_line() -> None:
+    digest, diags = read("en-bare-links.md")
+    assert "paper-no-link" not in {d.code for d in diags}
+    assert [(p.rank, str(p.arxiv)) for p in digest.papers] == [
+        (1, "2603.01234"),
+        (2, "2603.01235"),
+        (3, "2603.01236"),  # "`2603.01236`" alone under the heading
+        (4, "2603.01237v1"),
+    ]
+    assert digest.papers[2].url == "https://arxiv.org/abs/2603.01236"

@@ -122,7 +122,13 @@ def line_links(text: str) -> tuple[list[tuple[str, str]], list[ArxivId]] | None:
             return only, find_ids(text)
     if len(text) < 60 and _ID_LINE.fullmatch(text):
         return [], find_ids(text)
+    if len(text) < 30 and (bare := _BARE_ID_LINE.fullmatch(text)) is not None:
+        ident = parse_id(bare.group(1))  # "`2603.01236`" alone under the title
+        return ([], [ident]) if ident is not None else None
     return None
+
+
+_BARE_ID_LINE = re.compile(r"[`*_(\[]{0,3}(\d{4}\.\d{4,5}(?:v\d+)?)[`*_)\]]{0,3}")
 
 
 _BETWEEN_LINKS = " \t|·,-–—>•/\n:：[]()"
