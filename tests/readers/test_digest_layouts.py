@@ -905,6 +905,19 @@ def test_paragraphs_that_open_with_a_papers_link() -> None:
     assert any("cs.CL listing" in i.text for i in digest.preamble)
 
 
+def test_one_paragraph_citing_a_paper_is_no_digest(tmp_path: Path) -> None:
+    post = tmp_path / "2026-01-01-note.md"
+    post.write_text(
+        "---\ntitle: A note\n---\n\nSome thoughts.\n\n"
+        "[Attention Is All You Need](https://arxiv.org/abs/1706.03762) introduced it.\n",
+        encoding="utf-8",
+    )
+    diags = Diagnostics()
+    digest = read_post(post.read_bytes(), str(post), Site(), diags)
+    assert digest is not None and digest.papers == ()
+    assert "no-papers" in {d.code for d in diags}
+
+
 def test_entries_set_in_block_quotes() -> None:
     digest, diags = read("en-quoted-entries.md")
     assert "bold title lines, 2 entries" in shape_note(diags)

@@ -450,7 +450,10 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
         best = listed
     for shape in fielded:
         # Only where it names more papers, or gives more of them an entry: a "**Title:**"
-        # line under each entry's heading leaves the headings the entries.
+        # line under each entry's heading leaves the headings the entries.  One paragraph
+        # that opens with a paper's link is a note citing it, not a digest of one paper.
+        if shape.level == LINK_LEVEL and len(shape.entries) < 2:
+            continue
         if (shape.score[0], shape.score[2]) > (best.score[0], best.score[2]):
             best = shape
     if best.score[0] == 0 and any(u.kind == "Table" and len(u.ids) >= 2 for u in units):
