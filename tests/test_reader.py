@@ -157,6 +157,24 @@ def test_date_from_file_name_when_absent() -> None:
     assert digest.slug == "test" and not diags.failed()
 
 
+@pytest.mark.parametrize(
+    ("written", "utc"),
+    [
+        ("2026.03.01", datetime(2026, 2, 28, 15, 0)),  # midnight in the site's zone (KST)
+        ("2026.03.01 10:00", datetime(2026, 3, 1, 1, 0)),
+        ("'Sun, 01 Mar 2026 10:00:00 +0900'", datetime(2026, 3, 1, 1, 0)),
+        ("2026-03-01 10:00:00 KST", datetime(2026, 3, 1, 1, 0)),
+        ("2026-03-01 10:00:00 UTC", datetime(2026, 3, 1, 10, 0)),
+    ],
+)
+def test_more_date_strings_that_ruby_reads(written: str, utc: datetime) -> None:
+    """Forms Jekyll's ``Time.parse`` reads: dotted dates, RFC 2822, zone names that mean
+    one offset only."""
+    digest, diags = read(post(f"title: t\ndate: {written}"))
+    assert digest is not None, [d.format() for d in diags]
+    assert digest.date.astimezone(timezone.utc).replace(tzinfo=None) == utc
+
+
 def test_bad_and_missing_dates_are_errors_with_lines() -> None:
     digest, diags = read(post("title: t\ndate: someday"))
     assert digest is None and codes(diags) == ["bad-date"]

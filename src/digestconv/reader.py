@@ -57,6 +57,10 @@ MAX_POST_BYTES = 64 * 1024 * 1024
 
 # Jekyll's DATE_FILENAME_MATCHER: YYYY-MM-DD-slug.ext
 _DATED_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)")
+_ZONE_OFFSETS = {"UTC": "+0000", "GMT": "+0000", "KST": "+0900", "JST": "+0900"}
+"""Zone names a date may end with that Ruby's ``Time.parse`` reads, and mean one offset
+only (a "CST" is Chicago's to Ruby, and China's to many a writer: it stays unread)."""
+_ZONE_NAME = re.compile(r"(?i)\s+(" + "|".join(_ZONE_OFFSETS) + r")$")
 _OFFSET = re.compile(r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$")
 _KNOWN_KEYS = frozenset(
     {"title", "date", "tags", "tag", "categories", "category", "lang", "slug", "permalink"}
@@ -70,7 +74,14 @@ _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
     "%Y%m%d",
+    # RFC 2822, as feeds and e-mail write it ("Sun, 01 Mar 2026 10:00:00 +0900")
+    "%a, %d %b %Y %H:%M:%S",
+    "%a, %d %b %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
     "%d %b %Y",
     "%d %B %Y",
     "%b %d, %Y",
@@ -137,6 +148,9 @@ def parse_date_string(text: str, zone: tzinfo) -> datetime | None:
     # Themes' templates ship "+/-TTTT"-style placeholders; Ruby's Time.parse reads
     # "+/-0000" as the zone "-0000", i.e. UTC.
     text = re.sub(r"\s*\+/-\s*(\d{2}:?\d{2})$", r" -\1", text)
+    named = _ZONE_NAME.search(text)
+    if named is not None:  # "2026-03-01 10:00:00 KST": a zone Ruby's table names
+        text = text[: named.start()] + " " + _ZONE_OFFSETS[named.group(1).upper()]
     tz: tzinfo | None = None
     m = _OFFSET.search(text)
     if (m and re.search(r"\d:\d\d", text[: m.start()])) or (m and m.group(1) == "Z"):
