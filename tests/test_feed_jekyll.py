@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
@@ -92,6 +93,31 @@ COLLIDING = {
 """Shared corpora where Jekyll gives several posts one ``post.id``."""
 
 
+DATE_STRINGS = (
+    "2026.03.01",
+    "2026.03.01 10:00",
+    "'Sun, 01 Mar 2026 10:00:00 +0900'",
+    "2026-03-01 10:00:00 KST",
+    "2026-03-01 10:00:00 UTC",
+    "2026-03-01 20:00:00 JST",
+    "'March 1, 2026'",
+)
+"""Front-matter date strings beyond YAML's timestamps, which Jekyll reads with Ruby's
+``Time.parse``: each is a post of the "dates" site."""
+
+
+def _dates_site(tmp: Path) -> Path:
+    dest = tmp / "dates"
+    (dest / "_posts").mkdir(parents=True)
+    for n, written in enumerate(DATE_STRINGS, start=1):
+        (dest / "_posts" / f"2026-01-{n:02d}-d{n}.md").write_text(
+            f"---\ntitle: d{n}\ndate: {written}\n---\n\nA note.\n", "utf-8"
+        )
+    config = "url: https://dates.example.org\ntimezone: Asia/Seoul\n"
+    (dest / "_config.yml").write_text(config + JEKYLL_EXTRA, "utf-8")
+    return dest
+
+
 @pytest.fixture(scope="session")
 def jekyll_builds(
     tmp_path_factory: pytest.TempPathFactory, samples_site: Path, request: pytest.FixtureRequest
@@ -110,6 +136,7 @@ def jekyll_builds(
         ),
         # "pretty" with a baseurl, categories, another time zone and hostile text.
         "hostile-pretty": _site(tmp, "hostile-pretty", HOSTILE),
+        "dates": _dates_site(tmp),
     }
     try:
         corpus: Path | None = request.getfixturevalue("shared_site")
@@ -260,3 +287,15 @@ def test_paper_anchors_equal_kramdown_on_corpus(jekyll_builds: dict[str, Built])
     if "corpus" not in jekyll_builds:
         pytest.skip("the shared corpus is not present beside the repository")
     assert _anchor_mismatches(jekyll_builds["corpus"]) == []
+
+
+def test_date_strings_read_as_jekyll_reads_them(jekyll_builds: dict[str, Built]) -> None:
+    built = jekyll_builds["dates"]
+    feed = feedparser.parse(built.feed.read_bytes())
+    theirs = {e.title: datetime.fromisoformat(e.published) for e in feed.entries}
+    result = read_paths([str(built.source)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    ours = {d.title: d.date for d in result.corpus.digests}
+    assert len(theirs) == len(DATE_STRINGS) and ours == theirs
+    paths = {e.title: e.link.removeprefix("https://dates.example.org") for e in feed.entries}
+    assert {d.title: d.path for d in result.corpus.digests} == paths
