@@ -101,6 +101,9 @@ DATE_STRINGS = (
     "2026-03-01 10:00:00 UTC",
     "2026-03-01 20:00:00 JST",
     "'March 1, 2026'",
+    "01/03/2026",
+    "2026-03-01 10:00:00 CST",
+    "2026-03-01 10:00:00 PDT",
 )
 """Front-matter date strings beyond YAML's timestamps, which Jekyll reads with Ruby's
 ``Time.parse``: each is a post of the "dates" site."""
@@ -110,8 +113,8 @@ def _dates_site(tmp: Path) -> Path:
     dest = tmp / "dates"
     (dest / "_posts").mkdir(parents=True)
     for n, written in enumerate(DATE_STRINGS, start=1):
-        (dest / "_posts" / f"2026-01-{n:02d}-d{n}.md").write_text(
-            f"---\ntitle: d{n}\ndate: {written}\n---\n\nA note.\n", "utf-8"
+        (dest / "_posts" / f"2026-01-{n:02d}-d{n:02d}.md").write_text(
+            f"---\ntitle: d{n:02d}\ndate: {written}\n---\n\nA note.\n", "utf-8"
         )
     config = "url: https://dates.example.org\ntimezone: Asia/Seoul\n"
     (dest / "_config.yml").write_text(config + JEKYLL_EXTRA, "utf-8")

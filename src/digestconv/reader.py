@@ -57,9 +57,14 @@ MAX_POST_BYTES = 64 * 1024 * 1024
 
 # Jekyll's DATE_FILENAME_MATCHER: YYYY-MM-DD-slug.ext
 _DATED_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)")
-_ZONE_OFFSETS = {"UTC": "+0000", "GMT": "+0000", "KST": "+0900", "JST": "+0900"}
-"""Zone names a date may end with that Ruby's ``Time.parse`` reads, and mean one offset
-only (a "CST" is Chicago's to Ruby, and China's to many a writer: it stays unread)."""
+_ZONE_OFFSETS = {
+    **{"UTC": "+0000", "GMT": "+0000", "KST": "+0900", "JST": "+0900"},
+    **{"EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500"},
+    **{"MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700"},
+    **{"CET": "+0100", "CEST": "+0200"},
+}
+"""Zone names a date may end with, as Ruby's ``Time.parse`` (so Jekyll) reads them: "CST"
+is Chicago's to Ruby, whatever its writer meant, and the post's permalink follows Ruby."""
 _ZONE_NAME = re.compile(r"(?i)\s+(" + "|".join(_ZONE_OFFSETS) + r")$")
 _OFFSET = re.compile(r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$")
 _KNOWN_KEYS = frozenset(
@@ -74,6 +79,8 @@ _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
+    "%d/%m/%Y %H:%M:%S",  # Ruby reads "01/03/2026" day first
+    "%d/%m/%Y",
     "%Y.%m.%d %H:%M:%S",
     "%Y.%m.%d %H:%M",
     "%Y.%m.%d",
