@@ -14,6 +14,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+from installed import compile_installed
+
 from digestconv.reader import read_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,7 @@ SAMPLES = ROOT / "samples"
 
 
 def make(count: int, out: Path) -> None:
+    compile_installed()  # every benchmark makes its site here, before it times anything
     posts = sorted((SAMPLES / "_posts").glob("*.md"))
     texts = [p.read_text(encoding="utf-8") for p in posts]
     ids = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digestconv.arxiv import ArxivId, parse_id, parse_url
+from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url, parse_url
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,48 @@ def test_same_paper_in_different_shapes_has_one_id() -> None:
     ]
     assert {p.id for p in map(parse_url, shapes) if p} == {"2509.26328"}
     assert all(parse_url(s) for s in shapes)
+
+
+@pytest.mark.parametrize(
+    ("url", "ident"),
+    [
+        ("https://doi.org/10.48550/arXiv.2509.26328", "2509.26328"),
+        ("https://dx.doi.org/10.48550/ARXIV.2509.26328", "2509.26328"),
+        ("https://doi.org/10.48550/arXiv.hep-th/9901001", "hep-th/9901001"),
+        ("https://www.google.com/url?q=https://arxiv.org/abs/2509.26328v2&sa=D", "2509.26328v2"),
+        (
+            "https://l.example/l.php?u=https%3A%2F%2Fhuggingface.co%2Fpapers%2F2509.26328",
+            "2509.26328",
+        ),
+        ("https://www.emergentmind.com/papers/2509.26328", "2509.26328"),
+        ("https://www.arxiv-vanity.com/papers/2509.26328/", "2509.26328"),
+        ("https://arxiv.org/src/2509.26328", "2509.26328"),
+    ],
+)
+def test_paper_urls_beyond_arxiv_itself(url: str, ident: str) -> None:
+    found = parse_paper_url(url)
+    assert found is not None and found.versioned == ident
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1145/3600006.3613165",
+        "https://doi.org/10.48550/arXiv.2513.00001",
+        "https://example.org/go?to=https%3A%2F%2Fexample.org%2Fgo%3Fto%3Dhttps%253A%252F%252Farxiv.org%252Fabs%252F2509.26328",
+        "https://example.org/go?to=ftp://arxiv.org/abs/2509.26328",
+    ],
+)
+def test_paper_urls_that_name_no_arxiv_paper(url: str) -> None:
+    assert parse_paper_url(url) is None  # one redirect deep, http(s) only
+
+
+def test_arxiv_dois_in_running_text() -> None:
+    assert [
+        a.versioned
+        for a in find_ids("DOI: 10.48550/arXiv.2509.26328 and doi:10.48550/arxiv.2509.26329v2")
+    ] == [
+        "2509.26328",
+        "2509.26329v2",
+    ]
+    assert find_ids("10.1234/arXiv.2509.26328 or see arxiv.2509.26328") == []

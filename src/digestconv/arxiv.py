@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 # New style (April 2007 on): YYMM.NNNN until 2014, YYMM.NNNNN from 2015.
 _NEW = re.compile(r"(?P<id>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v(?P<v>\d+))?")
@@ -23,7 +23,11 @@ _HOSTS = frozenset(
     {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org", "lanl.arxiv.org"}
     | {"xxx.lanl.gov"}
 )
-_KINDS = frozenset({"abs", "pdf", "html", "format", "ps"})
+_KINDS = frozenset({"abs", "pdf", "html", "format", "ps", "src"})
+_DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+_ARXIV_DOI = "10.48550/arxiv."
+"""The prefix of the DOIs arXiv registers for every paper (``10.48550/arXiv.2401.00001``):
+Zotero, Google Scholar and publishers cite preprints by them."""
 
 
 @dataclass(frozen=True, order=True)
@@ -137,6 +141,11 @@ _MIRRORS = {
     "www.scirate.com": ("arxiv",),
     "www.semanticscholar.org": ("arxiv",),
     "semanticscholar.org": ("arxiv",),
+    # reading sites whose paper pages are /papers/ID or /abs/ID
+    "www.arxiv-vanity.com": ("papers",),
+    "arxiv-vanity.com": ("papers",),
+    "www.emergentmind.com": ("papers", "abs"),
+    "emergentmind.com": ("papers", "abs"),
 }
 _ID_TEXT = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 
@@ -158,10 +167,13 @@ def _hosts_pattern() -> str:
 # search finds what looks like an identifier first and only then reads the few characters
 # before it for one of these prefixes: one pattern of every prefix tried at every position
 # of a post was a third of the general reader's time.
-_ID_CANDIDATE = re.compile(r"(?<![\w.-])(?P<id>" + _ID_TEXT + r")(?!\d)", re.IGNORECASE)
+_ID_CANDIDATE = re.compile(
+    r"(?:(?<![\w.-])|(?<=arxiv\.))(?P<id>" + _ID_TEXT + r")(?!\d)", re.IGNORECASE
+)
 _ID_PREFIX = re.compile(
     r"(?:"
     + _hosts_pattern()
+    + r"|\b10\.48550/arxiv\."  # an arXiv DOI, bare or in a doi.org address
     # "arXiv:ID", "arXiv ID", and with markup or a word between: "**arXiv**: ID",
     # "arXiv ID: ID", "[arXiv] ID" (bounded repeats: no backtracking over long runs); after
     # mere spaces or markup (group "spaced") only a new-style id counts
@@ -183,13 +195,17 @@ _KEYS = (
     "papers.cool",
     "scirate",
     "semanticscholar",
+    "emergentmind",
+    "10.48550/",
 )
 """Words of which a text that names an identifier holds one: most texts hold none, and
 skip the search."""
 
 
-def parse_paper_url(url: str) -> ArxivId | None:
-    """The arXiv identifier behind an arXiv, Hugging Face papers or alphaXiv URL."""
+def parse_paper_url(url: str, *, unwrap: bool = True) -> ArxivId | None:
+    """The arXiv identifier behind an arXiv, Hugging Face papers or alphaXiv URL, an
+    arXiv DOI, or a redirect whose query holds one of those (``google.com/url?q=…``, a
+    mail or chat client's link wrapper: posts pasted from them keep the wrapper)."""
     found = parse_url(url)
     if found is not None:
         return found
@@ -197,14 +213,30 @@ def parse_paper_url(url: str) -> ArxivId | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    kinds = _MIRRORS.get((parts.hostname or "").lower())
-    if parts.scheme not in ("http", "https") or kinds is None:
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https"):
         return None
+    if host in _DOI_HOSTS:
+        doi = parts.path.strip("/")
+        return parse_id(doi[len(_ARXIV_DOI) :]) if doi.lower().startswith(_ARXIV_DOI) else None
+    kinds = _MIRRORS.get(host)
+    if kinds is None:
+        return _wrapped(parts.query) if unwrap else None
     kind, _, rest = parts.path.strip("/").partition("/")
     if kind not in kinds or not rest:
         return None
     rest = rest.split("/", 1)[0] if "/" in rest and _NEW.match(rest) else rest
     return parse_id(rest.removesuffix(".pdf"))
+
+
+def _wrapped(query: str) -> ArxivId | None:
+    """The paper of the first address a redirect's query carries (one level deep)."""
+    for _, value in parse_qsl(query) if "http" in query else ():
+        if value.startswith(("http://", "https://")):
+            found = parse_paper_url(value, unwrap=False)
+            if found is not None:
+                return found
+    return None
 
 
 def find_ids(text: str) -> list[ArxivId]:

@@ -1165,3 +1165,50 @@ def test_an_image_link_an_address_without_scheme_and_a_bare_id_line() -> None:
         (4, "2603.01237v1"),
     ]
     assert digest.papers[2].url == "https://arxiv.org/abs/2603.01236"
+
+
+def test_arxiv_dois_redirect_wrappers_and_reading_sites_name_the_paper() -> None:
+    """``doi.org/10.48550/arXiv.ID`` (arXiv's own DOIs), a Google redirect around an
+    arXiv address, ``DOI: 10.48550/arXiv.ID`` in a field line and Emergent Mind's pages:
+    each used to leave its entry without a paper (a ``paper-no-link`` error on the third)."""
+    digest, diags = read("en-doi-and-redirect-links.md")
+    assert "paper-no-link" not in {d.code for d in diags}
+    assert titled_ids(digest) == [
+        ("Sparse Attention for Long Contexts", "2604.21573"),
+        ("Tool-Using Agents Need Memory", "2604.20001v2"),
+        ("Diffusion Policies Without Demonstrations", "2604.19999"),
+        ("Scaling Laws for Retrieval", "2604.18888"),
+    ]
+    assert digest.papers[0].authors == ("Ana Pérez", "Bo Li")
+
+
+def test_numbered_references_in_ieee_style() -> None:
+    """A reading list pasted from a reference manager: ``[N]`` paragraphs in IEEE style,
+    quoted titles, authors before them.  No paper was read from it before."""
+    digest, diags = read("en-references-ieee.md")
+    assert "paragraphs that are references, 3 entries" in shape_note(diags)
+    assert [(p.rank, p.title, str(p.arxiv), p.authors) for p in digest.papers] == [
+        (1, "Sparse attention for long contexts", "2604.21573", ("A. Pérez", "B. Li")),
+        (2, "Tool-using agents need memory", "2604.20001", ("C. Wei", "D. Smith", "J. Kim")),
+        (3, "Diffusion policies without demonstrations", "2604.19999", ("M. Rossi", "et al.")),
+    ]
+    assert digest.preamble[0].text.startswith("This week's papers")
+
+
+def test_references_in_apa_and_mla_style() -> None:
+    """APA (``Pérez, A., & Li, B. (2026). Title. Venue.``) and MLA (``Rossi, Marco, and Ana
+    Pérez. "Title."``) items: the title and the authors, not the whole reference as the
+    title.  A comma before a quoted word does not make a title a reference."""
+    digest, _ = read("en-references-apa-mla.md")
+    assert [(p.title, p.authors) for p in digest.papers] == [
+        ("Sparse attention for long contexts", ("A. Pérez", "B. Li")),
+        ("Tool-using agents need memory?", ("C. Wei", "D. Smith", "J. Kim", "et al.")),
+        ("Diffusion Policies Without Demonstrations", ("Marco Rossi", "Ana Pérez")),
+        ('Making Large Models, "Think," Again.', ()),
+    ]
+    assert [str(p.arxiv) for p in digest.papers] == [
+        "2604.21573",
+        "2604.20001",
+        "2604.19999",
+        "2604.18888",
+    ]

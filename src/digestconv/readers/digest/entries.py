@@ -18,6 +18,7 @@ from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions
 from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
 from digestconv.readers.digest.blocks import Unit, reference_ids, source
+from digestconv.readers.digest.bylines import byline, cited, plain_byline
 from digestconv.readers.digest.fields import (
     Field,
     callout,
@@ -431,8 +432,8 @@ def finish(draft: Draft, path: str) -> Paper:
     )
     extra = dict(draft.fields)
     authors = draft.authors
-    if not authors and ". " in title:
-        title, authors = _cited(title)
+    if not authors and any(mark in title for mark in _CITED):
+        title, authors = cited(title)
     beside = byline(draft.extra) if draft.extra and not authors else ()
     if beside:
         authors = beside  # "Title (K. Lee, M. Park)", "[Title](…) by Tri Dao, Albert Gu"
@@ -455,60 +456,10 @@ def finish(draft: Draft, path: str) -> Paper:
     )
 
 
-def _cited(title: str) -> tuple[str, tuple[str, ...]]:
-    """A plain title written as a citation ("Title. Ana Pérez, Bo Li."): the names after
-    its last full stop are its authors, when every one of them looks like a name."""
-    head, _, tail = title.rstrip(".").rpartition(". ")
-    names = byline(tail) if head and "," in tail else ()
-    return (head, names) if names else (title, ())
-
-
+_CITED = (". ", '"', "“")
+"""What a title written as a citation holds: a full stop between its parts, or quotes."""
 _ITALIC_LINE = re.compile(r"\*[^*\n]{3,400}\*|_[^_\n]{3,400}_")
 """A one-line paragraph set in italics (not bold)."""
-_BYLINE = re.compile(
-    r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400})"
-    r"|(?P<c>[^()]{3,400}))\s*$"
-)
-_PARTICLE = r"van|von|de|der|den|da|di|la|le|del|bin"
-_LATIN_NAME = rf"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’.-]*|[A-Z]\.|{_PARTICLE}))+"
-_NAME = re.compile(rf"{_LATIN_NAME}|[\u4e00-\u9fff\uac00-\ud7af]{{2,4}}")
-_LATIN = re.compile(_LATIN_NAME)
-_INITIAL = re.compile(r"\b[A-Z]\.")
-
-
-def byline(text: str) -> tuple[str, ...]:
-    """The authors written beside an entry's title (``(K. Lee, M. Park)``, ``by Tri Dao,
-    Albert Gu``, ``— Ana Pérez, Bo Li``), or () when the text there is anything but a list
-    of names (a venue, a score, a phrase): every name must look like one, ``et al.``
-    aside."""
-    m = _BYLINE.match(text[:420])
-    if m is None:
-        return ()
-    names = split_people(m.group("a") or m.group("b") or m.group("c") or "")
-    people = [n for n in names if n != "et al."]
-    # Bare names ("**Title** — Ana Pérez, Bo Li") must be Latin-script names: two CJK
-    # words beside a title are as often a remark as a byline.
-    shape = _LATIN if m.group("c") is not None else _NAME
-    if not people or not all(shape.fullmatch(n) for n in people):
-        return ()
-    if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
-        return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial
-    return names
-
-
-def plain_byline(line: str) -> tuple[str, ...]:
-    """The authors on a line of their own under a title, with no label: only names, and
-    enough of them (three, or an initial, or ``et al.``) that a line of topics written
-    the same way ("Computer Vision, Robot Learning") is not taken for one."""
-    if len(line) > 400 or "," not in line:
-        return ()
-    if line.endswith((".", ":", "：")) and not line.endswith("al."):
-        return ()  # a sentence, a label
-    names = byline(line)
-    people = [n for n in names if n != "et al."]
-    if len(people) >= 3 or len(people) < len(names) or any(_INITIAL.search(n) for n in people):
-        return names
-    return ()
 
 
 def _unique(links: list[tuple[Link, bool]]) -> list[tuple[Link, bool]]:

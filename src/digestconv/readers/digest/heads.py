@@ -10,6 +10,7 @@ import re
 
 from digestconv.arxiv import find_ids, parse_paper_url
 from digestconv.readers.digest.blocks import Unit
+from digestconv.readers.digest.bylines import reference
 from digestconv.readers.digest.fields import ROLES, norm, parse_field, title_field
 from digestconv.readers.digest.kramdown import header_id
 from digestconv.readers.digest.titles import rank_of, strip_symbols
@@ -179,6 +180,27 @@ def link_entry(unit: Unit, lines: list[str]) -> str | None:
     return first
 
 
+REFERENCE_LEVEL = 10
+"""The level given to a paragraph that is a reference in a bibliography's style (``[1] A.
+Pérez and B. Li, "Title," arXiv:…``): a reading list pasted from a reference manager."""
+
+
+def reference_entry(unit: Unit, lines: list[str]) -> str | None:
+    """The first line of a top-level paragraph that is a reference naming a paper."""
+    if unit.kind != "Paragraph" or unit.depth:
+        return None
+    first = lines[unit.start - 1].strip()
+    _, rest = rank_of(first)
+    if len(rest) > 1000 or reference(strip_symbols(rest)) is None:
+        return None
+    text = "\n".join(lines[unit.start - 1 : unit.end])
+    return first if find_ids(text) or _links_paper(text) else None
+
+
+def _links_paper(text: str) -> bool:
+    return any(parse_paper_url(m.group(2)) for m in _OPENING_LINK.finditer(text))
+
+
 def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
     """(level, title text) of a paragraph that heads an entry, detected once for both the
     level the shapes compare and the text the entry's title comes from."""
@@ -193,6 +215,7 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
         (BOLD_LEVEL, bold_entry),
         (RULE_LEVEL, rule_entry),
         (LINK_LEVEL, link_entry),
+        (REFERENCE_LEVEL, reference_entry),
     ):
         text = detect(unit, lines)
         if text is not None:
@@ -201,8 +224,9 @@ def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
 
 
 def level_of(unit: Unit, lines: list[str]) -> int:
-    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL``, ``FIELD_LEVEL``, ``RULE_LEVEL``
-    or ``LINK_LEVEL`` for a paragraph that heads an entry; 0 for anything else."""
+    """A heading's level; ``BOLD_LEVEL``, ``DETAILS_LEVEL``, ``FIELD_LEVEL``, ``RULE_LEVEL``,
+    ``LINK_LEVEL`` or ``REFERENCE_LEVEL`` for a paragraph that heads an entry; 0 for anything
+    else."""
     if unit.heading:
         return int(unit.token.level)
     head = entry_head(unit, lines)

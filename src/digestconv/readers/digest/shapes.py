@@ -23,6 +23,7 @@ from digestconv.readers.digest.heads import (
     DETAILS_LEVEL,
     FIELD_LEVEL,
     LINK_LEVEL,
+    REFERENCE_LEVEL,
     RULE_LEVEL,
     heading_text,
     level_of,
@@ -121,6 +122,8 @@ class Shape:
             return "parts between rules that open with a title line"
         if self.kind == "heading" and self.level == LINK_LEVEL:
             return "paragraphs that open with a paper's link"
+        if self.kind == "heading" and self.level == REFERENCE_LEVEL:
+            return "paragraphs that are references"
         if self.kind == "heading" and self.level == FIELD_LEVEL:
             return "paragraphs that open with a title field"
         if self.kind == "heading":
@@ -148,8 +151,15 @@ def _heading_title(rest: str) -> tuple[str, Any, str]:
     return split_title(rest)
 
 
-_PARAGRAPH_LEVELS = (BOLD_LEVEL, DETAILS_LEVEL, FIELD_LEVEL, RULE_LEVEL, LINK_LEVEL)
-_WEAK_LEVELS = (FIELD_LEVEL, RULE_LEVEL, LINK_LEVEL)
+_PARAGRAPH_LEVELS = (
+    BOLD_LEVEL,
+    DETAILS_LEVEL,
+    FIELD_LEVEL,
+    RULE_LEVEL,
+    LINK_LEVEL,
+    REFERENCE_LEVEL,
+)
+_WEAK_LEVELS = (FIELD_LEVEL, RULE_LEVEL, LINK_LEVEL, REFERENCE_LEVEL)
 
 
 def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
@@ -452,7 +462,7 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
         # Only where it names more papers, or gives more of them an entry: a "**Title:**"
         # line under each entry's heading leaves the headings the entries.  One paragraph
         # that opens with a paper's link is a note citing it, not a digest of one paper.
-        if shape.level == LINK_LEVEL and len(shape.entries) < 2:
+        if shape.level in (LINK_LEVEL, REFERENCE_LEVEL) and len(shape.entries) < 2:
             continue
         if (shape.score[0], shape.score[2]) > (best.score[0], best.score[2]):
             best = shape

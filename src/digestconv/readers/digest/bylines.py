@@ -1,0 +1,151 @@
+"""Authors written beside or under a paper's title, with no label to say so.
+
+A byline is taken only when every name in it looks like a person's name: a venue, a
+score or a list of topics in the same place is the entry's text, and a wrong author list
+is worse in every output (BibTeX, the feed's authors, the cards) than none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digestconv.readers.digest.fields import split_people
+
+
+def cited(title: str) -> tuple[str, tuple[str, ...]]:
+    """A plain title written as a citation: a reference pasted from a reference manager
+    or a paper's bibliography (APA, IEEE, MLA, Chicago), or "Title. Ana Pérez, Bo Li.",
+    whose names after the last full stop are its authors.  Each only when every name in
+    it looks like one."""
+    found = reference(title)
+    if found is not None:
+        return found
+    head, _, tail = title.rstrip(".").rpartition(". ")
+    names = byline(tail) if head and "," in tail else ()
+    return (head, names) if names else (title, ())
+
+
+_APA = re.compile(
+    r"(?P<names>[^()\n]{2,600}?)\s*\((?:1[89]|20)\d{2}[a-z]?(?:,[^()\n]{1,30})?\)\.?\s+"
+    r"(?P<title>[^\n]{2,600}?[.?!])(?=\s|$)"
+)
+"""``Pérez, A., & Li, B. (2026). Title. Venue.``: the title is the sentence after the year."""
+_QUOTED = re.compile(
+    r"(?P<names>[^\"“”\n]{2,600}?)[.,]\s+[\"“](?P<title>[^\"“”\n]{2,600}[^\"“”\n,.])"
+    r"(?:[,.][\"”]|[\"”][,.])"
+)
+"""``A. Pérez and B. Li, "Title," venue`` (IEEE) and ``Pérez, Ana, and Bo Li. "Title."``
+(MLA, Chicago): the title is in quotes."""
+_INITIALS = re.compile(r"(?:[A-Z]\.(?:[ -]?[A-Z]\.)*)")
+_SURNAME = re.compile(
+    r"[A-Z][\w'’-]*(?:[ -](?:[A-Z][\w'’-]*|" + r"van|von|de|der|den|da|di|la|le|del))*"
+)
+_LEADING_AND = re.compile(r"^(?:and|&)\s+")
+
+
+def reference(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(title, authors) of a reference in APA, IEEE, MLA or Chicago style, or None."""
+    m = _APA.match(text)
+    if m is not None:
+        names = _inverted(m.group("names"))
+        title = m.group("title").removesuffix(".")
+    else:
+        m = _QUOTED.match(text)
+        if m is None:
+            return None
+        names = _listed(m.group("names"))
+        title = m.group("title").strip()
+    if not names or len(title) < 3:
+        return None
+    return title, names
+
+
+def _inverted(text: str) -> tuple[str, ...]:
+    """APA's ``Last, I., Last, I., & Last, I.`` (an ``…`` or ``et al.`` for the rest) as
+    ``I. Last`` names; () unless every pair is a surname and initials."""
+    names, more = split_others(text)
+    tokens = [t.strip() for t in names.replace("…", ",").split(",")]
+    tokens = [_LEADING_AND.sub("", t) for t in tokens if t]
+    if not tokens or len(tokens) % 2:
+        return ()
+    out: list[str] = []
+    for surname, initials in zip(tokens[::2], tokens[1::2], strict=True):
+        if not _SURNAME.fullmatch(surname) or not _INITIALS.fullmatch(initials):
+            return ()
+        out.append(f"{initials} {surname}")
+    return (*out, "et al.") if more else tuple(out)
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    """``A. Pérez, B. Li, and C. Kim`` (IEEE), or with the first name inverted, ``Pérez,
+    Ana, and Bo Li`` (MLA, Chicago); () unless every one is a name."""
+    names, more = split_others(text)
+    parts: list[str] = []
+    for piece in names.split(","):
+        part = _LEADING_AND.sub("", piece.strip())
+        parts.extend(p.strip() for p in re.split(r"\s+(?:and|&)\s+", part) if p.strip())
+    inverted = len(parts) >= 2 and " " not in parts[0] and bool(_SURNAME.fullmatch(parts[0]))
+    if inverted and all(_SURNAME.fullmatch(w) or _INITIALS.fullmatch(w) for w in parts[1].split()):
+        parts[:2] = [f"{parts[1]} {parts[0]}"]  # "Pérez, Ana": the first author inverted
+    else:
+        inverted = False
+    if not parts or not all(_LATIN.fullmatch(p) for p in parts):
+        return ()
+    if len(parts) == 1 and not inverted and not _INITIAL.search(parts[0]):
+        return ()  # 'Making Large Models, "Think,"': one name needs an initial or a comma
+    return (*parts, "et al.") if more else tuple(parts)
+
+
+def split_others(text: str) -> tuple[str, bool]:
+    """The names with a closing ``et al.`` taken off, and whether there was one."""
+    stripped = _ET_AL.sub("", text)
+    return stripped, stripped != text
+
+
+_ET_AL = re.compile(r",?\s*(?:et al\.?|and others)\s*$")
+
+
+_BYLINE = re.compile(
+    r"\s*(?:[-–—:]\s*)?(?:\((?:by\s+)?(?P<a>[^()]{3,400})\)|by\s+(?P<b>[^()]{3,400})"
+    r"|(?P<c>[^()]{3,400}))\s*$"
+)
+_PARTICLE = r"van|von|de|der|den|da|di|la|le|del|bin"
+_LATIN_NAME = rf"(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:[ \t]+(?:[A-Z][\w'’.-]*|[A-Z]\.|{_PARTICLE}))+"
+_NAME = re.compile(rf"{_LATIN_NAME}|[\u4e00-\u9fff\uac00-\ud7af]{{2,4}}")
+_LATIN = re.compile(_LATIN_NAME)
+_INITIAL = re.compile(r"\b[A-Z]\.")
+
+
+def byline(text: str) -> tuple[str, ...]:
+    """The authors written beside an entry's title (``(K. Lee, M. Park)``, ``by Tri Dao,
+    Albert Gu``, ``— Ana Pérez, Bo Li``), or () when the text there is anything but a list
+    of names (a venue, a score, a phrase): every name must look like one, ``et al.``
+    aside."""
+    m = _BYLINE.match(text[:420])
+    if m is None:
+        return ()
+    names = split_people(m.group("a") or m.group("b") or m.group("c") or "")
+    people = [n for n in names if n != "et al."]
+    # Bare names ("**Title** — Ana Pérez, Bo Li") must be Latin-script names: two CJK
+    # words beside a title are as often a remark as a byline.
+    shape = _LATIN if m.group("c") is not None else _NAME
+    if not people or not all(shape.fullmatch(n) for n in people):
+        return ()
+    if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
+        return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial
+    return names
+
+
+def plain_byline(line: str) -> tuple[str, ...]:
+    """The authors on a line of their own under a title, with no label: only names, and
+    enough of them (three, or an initial, or ``et al.``) that a line of topics written
+    the same way ("Computer Vision, Robot Learning") is not taken for one."""
+    if len(line) > 400 or "," not in line:
+        return ()
+    if line.endswith((".", ":", "：")) and not line.endswith("al."):
+        return ()  # a sentence, a label
+    names = byline(line)
+    people = [n for n in names if n != "et al."]
+    if len(people) >= 3 or len(people) < len(names) or any(_INITIAL.search(n) for n in people):
+        return names
+    return ()
