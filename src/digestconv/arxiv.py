@@ -167,13 +167,13 @@ def _hosts_pattern() -> str:
 # search finds what looks like an identifier first and only then reads the few characters
 # before it for one of these prefixes: one pattern of every prefix tried at every position
 # of a post was a third of the general reader's time.
-_ID_CANDIDATE = re.compile(
-    r"(?:(?<![\w.-])|(?<=arxiv\.))(?P<id>" + _ID_TEXT + r")(?!\d)", re.IGNORECASE
-)
+_ID_CANDIDATE = re.compile(r"(?<![\w.-])(?P<id>" + _ID_TEXT + r")(?!\d)", re.IGNORECASE)
+_DOI_ID = re.compile(r"\b10\.48550/arxiv\.(?P<id>" + _ID_TEXT + r")(?!\d)", re.IGNORECASE)
+"""An arXiv DOI, bare or in a doi.org address: its id follows a full stop, which the
+candidate search does not start after."""
 _ID_PREFIX = re.compile(
     r"(?:"
     + _hosts_pattern()
-    + r"|\b10\.48550/arxiv\."  # an arXiv DOI, bare or in a doi.org address
     # "arXiv:ID", "arXiv ID", and with markup or a word between: "**arXiv**: ID",
     # "arXiv ID: ID", "[arXiv] ID" (bounded repeats: no backtracking over long runs); after
     # mere spaces or markup (group "spaced") only a new-style id counts
@@ -243,13 +243,14 @@ def find_ids(text: str) -> list[ArxivId]:
     """Every paper identifier named in ``text``, in order (linear in its length)."""
     if not any(key in text for key in _KEYS):
         return []
-    out = []
+    named: list[tuple[int, str]] = []
     for m in _ID_CANDIDATE.finditer(text):
         at = m.start()
         prefix = _ID_PREFIX.search(text, max(0, at - _PREFIX_REACH), at)
         if prefix is None or (prefix.group("spaced") is not None and "/" in m.group("id")):
             continue
-        found = parse_id(m.group("id"))
-        if found is not None:
-            out.append(found)
-    return out
+        named.append((at, m.group("id")))
+    if "10.48550/" in text:
+        named = sorted([*named, *((m.start("id"), m.group("id")) for m in _DOI_ID.finditer(text))])
+    found = [parse_id(ident) for _, ident in named]
+    return [f for f in found if f is not None]
