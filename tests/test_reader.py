@@ -269,6 +269,38 @@ def test_a_markdown_file_outside_posts_is_dated_as_a_plain_digest() -> None:
     assert missing is None and "no-date" in codes(diags)
 
 
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("notes/2025-W41.md", (2025, 10, 6)),  # an ISO week: its Monday
+        ("notes/2025-W41-3.md", (2025, 10, 8)),
+        ("notes/08-10-2025.md", (2025, 10, 8)),  # day first, as Ruby reads 08/10/2025
+        ("notes/10-13-2025.md", (2025, 10, 13)),  # only month first is a date
+        ("notes/October 8, 2025.md", (2025, 10, 8)),
+        ("notes/8 October 2025.md", (2025, 10, 8)),
+        ("notes/Oct_8_2025.md", (2025, 10, 8)),
+        ("notes/2025-10/week-2.md", (2025, 10, 1)),  # a month's folder: its first day
+    ],
+)
+def test_plain_digests_dated_by_weeks_words_and_months(
+    name: str, day: tuple[int, int, int]
+) -> None:
+    """Names of plain Markdown digests that used to be ``no-date`` errors (the export
+    wrote nothing)."""
+    body = "\n## 1. [A paper](https://arxiv.org/abs/2501.00001)\n\nText.\n"
+    digest, diags = read(body.encode(), name=name)
+    assert digest is not None and not diags.failed(), diags.format()
+    assert digest.date == datetime(*day, tzinfo=KST)
+
+
+def test_a_month_folder_dates_no_readme() -> None:
+    """A month is a date only for a file with papers: the folder's README stays no digest."""
+    digest, diags = read(b"# About\n\nThese are my notes.\n", name="notes/2025-10/README.md")
+    assert digest is None and codes(diags) == ["not-a-digest"]
+    undated, diags = read(b"\n## 1. [A paper](https://arxiv.org/abs/2501.00001)\n", "notes/list.md")
+    assert undated is None and codes(diags) == ["no-date"]
+
+
 def test_toml_front_matter_problems() -> None:
     digest, diags = read(b'+++\ntitle = "t"\ntags = ["a",\n+++\n' + PAPER.encode(), "x.md")
     assert digest is None and codes(diags) == ["toml-syntax"] and diags.items[0].line == 4

@@ -8,6 +8,7 @@ digests carry the same dates and URLs the live site shows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -101,6 +102,13 @@ _NAME_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[-_.]?)(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?!\d)"
 )
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?!\d)")
+_WEEK_DATE = re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})-?W(\d{2})(?:-?([1-7]))?(?!\d)")
+"""An ISO week, ``2026-W12`` (a weekly digest's name): its Monday, or the day it gives."""
+_DAY_FIRST_DATE = re.compile(r"(?<!\d)(\d{1,2})([-_.])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
+"""``07-03-2026``: day first as Ruby reads ``07/03/2026``, unless only month first is a
+date (``03-17-2026``)."""
+_MONTH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_./](0[1-9]|1[0-2])(?![\d])")
+"""A month, ``2026-03`` or ``2026/03``: the folder of a month's digests."""
 _HEADING_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]\s*|年\s*|년\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*|월\s*)"
     r"(\d{1,2})(?!\d)"
@@ -401,6 +409,8 @@ def _read_post(
                 body, body_line, path, front=front, site=site, diagnostics=heard, forced=reader
             )
             when = None if got is None else _heading_date(got[2], zone) or _log_date(body, zone)
+            if got is not None and when is None and got[0]:
+                when = _month_of(path, zone)
             if got is not None and when is None and not got[0]:
                 # A folder of digests holds its README, its contents page, its licence:
                 # without a date or a paper such a file is no digest, and no error.
@@ -526,6 +536,41 @@ def _plain_date(path: str, zone: tzinfo) -> datetime | None:
     joined = "/".join([*p.parent.parts, p.stem])
     for m in _PATH_DATE.finditer(joined):
         found = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)), zone)
+        if found is not None:
+            return found
+    for part in [p.stem, *reversed(p.parent.parts)]:
+        found = _named_day(part, zone)
+        if found is not None:
+            return found
+    return None
+
+
+def _named_day(name: str, zone: tzinfo) -> datetime | None:
+    """A day named in other ways than year, month, day: an ISO week, day first
+    (``07-03-2026``), or in words (``March 7, 2026``, ``7 March 2026``)."""
+    m = _WEEK_DATE.search(name)
+    if m is not None:
+        with contextlib.suppress(ValueError):
+            day = date.fromisocalendar(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            return _valid(day.year, day.month, day.day, zone)
+    m = _DAY_FIRST_DATE.search(name)
+    if m is not None:
+        first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        return _valid(year, second, first, zone) or _valid(year, first, second, zone)
+    if any(c.isalpha() for c in name) and any(c.isdigit() for c in name) and len(name) <= 40:
+        return parse_date_string(name.replace("_", " "), zone)
+    return None
+
+
+def _month_of(path: str, zone: tzinfo) -> datetime | None:
+    """The first day of the month a file's name or folders name (``2026-03/week-1.md``):
+    a digest with papers and no day anywhere is dated as early in that month as it can be,
+    so it sorts before the month's dated digests."""
+    if path == STDIN:
+        return None
+    p = Path(path)
+    for m in _MONTH_DATE.finditer("/".join([*p.parent.parts, p.stem])):
+        found = _valid(int(m.group(1)), int(m.group(2)), 1, zone)
         if found is not None:
             return found
     return None
