@@ -1212,3 +1212,27 @@ def test_references_in_apa_and_mla_style() -> None:
         "2604.19999",
         "2604.18888",
     ]
+
+
+def test_japanese_fields_and_section_names() -> None:
+    digest, _ = read("ja-fields-and-sections.md")
+    first, second = digest.papers
+    assert (first.title, str(first.arxiv)) == ("長文脈のための疎な注意機構", "2604.21573")
+    assert first.authors == ("田中太郎", "佐藤花子") and first.affiliations == ("東京大学",)
+    assert [(s.kind, s.heading) for s in first.sections] == [
+        ("summary", "概要"),
+        ("method", "手法"),
+        ("results", "結果"),
+    ]
+    assert second.authors == ("山田一郎",) and str(second.arxiv) == "2604.20001"
+
+
+def test_russian_fields_and_section_names() -> None:
+    """Russian labels were unknown: the authors and abstract were raw fields."""
+    digest, _ = read("ru-fields.md")
+    first, second = digest.papers
+    assert first.authors == ("Иван Петров", "Анна Смирнова", "et al.")
+    assert first.abstract == "Метод разреженного внимания." and not first.fields
+    assert [s.kind for s in first.sections] == ["method", "results"]
+    assert second.authors == ("Олег Иванов", "Мария Кузнецова")
+    assert second.section("summary") is not None

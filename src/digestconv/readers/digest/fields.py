@@ -296,6 +296,16 @@ _add("link", "lien", "lien vers l'article", "lien de l'article", "ligação", "c
 
 _add("link", "paper id", "id", "논문 id", "论文id", "论文编号")
 
+# Russian, Japanese and Vietnamese digests' labels.
+_add("authors", "авторы", "автор", "著者名", "筆者", "tác giả", "nhóm tác giả")
+_add("affiliations", "организация", "организации", "учреждение", "所属機関", "đơn vị", "tổ chức")
+_add("abstract", "аннотация", "абстракт", "tóm tắt bài báo")
+_add("summary", "кратко", "резюме", "суть", "краткое содержание", "一言で", "一言まとめ", "tóm tắt")
+_add("original_title", "название", "タイトル", "論文タイトル", "tiêu đề")
+_add("link", "ссылка", "ссылки", "статья", "ссылка на статью", "論文url", "liên kết", "bài báo")
+_add("code", "код", "репозиторий", "mã nguồn")
+_add("tags", "теги", "ключевые слова", "キーワード", "タグ", "từ khóa")
+
 # arXiv's own listing lines ("Comments: 12 pages", "Journal-ref: …"), copied with a paper:
 # facts kept as the paper's fields, not text of the line above them.
 _add(
@@ -513,11 +523,12 @@ def link_kind(url: str, label: str) -> LinkKind:
     return "other"
 
 
-_AND = re.compile(r"\s+(?:and|&|y|e|und|et|및|和|与|以及)\s+")
+_AND = re.compile(r"\s+(?:and|&|y|e|und|et|и|và|및|和|与|以及)\s+")
 
 
 _OTHERS = re.compile(
-    r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?))"
+    r"(?:,?\s*(?:et al\.?|et\.? al\.?|and others|외\s*\d*\s*명?|等(?:人)?"
+    r"|и\s?др\.?|ほか|(?<=\s)他))"
     r"\s*(?:[(（](?P<note>[^()（）]*)[)）]\s*)?$"
 )
 """``et al.`` at the end of a list, and what a digest adds after it in parentheses:
