@@ -121,6 +121,17 @@ def _dates_site(tmp: Path) -> Path:
     return dest
 
 
+COLLECTIONS = HERE / "fixtures" / "collections"
+
+
+def _collections_site(tmp: Path) -> Path:
+    dest = tmp / "collections"
+    shutil.copytree(COLLECTIONS, dest)
+    with (dest / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write(JEKYLL_EXTRA)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def jekyll_builds(
     tmp_path_factory: pytest.TempPathFactory, samples_site: Path, request: pytest.FixtureRequest
@@ -140,6 +151,7 @@ def jekyll_builds(
         # "pretty" with a baseurl, categories, another time zone and hostile text.
         "hostile-pretty": _site(tmp, "hostile-pretty", HOSTILE),
         "dates": _dates_site(tmp),
+        "collections": _collections_site(tmp),
     }
     try:
         corpus: Path | None = request.getfixturevalue("shared_site")
@@ -302,3 +314,26 @@ def test_date_strings_read_as_jekyll_reads_them(jekyll_builds: dict[str, Built])
     assert len(theirs) == len(DATE_STRINGS) and ours == theirs
     paths = {e.title: e.link.removeprefix("https://dates.example.org") for e in feed.entries}
     assert {d.title: d.path for d in result.corpus.digests} == paths
+
+
+def test_collection_documents_are_where_jekyll_writes_them(
+    jekyll_builds: dict[str, Built],
+) -> None:
+    """Each digest of a collection (and the posts beside them, in a ``collections_dir``)
+    has the address of the page Jekyll wrote for it; the pages Jekyll wrote are those."""
+    built = jekyll_builds["collections"]
+    site = built.feed.parent
+    result = read_paths([str(built.source)])
+    assert not result.diagnostics.failed(), [d.format() for d in result.diagnostics]
+    ours = sorted(d.path for d in result.corpus.digests if d.path is not None)
+    assert ours == [
+        "/2026/03/02/post/",
+        "/daily/2026/03/01/papers/",
+        "/weekly/2026/W10/",
+    ]
+    written = sorted(
+        "/" + str(p.parent.relative_to(site)) + "/"
+        for p in site.rglob("index.html")
+        if p.parent != site and "talks" not in p.parts  # the talk page is no digest
+    )
+    assert written == ours

@@ -330,8 +330,8 @@ class LazyGroup(click.Group):
 def cli() -> None:
     """Turn a Jekyll blog of paper digests into BibTeX, feeds, EPUB books and Anki decks.
 
-    PATH is a post file, a folder of posts, a Jekyll site root (its _posts/ and
-    _config.yml) or - for standard input.
+    PATH is a post file, a folder of posts, a Jekyll site root (its _posts/, its
+    collections and _config.yml) or - for standard input.
     """
 
 
@@ -393,9 +393,12 @@ def _progress_reader(params: Mapping[str, Any], site: str) -> Any:
     """A progress bar on a terminal, nothing otherwise (CI logs stay clean)."""
     if params.get("quiet") or not sys.stderr.isatty():
         return None
-    from digestconv.inputs import collect
+    from digestconv.inputs import collect, find_config
+    from digestconv.site import load_site
 
-    total = len(collect([site], Diagnostics()).files)
+    config = Path(params["config"]) if params.get("config") else find_config([site])
+    facts = load_site(config, Diagnostics()) if config is not None else None
+    total = len(collect([site], Diagnostics(), facts).files)
     return click.progressbar(length=total, label="reading posts", file=sys.stderr)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digestconv.diagnostics import Diagnostics
+from digestconv.model import Site
 
 POST_SUFFIXES = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
 """Jekyll's default ``markdown_ext``: the names a Markdown post may end with."""
@@ -42,7 +43,7 @@ def _site_config_for(path: Path) -> Path | None:
     return None
 
 
-def _walk(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]:
+def _walk(root: Path, diagnostics: Diagnostics, top: Path | None = None) -> list[tuple[str, str]]:
     """Every post file under ``root``, with its real path (what tells two names of one
     file apart): a regular file's is its real folder's path and its name, so only
     symbolic links are resolved one by one (2,000 ``realpath`` calls were a fifth of a
@@ -57,7 +58,7 @@ def _walk(root: Path, diagnostics: Diagnostics) -> list[tuple[str, str]]:
 
     # Like Jekyll, follow symlinked folders only while they stay inside the site:
     # a link to / or to a network mount would otherwise make the walk unbounded.
-    site = os.path.realpath(root.parent if root.name == "_posts" else root)
+    site = os.path.realpath(top or (root.parent if root.name == "_posts" else root))
 
     def _inside(folder: str, name: str) -> bool:
         path = os.path.join(folder, name)
@@ -137,9 +138,42 @@ def _jekyll_posts(files: list[tuple[str, str]], diagnostics: Diagnostics) -> lis
     return kept
 
 
-def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
-    """Resolve the command line's PATH arguments into post files and a site config."""
-    inputs = Inputs()
+def find_config(paths: list[str]) -> Path | None:
+    """The ``_config.yml`` of the site the first existing path belongs to."""
+    for raw in paths:
+        path = Path(raw)
+        if raw != STDIN and path.exists():
+            return _site_config_for(path.absolute())
+    return None
+
+
+def _site_folders(root: Path, site: Site, diagnostics: Diagnostics) -> list[tuple[str, str]]:
+    """A site root's posts and its collections' documents, as Jekyll finds them: in
+    ``collections_dir`` when the config names one."""
+    base = root / site.collections_dir if site.collections_dir else root
+    folders = [base / f for f in ["_posts", *(c.folder for c in site.collections)]]
+    top = os.path.realpath(root).rstrip(os.sep) + os.sep
+    files = []
+    for folder in [f for f in folders if f.is_dir()] or [root]:
+        target = os.path.realpath(folder)
+        if folder != root and not target.startswith(top):
+            # the config names the folder, and the config is not trusted
+            diagnostics.warning(
+                "symlink-outside",
+                f"not following {folder}: it links outside the site, to {target}",
+                str(folder),
+            )
+            continue
+        files.extend(_walk(folder, diagnostics, root))
+    return _jekyll_posts(files, diagnostics)
+
+
+def collect(paths: list[str], diagnostics: Diagnostics, site: Site | None = None) -> Inputs:
+    """Resolve the command line's PATH arguments into post files and a site config.
+
+    ``site`` is the site the config describes: a site root's collections are read with
+    its posts."""
+    inputs = Inputs(config=find_config(paths))
     seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -154,11 +188,12 @@ def collect(paths: list[str], diagnostics: Diagnostics) -> Inputs:
             else:
                 diagnostics.error("not-found", "no such file or folder", raw)
             continue
-        if inputs.config is None:
-            inputs.config = _site_config_for(path.absolute())
         if path.is_dir():
-            root = path / "_posts" if (path / "_posts").is_dir() else path
-            files = _jekyll_posts(_walk(root, diagnostics), diagnostics)
+            if site is not None and (path / "_config.yml").is_file():
+                files = _site_folders(path, site, diagnostics)
+            else:
+                root = path / "_posts" if (path / "_posts").is_dir() else path
+                files = _jekyll_posts(_walk(root, diagnostics), diagnostics)
             if not files:
                 diagnostics.warning("no-posts", "no Markdown posts (.md, .markdown…) found", raw)
         else:

@@ -272,6 +272,20 @@ class Digest:
 
 
 @dataclass(frozen=True, slots=True)
+class Collection:
+    """A Jekyll collection of the site (``collections:`` in _config.yml): a folder
+    ``_NAME`` of documents, published at ``permalink`` when ``output`` is true."""
+
+    name: str
+    output: bool = False
+    permalink: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return f"_{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Facts about the Jekyll site the digests belong to (from ``_config.yml``).
 
@@ -291,6 +305,10 @@ class Site:
     config: Mapping[str, JsonValue] = field(default_factory=_empty)
     defaults: tuple[Mapping[str, JsonValue], ...] = ()
     """Jekyll's front-matter ``defaults:`` (each ``{"scope": …, "values": …}``), in order."""
+    collections: tuple[Collection, ...] = ()
+    """The collections besides the posts, whose documents are read as digests too."""
+    collections_dir: str = ""
+    """The folder below the site root that holds ``_posts`` and the collections' folders."""
 
     @property
     def root_url(self) -> str | None:
@@ -502,6 +520,10 @@ def site_to_json(site: Site) -> dict[str, JsonValue]:
         "permalink": site.permalink,
         "config": _thaw(site.config),
         "defaults": [_thaw(d) for d in site.defaults],
+        "collections": [
+            {"name": c.name, "output": c.output, "permalink": c.permalink} for c in site.collections
+        ],
+        "collections_dir": site.collections_dir,
     }
 
 
@@ -518,6 +540,11 @@ def site_from_json(obj: Mapping[str, JsonValue]) -> Site:
         permalink=obj.get("permalink", "date"),
         config=frozen_mapping(obj.get("config", {})),
         defaults=tuple(frozen_mapping(d) for d in obj.get("defaults", ())),
+        collections=tuple(
+            Collection(c["name"], bool(c.get("output")), c.get("permalink"))
+            for c in obj.get("collections", ())
+        ),
+        collections_dir=obj.get("collections_dir", ""),
     )
 
 

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,8 +32,9 @@ from digestconv.diagnostics import (
     diagnostics_from_json,
     diagnostics_to_json,
 )
-from digestconv.inputs import STDIN, collect
+from digestconv.inputs import STDIN, collect, find_config
 from digestconv.model import (
+    Collection,
     Corpus,
     Digest,
     Item,
@@ -49,7 +50,15 @@ from digestconv.model import (
     site_from_json,
     site_to_json,
 )
-from digestconv.site import absolute, defaults_for, load_site, post_url, unpublished
+from digestconv.site import (
+    Document,
+    absolute,
+    collection_template,
+    defaults_for,
+    load_site,
+    post_url,
+    unpublished,
+)
 from digestconv.text.clean import clean, decode
 from digestconv.warm import PostEntry
 from digestconv.yamlsafe import YamlError, load_yaml
@@ -298,6 +307,7 @@ def _read_post(
     slug = (dm.group(4) if dm else stem).rstrip(".")
 
     front: Mapping[str, Any] = {}
+    within = _collection_of(path, site)
     body = text
     body_line = 1
     if _handler.detect(text):
@@ -323,7 +333,8 @@ def _read_post(
             return None
         front = {str(k): v for k, v in loaded.items()}
         if site.defaults:
-            defaults = defaults_for(site, _site_relative(path))
+            kind = within[0].name if within is not None else "posts"
+            defaults = defaults_for(site, _site_relative(path, within), kind)
             front = {**defaults, **front} if defaults else front
         if unpublished(front):
             said = _PUBLISHED.search(fm_text)
@@ -463,14 +474,28 @@ def _read_post(
     meta = {k: _json_safe(v) for k, v in front.items() if k not in _KNOWN_KEYS}
 
     line_count = text.count("\n") + 1
+    # A collection holds a theme's pages as often as digests (teaching, projects, news):
+    # what reading one said is kept only if it is a digest.
+    heard = Diagnostics() if within is not None else diagnostics
     if parsed is None:
         parsed = _read_body(
-            body, body_line, path, front=front, site=site, diagnostics=diagnostics, forced=reader
+            body, body_line, path, front=front, site=site, diagnostics=heard, forced=reader
         )
-        if parsed is None:
-            return None
+    if within is not None and parsed is not None and not parsed[0]:
+        diagnostics.note(
+            "not-a-digest",
+            f"not read: a document of the collection {within[0].name!r} with no paper entries",
+            path,
+            1,
+            1,
+        )
+        return None
+    if heard is not diagnostics:
+        diagnostics.extend(heard)
+    if parsed is None:
+        return None
     papers, preamble, _ = parsed
-    if not page:
+    if not page or (within is not None and not within[0].output):
         # Only a file with front matter is a page Jekyll publishes: a plain Markdown
         # digest has no permalink, post id or heading ids to be computed.
         return Digest(
@@ -484,7 +509,13 @@ def _read_post(
             preamble=tuple(preamble),
             meta=frozen_mapping(meta),
         )
-    urls = post_url(site.permalink, when, slug, categories, permalink)
+    if within is not None:
+        template = collection_template(within[0].permalink, site.permalink)
+        urls = post_url(
+            template, when, slug, categories, front_matter_permalink=permalink, document=within[1]
+        )
+    else:
+        urls = post_url(site.permalink, when, slug, categories, front_matter_permalink=permalink)
     return Digest(
         source=SourceSpan(path, 1, line_count),
         title=title,
@@ -506,8 +537,25 @@ def _in_posts(path: str) -> bool:
     return "_posts" in Path(path).parts
 
 
-def _site_relative(path: str) -> str:
-    """The post's path below the site root (from its ``_posts`` folder), for ``defaults:``."""
+def _collection_of(path: str, site: Site) -> tuple[Collection, Document] | None:
+    """The collection whose folder holds ``path``, and where in it the document lies."""
+    if not site.collections or path == STDIN:
+        return None
+    parts = Path(path).parts
+    for i in range(len(parts) - 2, -1, -1):
+        for collection in site.collections:
+            if parts[i] == collection.folder:
+                inside = PurePosixPath(*parts[i + 1 :])
+                where = str(inside.with_suffix("")), inside.stem
+                return collection, Document(collection.name, *where)
+    return None
+
+
+def _site_relative(path: str, within: tuple[Collection, Document] | None = None) -> str:
+    """The post's path below the site root (from its ``_posts`` folder, or its collection's),
+    for ``defaults:``."""
+    if within is not None:
+        return f"{within[0].folder}/{PurePosixPath(within[1].path).parent / Path(path).name}"
     parts = Path(path).parts
     if "_posts" in parts:
         i = len(parts) - 1 - parts[::-1].index("_posts")
@@ -836,9 +884,9 @@ def read_paths(
     from it before the cache, and it is left holding this read's.
     """
     diagnostics = Diagnostics()
-    inputs = collect(list(paths), diagnostics)
-    cfg = Path(config) if config is not None else inputs.config
+    cfg = Path(config) if config is not None else find_config(list(paths))
     site = resolve_site(cfg, diagnostics, site_url=site_url, timezone_name=timezone_name)
+    inputs = collect(list(paths), diagnostics, site)
     check_reader_config(site, cfg, diagnostics)
     _report_broken_readers(diagnostics)
     if reader is not None:

@@ -14,12 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digestconv.diagnostics import Diagnostics
-from digestconv.model import JsonValue, Site, frozen_mapping
+from digestconv.model import Collection, JsonValue, Site, frozen_mapping
 from digestconv.yamlsafe import YamlError, load_yaml
 
 # Jekyll's built-in permalink styles (Jekyll::Utils#permalink_template / URL).
@@ -63,7 +63,11 @@ def _escape_path(value: str) -> str:
 
 
 def _placeholders(
-    date: datetime, slug: str, categories: tuple[str, ...], output_ext: str
+    date: datetime,
+    slug: str,
+    categories: tuple[str, ...],
+    output_ext: str,
+    document: Document | None = None,
 ) -> dict[str, str]:
     iso = date.isocalendar()
     cats = list(dict.fromkeys(str(c).lower() for c in categories))
@@ -87,12 +91,36 @@ def _placeholders(
         "w_day": str(iso[2]),
         "title": slugify(slug, mode="pretty", cased=True),
         "slug": slugify(slug),
-        "name": slugify(slug),
+        "name": slugify(document.name if document else slug),
         "categories": "/".join(cats),
         "output_ext": output_ext,
-        "path": "",
-        "collection": "posts",
+        "path": document.path if document else "",
+        "collection": document.collection if document else "posts",
     }
+
+
+@dataclass(frozen=True)
+class Document:
+    """Where a collection's document lies, for the placeholders only documents fill."""
+
+    collection: str
+    path: str
+    """Below the collection's folder, without the extension (``2024/W10``), as written."""
+    name: str
+    """The file name without the extension."""
+
+
+def collection_template(permalink: str | None, site_permalink: str) -> str:
+    """A collection's URL template: its own, else ``/:collection/:path`` with the ending
+    of the site's permalink style (Jekyll's ``Utils.add_permalink_suffix``)."""
+    if permalink:
+        return permalink
+    style = STYLES.get(site_permalink, site_permalink)
+    if site_permalink == "pretty" or (site_permalink not in STYLES and style.endswith("/")):
+        return "/:collection/:path/"
+    if site_permalink in STYLES or style.endswith(":output_ext"):
+        return "/:collection/:path:output_ext"
+    return "/:collection/:path"
 
 
 def _sanitize(url: str) -> str:
@@ -106,16 +134,19 @@ def post_url(
     date: datetime,
     slug: str,
     categories: tuple[str, ...] = (),
+    *,
     front_matter_permalink: str | None = None,
+    document: Document | None = None,
 ) -> PostUrl:
-    """The site-relative URL and ``post.id`` Jekyll gives a post."""
+    """The site-relative URL and ``post.id`` Jekyll gives a post, or with ``document``
+    and a collection's template as ``permalink``, a collection's document."""
     if front_matter_permalink and ":" not in front_matter_permalink:
         path = _sanitize(front_matter_permalink)
     else:
         # A front-matter permalink (one set through ``defaults:`` included) is a template
         # like the site's: Jekyll fills its placeholders the same way.
         template = front_matter_permalink or STYLES.get(permalink, permalink)
-        values = _placeholders(date, slug, categories, ".html")
+        values = _placeholders(date, slug, categories, ".html", document)
 
         def sub(m: re.Match[str]) -> str:
             key = m.group(1)
@@ -191,7 +222,8 @@ def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Di
         title = author
     permalink = _text(config.get("permalink")) or "date"
     kept = {k: config[k] for k in _KEPT_CONFIG if k in config and config[k] is not None}
-    defaults = _defaults(config.get("defaults"), path, diagnostics)
+    collections = _collections(config.get("collections"), path, diagnostics)
+    defaults = _defaults(config.get("defaults"), path, diagnostics, {c.name for c in collections})
     return Site(
         title=title,
         description=_text(config.get("description")),
@@ -205,13 +237,61 @@ def site_from_config(config: Mapping[str, JsonValue], path: str, diagnostics: Di
         permalink=permalink,
         config=frozen_mapping(kept),
         defaults=defaults,
+        collections=collections,
+        collections_dir=_collections_dir(config.get("collections_dir"), path, diagnostics),
     )
 
 
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][\w.-]{0,100}")
+
+
+def _collections(value: object, path: str, diagnostics: Diagnostics) -> tuple[Collection, ...]:
+    """Jekyll's ``collections:``, a mapping of names to their metadata or a list of names;
+    ``posts`` is the posts, read anyway.  A name is a folder's (``_NAME``), so it may not
+    climb out of the site."""
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        pairs: list[tuple[object, object]] = [(name, None) for name in value]
+    elif isinstance(value, Mapping):
+        pairs = list(value.items())
+    else:
+        diagnostics.error("config", "collections must be a mapping of names or a list", path)
+        return ()
+    found = []
+    for name, given in pairs:
+        if not isinstance(name, str) or _COLLECTION_NAME.fullmatch(name) is None:
+            diagnostics.error("config", f"collections: {name!r} is not a collection name", path)
+            continue
+        if name == "posts":
+            continue
+        meta = given if isinstance(given, Mapping) else {}
+        permalink = meta.get("permalink")
+        if permalink is not None and not isinstance(permalink, str):
+            diagnostics.error("config", f"collections.{name}.permalink must be a string", path)
+            permalink = None
+        found.append(Collection(name, meta.get("output") is True, permalink))
+    return tuple(found)
+
+
+def _collections_dir(value: object, path: str, diagnostics: Diagnostics) -> str:
+    """``collections_dir:``, a folder inside the site (the config is untrusted)."""
+    if value is None or value == "":
+        return ""
+    pure = PurePosixPath(value.replace("\\", "/")) if isinstance(value, str) else None
+    if pure is None or pure.is_absolute() or ".." in pure.parts or "\0" in str(value):
+        diagnostics.error(
+            "config", f"collections_dir must be a folder inside the site: {value!r}", path
+        )
+        return ""
+    return str(pure).strip("/") if str(pure) != "." else ""
+
+
 def _defaults(
-    value: object, path: str, diagnostics: Diagnostics
+    value: object, path: str, diagnostics: Diagnostics, collections: set[str]
 ) -> tuple[Mapping[str, JsonValue], ...]:
-    """Jekyll's front-matter ``defaults:``, the entries that can apply to posts."""
+    """Jekyll's front-matter ``defaults:``, the entries that can apply to posts and to the
+    collections' documents."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -224,7 +304,7 @@ def _defaults(
         scope = entry.get("scope") if isinstance(entry.get("scope"), Mapping) else {}
         assert isinstance(scope, Mapping)
         kind = scope.get("type")
-        if kind not in (None, "posts"):
+        if kind not in (None, "posts") and kind not in collections:
             continue
         scope_path = scope.get("path")
         kept_scope = {"path": scope_path if isinstance(scope_path, str) else ""}
@@ -255,17 +335,21 @@ def unpublished(front: Mapping[str, object]) -> bool:
     return front.get("published") is False
 
 
-def defaults_for(site: Site, rel_path: str) -> dict[str, JsonValue]:
-    """The default front matter of the post at ``rel_path`` (relative to the site).
+def defaults_for(site: Site, rel_path: str, kind: str = "posts") -> dict[str, JsonValue]:
+    """The default front matter of the post at ``rel_path`` (relative to the site), a
+    document of the collection ``kind``.
 
-    As Jekyll: a scope matches when its path is empty, a prefix of the post's path
-    (``_posts``, ``_posts/2025``) or a glob matching it; later entries win.
+    As Jekyll: a scope matches when its type is the document's (or none is given) and its
+    path is empty, a prefix of the post's path (``_posts``, ``_posts/2025``) or a glob
+    matching it; later entries win.
     """
     from fnmatch import fnmatchcase
 
     merged: dict[str, JsonValue] = {}
     for entry in site.defaults:
         scope = entry.get("scope") or {}
+        if scope.get("type", kind) != kind:
+            continue
         want = str(scope.get("path") or "").strip("/")
         if want and not (
             rel_path == want
