@@ -93,6 +93,17 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
         )
         + "<table><tr><td>" * (n // 10),
     ),
+    # HTML lists: many small ones, nested ones, one left open; lines ended by <br>.
+    "html lists": lambda n: (
+        "",
+        "".join(
+            f"<ul><li><a href='https://arxiv.org/abs/2601.{i % 10000:05d}'>T{i}</a>"
+            "<ul><li>x</li></ul></li></ul>\n\n"
+            for i in range(n // 10)
+        )
+        + "<ol><li>" * (n // 10)
+        + "".join(f"**T{i}**<br>\nA B, C D<br>\n\n" for i in range(n // 10)),
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

@@ -1236,3 +1236,59 @@ def test_russian_fields_and_section_names() -> None:
     assert [s.kind for s in first.sections] == ["method", "results"]
     assert second.authors == ("Олег Иванов", "Мария Кузнецова")
     assert second.section("summary") is not None
+
+
+def test_newsletter_paragraphs_of_bold_paper_links() -> None:
+    """``**[Title](…)** — *Authors*`` alone on its line over the summary's paragraphs (a
+    newsletter's layout): a bold line alone was a label, so the post had no papers."""
+    digest, diags = read("en-newsletter-bold-links.md")
+    assert "bold title lines, 2 entries" in shape_note(diags)
+    assert [(p.title, str(p.arxiv), p.authors) for p in digest.papers] == [
+        ("Sparse Attention for Long Contexts", "2604.21573", ("Ana Pérez", "Bo Li")),
+        ("Tool-Using Agents Need Memory", "2604.20001", ("Chen Wei", "Dana Smith")),
+    ]
+    assert digest.preamble[0].text.startswith("Welcome back!")
+
+
+def test_lines_ended_by_br_and_two_plain_names() -> None:
+    """``**Title**<br>`` over ``Ana Pérez, Bo Li<br>`` over the link: the ``<br>`` made the
+    title emphasis and the post had no papers.  Two plain names are the byline, unless a
+    word of a field or a lab is among them."""
+    digest, _ = read("en-br-lines.md")
+    assert [(p.title, str(p.arxiv), p.authors) for p in digest.papers] == [
+        ("Sparse Attention for Long Contexts", "2604.21573", ("Ana Pérez", "Bo Li")),
+        ("Tool-Using Agents Need Memory", "2604.20001", ("Chen Wei", "Dana Smith")),
+        ("Scaling Laws for Retrieval", "2604.18888", ()),
+        ("A Fourth Paper", "2604.17777", ()),
+    ]
+    assert "Computer Vision, Robot Learning" in digest.papers[2].sections[0].items[0].text
+
+
+def test_html_lists_of_papers() -> None:
+    """``<ol><li><a href=…>Title</a> — …</li></ol>``: raw HTML to the block parser, so no
+    papers before; ``start`` numbers the items, a nested list is the item's."""
+    digest, _ = read("en-html-list.md")
+    assert [(p.rank, p.title, str(p.arxiv)) for p in digest.papers] == [
+        (1, "Sparse Attention for Long Contexts", "2604.21573"),
+        (2, "Tool-Using Agents Need Memory", "2604.20001"),
+        (3, "Diffusion Policies", "2604.19999"),
+    ]
+    code = digest.papers[1].link("code")
+    assert code is not None and code.url == "https://github.com/x/agents"
+
+
+def test_kramdown_definition_lists() -> None:
+    digest, _ = read("en-definition-list.md")
+    assert [p.sections[0].items[0].text for p in digest.papers] == [
+        "A sparse attention method that keeps quality at 128k tokens.",
+        "Memory matters more than planning.",
+    ]
+
+
+def test_score_and_authors_on_one_line_under_the_title() -> None:
+    """``👍 120 · Ana Pérez, Bo Li`` was a section named "120 · Ana Pérez, Bo Li"."""
+    digest, _ = read("en-score-author-lines.md")
+    first, second = digest.papers
+    assert first.authors == ("Ana Pérez", "Bo Li") and first.fields["score"] == "👍 120"
+    assert second.authors == ("Chen Wei",) and second.fields["score"] == "👍 80"
+    assert [s.heading for s in first.sections] == [""]

@@ -138,8 +138,10 @@ def byline(text: str) -> tuple[str, ...]:
 
 def plain_byline(line: str) -> tuple[str, ...]:
     """The authors on a line of their own under a title, with no label: only names, and
-    enough of them (three, or an initial, or ``et al.``) that a line of topics written
-    the same way ("Computer Vision, Robot Learning") is not taken for one."""
+    enough of them (three, or an initial, or ``et al.``), or two with no word of a field
+    of study or an organisation among them, that a line of topics or labs written the
+    same way ("Computer Vision, Robot Learning", "Google DeepMind, Meta AI") is not taken
+    for one."""
     if len(line) > 400 or "," not in line:
         return ()
     if line.endswith((".", ":", "：")) and not line.endswith("al."):
@@ -148,4 +150,145 @@ def plain_byline(line: str) -> tuple[str, ...]:
     people = [n for n in names if n != "et al."]
     if len(people) >= 3 or len(people) < len(names) or any(_INITIAL.search(n) for n in people):
         return names
+    if len(people) == 2 and not any(w.casefold() in _NOT_NAMES for w in _WORD.findall(line)):
+        return names
+    return ()
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_NOT_NAMES = frozenset(
+    [
+        "learning",
+        "vision",
+        "language",
+        "languages",
+        "model",
+        "models",
+        "processing",
+        "robotics",
+        "robot",
+        "robots",
+        "systems",
+        "system",
+        "network",
+        "networks",
+        "intelligence",
+        "retrieval",
+        "generation",
+        "reasoning",
+        "agents",
+        "agent",
+        "optimization",
+        "graphics",
+        "security",
+        "data",
+        "theory",
+        "science",
+        "sciences",
+        "computing",
+        "analysis",
+        "recognition",
+        "translation",
+        "speech",
+        "audio",
+        "multimodal",
+        "generative",
+        "diffusion",
+        "transformers",
+        "attention",
+        "benchmark",
+        "benchmarks",
+        "evaluation",
+        "alignment",
+        "safety",
+        "efficiency",
+        "inference",
+        "training",
+        "survey",
+        "review",
+        "detection",
+        "segmentation",
+        "control",
+        "planning",
+        "search",
+        "methods",
+        "ai",
+        "research",
+        "lab",
+        "labs",
+        "university",
+        "universität",
+        "université",
+        "universidad",
+        "institute",
+        "institut",
+        "inc",
+        "ltd",
+        "corp",
+        "group",
+        "team",
+        "center",
+        "centre",
+        "college",
+        "school",
+        "academy",
+        "foundation",
+        "deepmind",
+        "google",
+        "meta",
+        "microsoft",
+        "openai",
+        "nvidia",
+        "anthropic",
+        "amazon",
+        "apple",
+        "ibm",
+        "alibaba",
+        "tencent",
+        "baidu",
+        "bytedance",
+        "huawei",
+        "samsung",
+        "stanford",
+        "mit",
+        "berkeley",
+        "tsinghua",
+        "peking",
+    ]
+)
+"""Words of fields of study and of organisations, which two authors' names do not hold."""
+
+
+_SEPARATOR = re.compile(r"[ \t]+[·|•][ \t]+")
+_COUNT = re.compile(
+    r"(?:[^\w\s]{1,3}[ \t]*)?\d[\d,.]{0,12}[kK]?"
+    r"(?:[ \t]*(?:upvotes?|votes?|likes?|stars?|points?|[^\w\s]{1,3}))?",
+    re.IGNORECASE,
+)
+
+
+def meta_line(line: str) -> tuple[tuple[str, ...], str | None] | None:
+    """(authors, score) of a line of facts under a title, set apart by ``·`` or ``|``
+    (``👍 120 · Ana Pérez, Bo Li``, as paper aggregators show them); None unless every
+    part is one of the two."""
+    parts = _SEPARATOR.split(line.strip()) if len(line) <= 400 else []
+    if len(parts) < 2:
+        return None
+    authors: tuple[str, ...] = ()
+    score = None
+    for part in parts:
+        if score is None and _COUNT.fullmatch(part):
+            score = part
+        elif not authors and (names := byline(part) or _one_name(part)):
+            authors = names
+        else:
+            return None
+    return authors, score
+
+
+def _one_name(text: str) -> tuple[str, ...]:
+    """One name beside a score (``👍 80 · Chen Wei``), not a lab's or a field's."""
+    name = text.strip()
+    if _LATIN.fullmatch(name) and not any(w.casefold() in _NOT_NAMES for w in _WORD.findall(name)):
+        return (name,)
     return ()

@@ -18,7 +18,7 @@ from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions
 from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
 from digestconv.readers.digest.blocks import Unit, reference_ids, source
-from digestconv.readers.digest.bylines import byline, cited, plain_byline
+from digestconv.readers.digest.bylines import byline, cited, meta_line, plain_byline
 from digestconv.readers.digest.fields import (
     Field,
     callout,
@@ -304,7 +304,12 @@ class EntryReader:
                     return
             head, _, rest = stripped.partition("\n")
             names = plain_byline(head)
-            if names:  # "Ana Pérez, Bo Li, Carl Zhang" on the line under the title
+            facts = meta_line(head) if not names else None
+            if facts is not None:  # "👍 120 · Ana Pérez, Bo Li"
+                names, score = facts
+                if score is not None:
+                    draft.fields.setdefault("score", score)
+            if names or facts is not None:  # "Ana Pérez, Bo Li, Carl Zhang" under the title
                 draft.authors = names
                 if rest.strip():
                     self.paragraph(draft, rest, start + 1, bullet)

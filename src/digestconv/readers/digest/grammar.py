@@ -39,10 +39,12 @@ from digestconv.readers.digest.entries import (
 )
 from digestconv.readers.digest.fields import FACT_LINE, ROLES, Field, links_repository, norm
 from digestconv.readers.digest.heads import body_start, heading_text
-from digestconv.readers.digest.htmltables import as_markdown
+from digestconv.readers.digest.htmlblocks import as_markdown
 from digestconv.readers.digest.kramdown import (
     header_id,
     without_attributes,
+    without_definition_marks,
+    without_line_breaks,
     without_target_liquid,
 )
 from digestconv.readers.digest.shapes import Candidate, Shape, choose, list_shape
@@ -69,7 +71,8 @@ def read_body(
     text: str, path: str, first_line: int, diagnostics: Diagnostics, settings: Settings
 ) -> Body:
     said = Diagnostics()
-    text = without_target_liquid(without_attributes(text))
+    text = without_attributes(text)
+    text = without_target_liquid(without_definition_marks(without_line_breaks(text)))
     body, opened = _read_text(text, path, first_line, said, settings)
     if opened is not None:
         # Entries set inside block quotes ("> **[Title](…)**" over "> authors") or HTML

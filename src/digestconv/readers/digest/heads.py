@@ -21,6 +21,7 @@ BOLD_LEVEL = 5
 
 _KEYCAP = re.compile(r"(\d{1,2})\ufe0f?\u20e3\s*")
 _INLINE_LINK = re.compile(r"\[[^\]\n]{0,300}\]\([^)\s]{0,1000}\)")
+_BREAK = re.compile(r"(?i)<br\s*/?>")
 _BESIDE = re.compile(r"[ \t]+[—–|·][ \t]")
 """A dash or bar after a bold title sets off what stands beside it (its authors, its
 votes): "**Title** — 120 upvotes" is a title line, where "**Bold** runs on" is emphasis."""
@@ -40,9 +41,9 @@ def bold_entry(unit: Unit, lines: list[str]) -> str | None:
         return None
     mark = first[:2]
     close = first.find(mark, 2)
+    beside = _BREAK.sub("", first[close + 2 :]) if close >= 0 else ""  # "**Title**<br>"
     if close < 0 or (
-        any(ch.isalpha() for ch in _INLINE_LINK.sub("", first[close + 2 :]))
-        and _BESIDE.match(first, close + 2) is None
+        any(ch.isalpha() for ch in _INLINE_LINK.sub("", beside)) and _BESIDE.match(beside) is None
     ):
         return None  # bold text that runs on into a sentence is emphasis, not a title
     inner = number + first[2:close]
@@ -50,12 +51,14 @@ def bold_entry(unit: Unit, lines: list[str]) -> str | None:
     if not rest.strip():
         return None
     if rank is None and (
-        unit.end == unit.start  # a bold line alone is a label ("**Method**")
+        # a bold line alone is a label ("**Method**"), unless it links a paper: a
+        # newsletter's "**[Title](…)** — *Authors*" over its summary's paragraphs
+        (unit.end == unit.start and not _links_a_paper(inner))
         or inner.rstrip().endswith((":", "："))
         or ROLES.get(norm(inner)) is not None
     ):
         return None
-    after = first[close + 2 :].strip()
+    after = beside.strip()
     return inner + (f" - {after}" if after else "")
 
 
@@ -199,6 +202,15 @@ def reference_entry(unit: Unit, lines: list[str]) -> str | None:
 
 def _links_paper(text: str) -> bool:
     return any(parse_paper_url(m.group(2)) for m in _OPENING_LINK.finditer(text))
+
+
+_LINK_ONLY = re.compile(r"\[([^\]\n]{1,300})\]\(<?([^)\s>]{1,1000})>?\)")
+
+
+def _links_a_paper(inner: str) -> bool:
+    """Whether a bold title is one link, to a paper, named by its title."""
+    m = _LINK_ONLY.fullmatch(inner.strip())
+    return m is not None and parse_paper_url(m.group(2)) is not None
 
 
 def entry_head(unit: Unit, lines: list[str]) -> tuple[int, str] | None:
