@@ -1292,3 +1292,20 @@ def test_score_and_authors_on_one_line_under_the_title() -> None:
     assert first.authors == ("Ana Pérez", "Bo Li") and first.fields["score"] == "👍 120"
     assert second.authors == ("Chen Wei",) and second.fields["score"] == "👍 80"
     assert [s.heading for s in first.sections] == [""]
+
+
+def test_titles_without_their_markup() -> None:
+    """Entities, code, escapes and formatting tags are not the title's text; ``<think>``,
+    a word of some titles, stays.  ``🔟`` numbers its entry (it was lost in the one before)."""
+    digest, _ = read("en-title-markup.md")
+    assert [(p.rank, p.title) for p in digest.papers] == [
+        (1, "Attention & Memory"),
+        (2, "FastAttn: Faster Attention"),
+        (3, "Linear $\\mathcal{O}(n)$ Transformers"),
+        (4, "Title_with_escapes and *stars*"),
+        (5, "Bold Linked Title"),
+        (10, "Ten"),
+        (7, "H2O and <think> Tokens"),
+        (8, "Title"),
+    ]
+    assert digest.papers[7].fields["heading_extra"] == "(ICLR 2026 Oral)"

@@ -31,6 +31,7 @@ _RANK = re.compile(
     re.IGNORECASE,
 )
 _HEAD = 120
+_KEYCAP_TEN = "\U0001f51f"
 """Numbers, scores and labels sit in a line's first characters: the patterns that look for
 them see only those, so a hostile 200,000-character heading costs nothing extra."""
 _SEPARATORS = " \t.:：-–—|·,;"
@@ -45,6 +46,8 @@ def strip_symbols(text: str) -> str:
 
 def rank_of(text: str) -> tuple[int | None, str]:
     """(number, rest) when ``text`` starts with an entry number, else (None, text)."""
+    if text.lstrip()[:1] == _KEYCAP_TEN:  # "🔟 Title" after "9️⃣ Title": a pictograph of its own
+        return 10, text.lstrip()[1:].lstrip()
     shown = strip_symbols(text[:_HEAD])
     m = _RANK.match(shown)
     if m is None:
@@ -137,10 +140,18 @@ def _closed(text: str) -> bool:
     )
 
 
+_FORMATTING = re.compile(
+    r"(?i)</?(?:sub|sup|b|i|em|strong|span|small|u|mark|font|code|br)(?:\s[^<>]{0,200})?\s?/?>"
+)
+"""HTML that formats a title's text (``<sub>2</sub>``, ``<em>…</em>``), which the title is
+without; other tags stay, as written: ``<think>`` is part of some papers' titles."""
+
+
 def clean_title(text: str) -> str:
     """White space collapsed, separators left by a removed number or score trimmed, a trailing
-    ``(arXiv:ID)`` dropped (the id is the paper's link); a title's own final ``.``, ``:`` or
-    ``?`` is kept."""
+    ``(arXiv:ID)`` dropped (the id is the paper's link), formatting tags taken out; a
+    title's own final ``.``, ``:`` or ``?`` is kept."""
+    text = _FORMATTING.sub("", text) if "<" in text else text
     text = _WS.sub(" ", text).strip().lstrip(_SEPARATORS).rstrip(" \t-–—|·,;")
     head = _ID_HEAD.match(text[:60])
     if head is not None and len(text) > head.end():
