@@ -160,6 +160,8 @@ def test_same_paper_in_different_shapes_has_one_id() -> None:
         ("https://www.emergentmind.com/papers/2509.26328", "2509.26328"),
         ("https://www.arxiv-vanity.com/papers/2509.26328/", "2509.26328"),
         ("https://arxiv.org/src/2509.26328", "2509.26328"),
+        ("https://www.alphaxiv.org/ko/overview/2509.26328", "2509.26328"),  # a locale first
+        ("https://alphaxiv.org/zh-CN/abs/2509.26328v2", "2509.26328v2"),
     ],
 )
 def test_paper_urls_beyond_arxiv_itself(url: str, ident: str) -> None:
@@ -189,3 +191,4 @@ def test_arxiv_dois_in_running_text() -> None:
         "2509.26329v2",
     ]
     assert find_ids("10.1234/arXiv.2509.26328 or see arxiv.2509.26328") == []
+    assert [a.id for a in find_ids("alphaxiv.org/ko/overview/2509.26328")] == ["2509.26328"]

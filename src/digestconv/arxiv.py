@@ -147,6 +147,8 @@ _MIRRORS = {
     "www.emergentmind.com": ("papers", "abs"),
     "emergentmind.com": ("papers", "abs"),
 }
+_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Za-z]{2,4})?")
+"""A language a reading site's address may name before the page (``/ko/``, ``/zh-CN/``)."""
 _ID_TEXT = r"(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 
 
@@ -157,7 +159,11 @@ def _hosts_pattern() -> str:
     for host, kinds in sorted(_MIRRORS.items()):
         by_kinds.setdefault(tuple(sorted(kinds)), []).append(host)
     return "|".join(
-        r"(?:https?://)?(?:" + "|".join(map(re.escape, hosts)) + r")/(?:" + "|".join(kinds) + ")/"
+        r"(?:https?://)?(?:"
+        + "|".join(map(re.escape, hosts))
+        + (r")/(?:" if kinds == ("abs", "html", "pdf") else r")/(?:[a-z]{2}(?:-[a-z]{2,4})?/)?(?:")
+        + "|".join(kinds)
+        + ")/"
         for kinds, hosts in by_kinds.items()
     )
 
@@ -223,6 +229,8 @@ def parse_paper_url(url: str, *, unwrap: bool = True) -> ArxivId | None:
     if kinds is None:
         return _wrapped(parts.query) if unwrap else None
     kind, _, rest = parts.path.strip("/").partition("/")
+    if _LOCALE.fullmatch(kind) and kind not in kinds:  # alphaXiv's "/ko/overview/ID"
+        kind, _, rest = rest.partition("/")
     if kind not in kinds or not rest:
         return None
     rest = rest.split("/", 1)[0] if "/" in rest and _NEW.match(rest) else rest
