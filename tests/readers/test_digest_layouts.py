@@ -1309,3 +1309,20 @@ def test_titles_without_their_markup() -> None:
         (8, "Title"),
     ]
     assert digest.papers[7].fields["heading_extra"] == "(ICLR 2026 Oral)"
+
+
+def test_a_list_of_other_papers_after_the_entries() -> None:
+    """"## Other papers today" over a list of links, after the numbered entries: it was
+    the last paper's section.  It is the digest's text, as any heading's block of several
+    papers is; the list does not outnumber the entries into being them."""
+    digest, diags = read("en-other-papers-list.md")
+    assert "numbered level-2 headings, 2 entries" in shape_note(diags)
+    assert titled_ids(digest) == [
+        ("Sparse Attention", "2604.00001"),
+        ("Agents Memory", "2604.00002"),
+    ]
+    assert [s.heading for s in digest.papers[1].sections] == [""]
+    assert [i.text for i in digest.preamble][:2] == [
+        "## Other papers today",
+        "[Third Paper](https://arxiv.org/abs/2604.00003)",
+    ]

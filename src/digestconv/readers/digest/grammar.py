@@ -262,7 +262,29 @@ def _home_dialect_fast(doc: Any, lines: list[str], text: str) -> int | None:
         for ln in lines[token.line_number : stop]:
             if (":" in ln or "：" in ln or "|" in ln) and FACT_LINE.match(ln):
                 return None
+    if level is not None and _papers_after_entries(children, lines, level):
+        return None
     return level
+
+
+def _papers_after_entries(children: list[Any], lines: list[str], level: int) -> bool:
+    """Whether a heading at the entries' level or above, without a number, comes after the
+    first entry over a block that names papers ("## Other papers today" over a list of
+    them): the dialect reads every such heading as a section of the entry before it."""
+    heads = [
+        t for t in children if type(t).__name__ in ("Heading", "SetextHeading") and t.level <= level
+    ]
+    numbered = [rank_of(_token_heading(t, lines))[0] is not None for t in heads]
+    if True not in numbered:
+        return False
+    for k in range(numbered.index(True) + 1, len(heads)):
+        if numbered[k]:
+            continue
+        start = heads[k].line_number
+        end = heads[k + 1].line_number - 1 if k + 1 < len(heads) else len(lines)
+        if find_ids("\n".join(lines[start:end])):
+            return True
+    return False
 
 
 def _forced(units: list[Unit], lines: list[str], settings: Settings) -> Shape:
@@ -310,6 +332,8 @@ def _home_dialect(shape: Shape, units: list[Unit], lines: list[str]) -> bool:
     papers_of = _papers_of_runs(shape, units)
     if any(links_repository(c.rest) and not papers_of[c.index] for c in linked):
         return False
+    if any(c.ids and c.index > shape.entries[0].index for c in shape.others):
+        return False  # (see _papers_after_entries)
     for c in shape.entries:
         for j in range(c.index + 1, c.end):
             u = units[j]

@@ -261,6 +261,20 @@ def heading_shapes(units: Sequence[Unit], lines: list[str]) -> list[Shape]:
     return shapes
 
 
+def _mentions(listed: Shape, headed: Shape) -> bool:
+    """Whether every item of a list lies under a heading of numbered entries' level that
+    is none of them, after them ("## Other papers today" over a list of links): papers the
+    digest mentions after its entries, its own text as a heading's block of several papers
+    is (``_lists_papers``), not its entries."""
+    if not listed.entries or headed.kind != "heading" or not headed.numbered:
+        return False
+    if not headed.entries:
+        return False
+    first = headed.entries[0].index
+    spans = [(c.index, c.end) for c in headed.others if c.index > first]
+    return all(any(a < e.index < b for a, b in spans) for e in listed.entries)
+
+
 def _links_work(cand: Candidate) -> bool:
     """Whether a heading's title links a paper's page other than arXiv's (OpenReview, the
     ACL Anthology, a DOI): among arXiv papers, an entry all the same."""
@@ -451,7 +465,9 @@ def choose(units: Sequence[Unit], lines: list[str]) -> Shape:
             best = shape
     listed = list_shape(units, lines)
     rich = bool(listed.entries) and all(c.rich for c in listed.entries)
-    if listed.score[0] > best.score[0] or (
+    if _mentions(listed, best):
+        pass  # the headings stay the entries, the list under "## Other papers" is text
+    elif listed.score[0] > best.score[0] or (
         listed.score[0] == best.score[0]
         and ((best.titled and rich) or (listed.numbered and not best.numbered))
     ):
