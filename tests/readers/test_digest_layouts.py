@@ -1326,3 +1326,19 @@ def test_a_list_of_other_papers_after_the_entries() -> None:
         "## Other papers today",
         "[Third Paper](https://arxiv.org/abs/2604.00003)",
     ]
+
+
+def test_korean_pictograph_field_items() -> None:
+    """``- 📄 논문명:`` is the original title; an unknown label after a pictograph in a list
+    item (``- 💡 핵심 아이디어:``) is a field, and one that names a section (``- 📊 실험
+    결과:``) that section.  Both used to run on into the summary above them."""
+    digest, _ = read("ko-pictograph-fields.md")
+    first, second = digest.papers
+    assert first.title == "Sparse Attention for Long Contexts"
+    assert first.translated_title == "긴 문맥을 위한 희소 어텐션"
+    assert [(s.kind, s.heading, [i.text for i in s.items]) for s in first.sections] == [
+        ("summary", "요약", ["128k 토큰에서도 품질을 유지하는 희소 어텐션."]),
+        ("summary", "핵심 아이디어", ["블록 단위 어텐션."]),
+        ("results", "실험 결과", ["2배 빠름."]),
+    ]
+    assert second.authors == ("박민수", "et al.") and second.title == "Agents Need Memory"

@@ -242,6 +242,10 @@ class EntryReader:
             # "**Key Contributions:**" over a list: a label that heads what follows
             draft.pending = None
             draft.sections.append((f.label, section_kind(f.label), self.line(start), []))
+        elif section_kind(f.label) != "other":
+            # "📊 Results: 2× faster": a section of the summary, written as a field
+            item = [self._item(value, start, False)]
+            draft.sections.append((f.label, section_kind(f.label), self.line(start), item))
         else:
             self._keep(draft, f.label, value)
             self._add_links(draft, links_in(value), False)
@@ -277,7 +281,7 @@ class EntryReader:
                 self.paragraph(draft, shown, line, bullet)
             return
         first, _, _ = stripped.partition("\n")
-        fields = parse_field(first, self.extra)
+        fields = parse_field(first, self.extra, item=bullet)
         if fields is not None:
             self._field_lines(draft, stripped.split("\n"), start, bullet, fields)
             return

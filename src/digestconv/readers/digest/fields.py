@@ -296,6 +296,9 @@ _add("link", "lien", "lien vers l'article", "lien de l'article", "ligação", "c
 
 _add("link", "paper id", "id", "논문 id", "论文id", "论文编号")
 
+_add("original_title", "논문명", "논문 이름", "영문명", "영문 논문명")
+_add("summary", "핵심 아이디어", "주요 아이디어", "한줄평", "핵심 요약", "세 줄 요약", "3줄 요약")
+
 # Russian, Japanese and Vietnamese digests' labels.
 _add("authors", "авторы", "автор", "著者名", "筆者", "tác giả", "nhóm tác giả")
 _add("affiliations", "организация", "организации", "учреждение", "所属機関", "đơn vị", "tổ chức")
@@ -358,11 +361,14 @@ class Field:
     """The value's Markdown as written."""
 
 
-def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field] | None:
+def parse_field(
+    line: str, extra: Mapping[str, str] | None = None, *, item: bool = False
+) -> list[Field] | None:
     """The field(s) of one line, or None when the line is not ``Label: value``.
 
     ``**Upvotes:** 18 | **Sources:** HF`` holds two fields; ``extra`` maps more
-    (normalised) labels to roles, from the site's declarative reader settings.
+    (normalised) labels to roles, from the site's declarative reader settings.  In a list
+    ``item``, a pictograph before a label marks it as bold would (``- 💡 Key idea: …``).
     """
     roles = {**ROLES, **extra} if extra else ROLES
     text = _after_pictographs(line.strip())
@@ -391,6 +397,8 @@ def parse_field(line: str, extra: Mapping[str, str] | None = None) -> list[Field
     if m is not None:
         label = m.group("label").strip()
         role = roles.get(norm(label))
+        if role is None and item and text is not line.strip() and len(label.split()) <= 4:
+            role = "other"  # "- 💡 핵심 아이디어: …"
         if role is not None:
             return [Field(label, role, text[m.end() :])]
     return None
