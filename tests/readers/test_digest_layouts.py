@@ -1312,7 +1312,7 @@ def test_titles_without_their_markup() -> None:
 
 
 def test_a_list_of_other_papers_after_the_entries() -> None:
-    """"## Other papers today" over a list of links, after the numbered entries: it was
+    """``## Other papers today`` over a list of links, after the numbered entries: it was
     the last paper's section.  It is the digest's text, as any heading's block of several
     papers is; the list does not outnumber the entries into being them."""
     digest, diags = read("en-other-papers-list.md")
