@@ -1342,3 +1342,17 @@ def test_korean_pictograph_field_items() -> None:
         ("results", "실험 결과", ["2배 빠름."]),
     ]
     assert second.authors == ("박민수", "et al.") and second.title == "Agents Need Memory"
+
+
+def test_authors_among_the_venue_and_links_beside_a_title() -> None:
+    """An awesome-list item (``**[Title](…)** - Ana Pérez et al., *ICML 2026* [[code](…)]``):
+    the authors are read from beside the title, which stays the entry's text as written."""
+    digest, _ = read("en-awesome-list-items.md")
+    assert [(p.title, p.authors) for p in digest.papers] == [
+        ("Sparse Attention for Long Contexts", ("Ana Pérez", "et al.")),
+        ("Tool-Using Agents Need Memory", ("Chen Wei", "Dana Smith")),
+        ("Diffusion Policies Without Demonstrations", ("M. Rossi", "A. Bianchi")),
+    ]
+    assert digest.papers[0].fields["heading_extra"] == "Ana Pérez et al., ICML 2026 [code]"
+    code = digest.papers[0].link("code")
+    assert code is not None and code.url == "https://github.com/x/y"

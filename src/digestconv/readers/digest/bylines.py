@@ -133,7 +133,13 @@ def byline(text: str) -> tuple[str, ...]:
         return ()
     if len(names) == 1 and m.group("b") is None and not _INITIAL.search(people[0]):
         return ()  # "(Best Paper)", "(Google DeepMind)": one name needs "by" or an initial
+    if m.group("b") is None and _names_a_field_or_lab(" ".join(people)):
+        return ()  # "— Computer Vision, Robot Learning", "(Google DeepMind, Meta AI)"
     return names
+
+
+def _names_a_field_or_lab(text: str) -> bool:
+    return any(w.casefold() in _NOT_NAMES for w in _WORD.findall(text))
 
 
 def plain_byline(line: str) -> tuple[str, ...]:
@@ -150,7 +156,7 @@ def plain_byline(line: str) -> tuple[str, ...]:
     people = [n for n in names if n != "et al."]
     if len(people) >= 3 or len(people) < len(names) or any(_INITIAL.search(n) for n in people):
         return names
-    if len(people) == 2 and not any(w.casefold() in _NOT_NAMES for w in _WORD.findall(line)):
+    if len(people) == 2 and not _names_a_field_or_lab(line):
         return names
     return ()
 
@@ -289,6 +295,29 @@ def meta_line(line: str) -> tuple[tuple[str, ...], str | None] | None:
 def _one_name(text: str) -> tuple[str, ...]:
     """One name beside a score (``👍 80 · Chen Wei``), not a lab's or a field's."""
     name = text.strip()
-    if _LATIN.fullmatch(name) and not any(w.casefold() in _NOT_NAMES for w in _WORD.findall(name)):
+    if _LATIN.fullmatch(name) and not _names_a_field_or_lab(name):
         return (name,)
+    return ()
+
+
+_LINK_LABEL = re.compile(r"\[\[?[^\]\n]{1,40}\]\]?")
+_ASIDE = re.compile(r"[(（][^()（）\n]{1,80}[)）]|\*[^*\n]{1,80}\*|_[^_\n]{1,80}_")
+_SENTENCE_END = re.compile(r"(?<![A-Z])\.\s+|;\s+")
+_VENUE_TAIL = re.compile(r",\s*[A-Za-z][\w&.'’ -]{0,40}(?:19|20)\d{2}\s*\.?\s*$")
+
+
+def byline_within(text: str) -> tuple[str, ...]:
+    """The authors among what stands beside a title with its venue and links (``Ana Pérez
+    et al., *ICML 2026* [[code](…)]``, ``Chen Wei, Dana Smith. arXiv 2026.``, ``(CoRL 2026)
+    by M. Rossi``): the first part of it, links' labels, asides and a trailing venue taken
+    off, that is a byline."""
+    if len(text) > 400:
+        return ()
+    unlinked = _LINK_LABEL.sub(" ", text)
+    asides = [m.group(0)[1:-1] for m in _ASIDE.finditer(unlinked)]
+    for chunk in [*_SENTENCE_END.split(_ASIDE.sub(" ", unlinked)), *asides]:
+        part = _VENUE_TAIL.sub("", chunk).strip(" \t,.;:-–—|·")
+        names = byline(part) if part else ()
+        if names:
+            return names
     return ()

@@ -18,7 +18,13 @@ from digestconv.arxiv import ArxivId, find_ids, parse_id, parse_paper_url
 from digestconv.mdparser import definitions
 from digestconv.model import Item, Link, Paper, Section, SectionKind, SourceSpan, frozen_mapping
 from digestconv.readers.digest.blocks import Unit, reference_ids, source
-from digestconv.readers.digest.bylines import byline, cited, meta_line, plain_byline
+from digestconv.readers.digest.bylines import (
+    byline,
+    byline_within,
+    cited,
+    meta_line,
+    plain_byline,
+)
 from digestconv.readers.digest.fields import (
     Field,
     callout,
@@ -447,7 +453,8 @@ def finish(draft: Draft, path: str) -> Paper:
     if beside:
         authors = beside  # "Title (K. Lee, M. Park)", "[Title](…) by Tri Dao, Albert Gu"
     elif draft.extra:
-        extra.setdefault("heading_extra", draft.extra)
+        extra.setdefault("heading_extra", draft.extra)  # the venue and the rest, as written
+        authors = authors or byline_within(draft.extra)
     return Paper(
         rank=draft.rank,
         title=title,
