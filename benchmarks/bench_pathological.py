@@ -104,6 +104,18 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
         + "<ol><li>" * (n // 10)
         + "".join(f"**T{i}**<br>\nA B, C D<br>\n\n" for i in range(n // 10)),
     ),
+    # Liquid includes with a paper's parameters, then tags that never close.
+    "liquid includes": lambda n: (
+        "",
+        "".join(
+            f'{{% include paper.html title="T{i}" '
+            f'url="https://arxiv.org/abs/2601.{i % 10000:05d}" %}}\n\n'
+            for i in range(n // 10)
+        )
+        + "{% include p.html "
+        + " ".join(f'k{i}="v"' for i in range(40))
+        + "\n\n" * (n // 100),
+    ),
     "tags": lambda n: ("tags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n", _paper(0)),
     # One paper's entry must not look through the post's other papers (it once did, in
     # the BibTeX entries: 8 s for 5,000 papers).

@@ -257,6 +257,12 @@ HOSTILE_BODIES = {
     "ids-everywhere": "## 1. T\n\n" + "arXiv:2501.00001 " * 50_000 + "\n",
     "brackets": "## 1. " + "[" * 100_000 + "\n\ntext\n",
     "numbered-empties": "".join(f"## {i}. \n" for i in range(1, 5001)),
+    # an include's parameters, never closed: a value read two ways was 2**40 ways to fail
+    "open-includes": ("{% include p.html " + " ".join(f'k{i}="v"' for i in range(40)) + "\n\n")
+    * 200,
+    "br-lines": "**T**<br>\nA B, C D<br>\n" * 20_000 + "arXiv:2501.00001\n",
+    "html-lists": "<ul><li>" * 20_000 + "<ol start='99999999999'>" * 1000,
+    "references": "[1] " + "A. B, " * 20_000 + '"Title," arXiv:2501.00001\n',
 }
 
 
@@ -1356,3 +1362,18 @@ def test_authors_among_the_venue_and_links_beside_a_title() -> None:
     assert digest.papers[0].fields["heading_extra"] == "Ana Pérez et al., ICML 2026 [code]"
     code = digest.papers[0].link("code")
     assert code is not None and code.url == "https://github.com/x/y"
+
+
+def test_papers_passed_to_a_themes_include() -> None:
+    """``{% include paper.html title="…" url="…" authors="…" %}`` per paper: the body's
+    text named no paper.  Each include's parameters are read as a front-matter list's
+    mappings are, with the include's line."""
+    digest, diags = read("en-liquid-includes.md")
+    assert "papers passed to an include (paper.html)" in shape_note(diags)
+    assert [(p.title, str(p.arxiv), p.authors, p.source.line) for p in digest.papers] == [
+        ("Sparse Attention for Long Contexts", "2604.21573", ("Ana Pérez", "Bo Li"), 8),
+        ("Tool-Using Agents Need Memory", "2604.20001", ("Chen Wei",), 10),
+    ]
+    summary = digest.papers[0].section("summary")
+    assert summary is not None and summary.items[0].text == "A sparse attention method."
+    assert [i.text for i in digest.preamble] == ["Today's papers."]

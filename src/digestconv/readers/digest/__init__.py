@@ -86,17 +86,18 @@ class DigestReader:
         opts = options if isinstance(options, DigestOptions) else DigestOptions()
         settings = Settings(opts.entry, opts.level, opts.link, opts.authors, opts.abstract)
         body = read_body(source.text, source.path, source.first_line, diagnostics, settings)
-        if body.papers or not source.front:
+        if body.papers or ("{%" not in source.text and not source.front):
             return body
-        from digestconv.readers.digest.data import front_papers, without_liquid
+        from digestconv.readers.digest.data import front_papers, include_papers, without_liquid
 
-        listed = front_papers(source.front, source.path)
-        if listed is None:
-            return body
-        key, papers = listed
-        return replace(
-            body,
-            papers=papers,
-            preamble=without_liquid(body.preamble),
-            shape=f"papers listed in the front matter ({key}:)",
-        )
+        listed = front_papers(source.front, source.path) if source.front else None
+        if listed is not None:
+            key, papers = listed
+            shape = f"papers listed in the front matter ({key}:)"
+        else:
+            included = include_papers(source.text, source.path, source.first_line)
+            if included is None:
+                return body
+            name, papers = included
+            shape = f"papers passed to an include ({name})"
+        return replace(body, papers=papers, preamble=without_liquid(body.preamble), shape=shape)

@@ -1,8 +1,10 @@
-"""Papers listed in the front matter, for posts whose body is a Liquid loop over them.
+"""Papers given as data, for posts whose body is Liquid that renders them.
 
 A data-driven digest keeps its papers in a front-matter list (``papers:`` of mappings
 with ``title``, ``url``, ``authors``, ``summary``…) and renders them with
-``{% for paper in page.papers %}``: the body alone names no paper.  Each mapping is read
+``{% for paper in page.papers %}``, or passes each to a theme's include (``{% include
+paper.html title="…" url="…" %}``): the body's text alone names no paper.  Each mapping
+(an include's parameters are one) is read
 as an entry's field lines would be, through the same roles and the same
 :class:`~digestconv.readers.digest.entries.EntryReader`, so a key is understood exactly as
 the label of a field line (``arxiv_id``, ``tldr``, ``저자``, ``代码``).
@@ -10,6 +12,7 @@ the label of a field line (``arxiv_id``, ``tldr``, ``저자``, ``代码``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,13 +40,48 @@ def front_papers(front: Mapping[str, Any], path: str) -> tuple[str, tuple[Paper,
     return None
 
 
+_VALUE = r"(?:\"([^\"]{0,4000})\"|'([^']{0,4000})'|([^\s%\"'][^\s%]{0,199}))"
+"""A parameter's value: quoted, or a variable (which cannot start with a quote, so that a
+value is read one way only: two ways per parameter are 2**40 ways to fail on 40)."""
+_INCLUDE = re.compile(
+    r"\{%-?\s*include(?:_relative)?\s+(?P<name>[^\s%]{1,200})"
+    r"(?P<params>(?:\s+[\w-]{1,60}\s*=\s*" + _VALUE + r"){1,40})\s*-?%\}"
+)
+_PARAM = re.compile(r"([\w-]{1,60})\s*=\s*" + _VALUE)
+
+
+def include_papers(text: str, path: str, first_line: int) -> tuple[str, tuple[Paper, ...]] | None:
+    """(the include's name, papers) of the includes of one name whose parameters are papers
+    (most of them with a title and a link), or None."""
+    if "include" not in text:
+        return None
+    by_name: dict[str, list[Paper]] = {}
+    calls: dict[str, int] = {}
+    line, counted = first_line, 0
+    for m in _INCLUDE.finditer(text):
+        name = m.group("name")
+        calls[name] = calls.get(name, 0) + 1
+        row = {
+            p.group(1): next(g for g in p.groups()[1:] if g is not None)
+            for p in _PARAM.finditer(m.group("params"))
+        }
+        line, counted = line + text.count("\n", counted, m.start()), m.start()
+        found = _paper(row, len(by_name.get(name, ())) + 1, path, line)
+        if found is not None:
+            by_name.setdefault(name, []).append(found)
+    for name, papers in sorted(by_name.items(), key=lambda kv: -len(kv[1])):
+        if len(papers) * 2 >= calls[name]:
+            return name, tuple(papers)
+    return None
+
+
 def without_liquid(items: Sequence[Item]) -> tuple[Item, ...]:
     """The body's text without the template that renders the list."""
     return tuple(i for i in items if "{{" not in i.text and "{%" not in i.text)
 
 
-def _paper(row: Mapping[str, Any], rank: int, path: str) -> Paper | None:
-    draft = Draft(rank=rank, title="", line=1, end=1)
+def _paper(row: Mapping[str, Any], rank: int, path: str, line: int = 1) -> Paper | None:
+    draft = Draft(rank=rank, title="", line=line, end=line)
     reader = EntryReader([], 0)
     title = ""
     for key, value in row.items():
