@@ -161,6 +161,9 @@ def test_bad_collection_settings_are_config_errors(config: dict[str, object], me
 def test_collections_as_a_list_of_names() -> None:
     site = site_from_config({"collections": ["daily", "posts"]}, "_config.yml", Diagnostics())
     assert [(c.name, c.output, c.folder) for c in site.collections] == [("daily", False, "_daily")]
+    config = {"collections": {"a": {"output": "yes"}, "b": {"output": 0}, "c": {"output": None}}}
+    site = site_from_config(config, "_config.yml", Diagnostics())
+    assert [c.output for c in site.collections] == [True, True, False]  # as Ruby reads them
 
 
 def test_a_collections_folder_linked_outside_the_site_is_not_read(tmp_path: Path) -> None:

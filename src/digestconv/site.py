@@ -270,7 +270,9 @@ def _collections(value: object, path: str, diagnostics: Diagnostics) -> tuple[Co
         if permalink is not None and not isinstance(permalink, str):
             diagnostics.error("config", f"collections.{name}.permalink must be a string", path)
             permalink = None
-        found.append(Collection(name, meta.get("output") is True, permalink))
+        # Ruby's truth: anything but nil and false ("output: yes" is a string, and true)
+        output = meta.get("output")
+        found.append(Collection(name, output is not None and output is not False, permalink))
     return tuple(found)
 
 
