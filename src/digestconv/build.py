@@ -43,6 +43,7 @@ from digestconv.output import (
 )
 from digestconv.pipeline import SECTION, ConfigError, configured, entries_of, section
 from digestconv.plugins import ExportError, PluginInfo, requires_site_url
+from digestconv.site import folder_inside
 from digestconv.warm import Warm
 from digestconv.workers import pool
 
@@ -68,8 +69,8 @@ def output_folder(site: Site, site_root: Path | None) -> str | None:
     value = section(site).get("output")
     if value is None:
         return None
-    pure = PurePosixPath(str(value).replace("\\", "/")) if isinstance(value, str) else None
-    if pure is None or not value or pure.is_absolute() or ".." in pure.parts or "\0" in value:
+    pure = folder_inside(value)
+    if pure is None:
         raise ConfigError(f"{SECTION}.output must be a folder name inside the site, got {value!r}")
     return str((site_root or Path(".")) / pure)
 

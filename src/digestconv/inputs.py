@@ -62,15 +62,7 @@ def _walk(root: Path, diagnostics: Diagnostics, top: Path | None = None) -> list
 
     def _inside(folder: str, name: str) -> bool:
         path = os.path.join(folder, name)
-        if not os.path.islink(path):
-            return True
-        target = os.path.realpath(path)
-        if target == site or target.startswith(site.rstrip(os.sep) + os.sep):
-            return True
-        diagnostics.warning(
-            "symlink-outside", f"not following {path}: it links outside the site, to {target}", path
-        )
-        return False
+        return not os.path.islink(path) or _within(path, site, diagnostics)
 
     for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
         real = os.path.realpath(folder)
@@ -97,6 +89,17 @@ def _walk(root: Path, diagnostics: Diagnostics, top: Path | None = None) -> list
                 continue
             found.append((path, os.path.join(real, name) if plain else os.path.realpath(path)))
     return found
+
+
+def _within(path: str, site: str, diagnostics: Diagnostics) -> bool:
+    """Whether ``path`` resolves inside the real folder ``site``; a warning when not."""
+    target = os.path.realpath(path)
+    if target == site or target.startswith(site.rstrip(os.sep) + os.sep):
+        return True
+    diagnostics.warning(
+        "symlink-outside", f"not following {path}: it links outside the site, to {target}", path
+    )
+    return False
 
 
 def _not_a_post_file(path: str) -> str | None:
@@ -152,19 +155,12 @@ def _site_folders(root: Path, site: Site, diagnostics: Diagnostics) -> list[tupl
     ``collections_dir`` when the config names one."""
     base = root / site.collections_dir if site.collections_dir else root
     folders = [base / f for f in ["_posts", *(c.folder for c in site.collections)]]
-    top = os.path.realpath(root).rstrip(os.sep) + os.sep
+    top = os.path.realpath(root)
     files = []
     for folder in [f for f in folders if f.is_dir()] or [root]:
-        target = os.path.realpath(folder)
-        if folder != root and not target.startswith(top):
-            # the config names the folder, and the config is not trusted
-            diagnostics.warning(
-                "symlink-outside",
-                f"not following {folder}: it links outside the site, to {target}",
-                str(folder),
-            )
-            continue
-        files.extend(_walk(folder, diagnostics, root))
+        # the config names the folders, and the config is not trusted
+        if folder == root or _within(str(folder), top, diagnostics):
+            files.extend(_walk(folder, diagnostics, root))
     return _jekyll_posts(files, diagnostics)
 
 

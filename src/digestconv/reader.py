@@ -34,7 +34,6 @@ from digestconv.diagnostics import (
 )
 from digestconv.inputs import STDIN, collect, find_config
 from digestconv.model import (
-    Collection,
     Corpus,
     Digest,
     Item,
@@ -333,7 +332,7 @@ def _read_post(
             return None
         front = {str(k): v for k, v in loaded.items()}
         if site.defaults:
-            kind = within[0].name if within is not None else "posts"
+            kind = within.collection.name if within is not None else "posts"
             defaults = defaults_for(site, _site_relative(path, within), kind)
             front = {**defaults, **front} if defaults else front
         if unpublished(front):
@@ -484,7 +483,8 @@ def _read_post(
     if within is not None and parsed is not None and not parsed[0]:
         diagnostics.note(
             "not-a-digest",
-            f"not read: a document of the collection {within[0].name!r} with no paper entries",
+            f"not read: a document of the collection {within.collection.name!r} with no paper"
+            " entries",
             path,
             1,
             1,
@@ -495,7 +495,7 @@ def _read_post(
     if parsed is None:
         return None
     papers, preamble, _ = parsed
-    if not page or (within is not None and not within[0].output):
+    if not page or (within is not None and not within.collection.output):
         # Only a file with front matter is a page Jekyll publishes: a plain Markdown
         # digest has no permalink, post id or heading ids to be computed.
         return Digest(
@@ -510,9 +510,9 @@ def _read_post(
             meta=frozen_mapping(meta),
         )
     if within is not None:
-        template = collection_template(within[0].permalink, site.permalink)
+        template = collection_template(within.collection.permalink, site.permalink)
         urls = post_url(
-            template, when, slug, categories, front_matter_permalink=permalink, document=within[1]
+            template, when, slug, categories, front_matter_permalink=permalink, document=within
         )
     else:
         urls = post_url(site.permalink, when, slug, categories, front_matter_permalink=permalink)
@@ -537,8 +537,8 @@ def _in_posts(path: str) -> bool:
     return "_posts" in Path(path).parts
 
 
-def _collection_of(path: str, site: Site) -> tuple[Collection, Document] | None:
-    """The collection whose folder holds ``path``, and where in it the document lies."""
+def _collection_of(path: str, site: Site) -> Document | None:
+    """Where ``path`` lies in the collection whose folder holds it."""
     if not site.collections or path == STDIN:
         return None
     parts = Path(path).parts
@@ -546,16 +546,15 @@ def _collection_of(path: str, site: Site) -> tuple[Collection, Document] | None:
         for collection in site.collections:
             if parts[i] == collection.folder:
                 inside = PurePosixPath(*parts[i + 1 :])
-                where = str(inside.with_suffix("")), inside.stem
-                return collection, Document(collection.name, *where)
+                return Document(collection, str(inside.with_suffix("")), inside.stem)
     return None
 
 
-def _site_relative(path: str, within: tuple[Collection, Document] | None = None) -> str:
+def _site_relative(path: str, within: Document | None = None) -> str:
     """The post's path below the site root (from its ``_posts`` folder, or its collection's),
     for ``defaults:``."""
     if within is not None:
-        return f"{within[0].folder}/{PurePosixPath(within[1].path).parent / Path(path).name}"
+        return f"{within.collection.folder}/{PurePosixPath(within.path).parent / Path(path).name}"
     parts = Path(path).parts
     if "_posts" in parts:
         i = len(parts) - 1 - parts[::-1].index("_posts")

@@ -95,7 +95,7 @@ def _placeholders(
         "categories": "/".join(cats),
         "output_ext": output_ext,
         "path": document.path if document else "",
-        "collection": document.collection if document else "posts",
+        "collection": document.collection.name if document else "posts",
     }
 
 
@@ -103,7 +103,7 @@ def _placeholders(
 class Document:
     """Where a collection's document lies, for the placeholders only documents fill."""
 
-    collection: str
+    collection: Collection
     path: str
     """Below the collection's folder, without the extension (``2024/W10``), as written."""
     name: str
@@ -276,17 +276,25 @@ def _collections(value: object, path: str, diagnostics: Diagnostics) -> tuple[Co
     return tuple(found)
 
 
+def folder_inside(value: object) -> PurePosixPath | None:
+    """A folder the config names (``collections_dir:``, ``digestconv: output:``) as a path
+    relative to the site, or None when it is not one inside it: the config is untrusted."""
+    if not isinstance(value, str) or not value or "\0" in value:
+        return None
+    pure = PurePosixPath(value.replace("\\", "/"))
+    return None if pure.is_absolute() or ".." in pure.parts else pure
+
+
 def _collections_dir(value: object, path: str, diagnostics: Diagnostics) -> str:
-    """``collections_dir:``, a folder inside the site (the config is untrusted)."""
     if value is None or value == "":
         return ""
-    pure = PurePosixPath(value.replace("\\", "/")) if isinstance(value, str) else None
-    if pure is None or pure.is_absolute() or ".." in pure.parts or "\0" in str(value):
+    pure = folder_inside(value)
+    if pure is None:
         diagnostics.error(
             "config", f"collections_dir must be a folder inside the site: {value!r}", path
         )
         return ""
-    return str(pure).strip("/") if str(pure) != "." else ""
+    return "" if str(pure) == "." else str(pure)
 
 
 def _defaults(

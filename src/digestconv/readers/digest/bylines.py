@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from digestconv.readers.digest.fields import split_people
+from digestconv.text.people import split_authors
 
 
 def cited(title: str) -> tuple[str, tuple[str, ...]]:
@@ -45,6 +46,8 @@ _LEADING_AND = re.compile(r"^(?:and|&)\s+")
 
 def reference(text: str) -> tuple[str, tuple[str, ...]] | None:
     """(title, authors) of a reference in APA, IEEE, MLA or Chicago style, or None."""
+    if "(" not in text and '"' not in text and "“" not in text:
+        return None  # neither a year in brackets nor a quoted title: most paragraphs
     m = _APA.match(text)
     if m is not None:
         names = _inverted(m.group("names"))
@@ -63,13 +66,12 @@ def reference(text: str) -> tuple[str, tuple[str, ...]] | None:
 def _inverted(text: str) -> tuple[str, ...]:
     """APA's ``Last, I., Last, I., & Last, I.`` (an ``…`` or ``et al.`` for the rest) as
     ``I. Last`` names; () unless every pair is a surname and initials."""
-    names, more = split_others(text)
-    tokens = [t.strip() for t in names.replace("…", ",").split(",")]
-    tokens = [_LEADING_AND.sub("", t) for t in tokens if t]
-    if not tokens or len(tokens) % 2:
+    tokens = [_LEADING_AND.sub("", t.strip()) for t in text.replace("…", ",").split(",")]
+    named, more = split_authors(tokens)
+    if not named or len(named) % 2:
         return ()
     out: list[str] = []
-    for surname, initials in zip(tokens[::2], tokens[1::2], strict=True):
+    for surname, initials in zip(named[::2], named[1::2], strict=True):
         if not _SURNAME.fullmatch(surname) or not _INITIALS.fullmatch(initials):
             return ()
         out.append(f"{initials} {surname}")
@@ -79,11 +81,12 @@ def _inverted(text: str) -> tuple[str, ...]:
 def _listed(text: str) -> tuple[str, ...]:
     """``A. Pérez, B. Li, and C. Kim`` (IEEE), or with the first name inverted, ``Pérez,
     Ana, and Bo Li`` (MLA, Chicago); () unless every one is a name."""
-    names, more = split_others(text)
-    parts: list[str] = []
-    for piece in names.split(","):
+    pieces: list[str] = []
+    for piece in text.split(","):
         part = _LEADING_AND.sub("", piece.strip())
-        parts.extend(p.strip() for p in re.split(r"\s+(?:and|&)\s+", part) if p.strip())
+        pieces.extend(p.strip() for p in re.split(r"\s+(?:and|&)\s+", part) if p.strip())
+    named, more = split_authors(pieces)
+    parts = list(named)
     inverted = len(parts) >= 2 and " " not in parts[0] and bool(_SURNAME.fullmatch(parts[0]))
     if inverted and all(_SURNAME.fullmatch(w) or _INITIALS.fullmatch(w) for w in parts[1].split()):
         parts[:2] = [f"{parts[1]} {parts[0]}"]  # "Pérez, Ana": the first author inverted
@@ -94,15 +97,6 @@ def _listed(text: str) -> tuple[str, ...]:
     if len(parts) == 1 and not inverted and not _INITIAL.search(parts[0]):
         return ()  # 'Making Large Models, "Think,"': one name needs an initial or a comma
     return (*parts, "et al.") if more else tuple(parts)
-
-
-def split_others(text: str) -> tuple[str, bool]:
-    """The names with a closing ``et al.`` taken off, and whether there was one."""
-    stripped = _ET_AL.sub("", text)
-    return stripped, stripped != text
-
-
-_ET_AL = re.compile(r",?\s*(?:et al\.?|and others)\s*$")
 
 
 _BYLINE = re.compile(

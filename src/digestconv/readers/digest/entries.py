@@ -248,10 +248,10 @@ class EntryReader:
             # "**Key Contributions:**" over a list: a label that heads what follows
             draft.pending = None
             draft.sections.append((f.label, section_kind(f.label), self.line(start), []))
-        elif section_kind(f.label) != "other":
+        elif (section := section_kind(f.label)) != "other":
             # "📊 Results: 2× faster": a section of the summary, written as a field
             item = [self._item(value, start, False)]
-            draft.sections.append((f.label, section_kind(f.label), self.line(start), item))
+            draft.sections.append((f.label, section, self.line(start), item))
         else:
             self._keep(draft, f.label, value)
             self._add_links(draft, links_in(value), False)

@@ -164,7 +164,7 @@ LINK_LEVEL = 9
 """The level given to a paragraph that opens with a link to a paper (``[Title](https://
 arxiv.org/abs/…)``, ``🥇 [Title](…)`` over its summary): entries without headings or bold."""
 
-_OPENING_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(<?([^)\s>]{1,1000})>?")
+_OPENING_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(<?([^)\s>]{1,1000})>?\)")
 
 
 def link_entry(unit: Unit, lines: list[str]) -> str | None:
@@ -204,12 +204,9 @@ def _links_paper(text: str) -> bool:
     return any(parse_paper_url(m.group(2)) for m in _OPENING_LINK.finditer(text))
 
 
-_LINK_ONLY = re.compile(r"\[([^\]\n]{1,300})\]\(<?([^)\s>]{1,1000})>?\)")
-
-
 def _links_a_paper(inner: str) -> bool:
     """Whether a bold title is one link, to a paper, named by its title."""
-    m = _LINK_ONLY.fullmatch(inner.strip())
+    m = _OPENING_LINK.fullmatch(inner.strip())
     return m is not None and parse_paper_url(m.group(2)) is not None
 
 
